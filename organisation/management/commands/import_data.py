@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from organisation import interchange
+
+
+class Command(BaseCommand):
+    help = "Import a CSV or XLSX file of one kind (all rows or none), as the web import page does."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="indicators, targets, actuals, risks or placements")
+        parser.add_argument("file", help="path to a .csv or .xlsx file")
+        parser.add_argument("--dry-run", action="store_true", help="check and report, but save nothing")
+
+    def handle(self, *args, kind, file, dry_run, **options):
+        if kind not in interchange.kind_names(importable=True):
+            raise CommandError(
+                f'"{kind}" cannot be imported; choose one of: {", ".join(interchange.kind_names(importable=True))}'
+            )
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        report = interchange.import_file(kind, path.name, path.read_bytes(), dry_run=dry_run)
+        for note in report.notes:
+            self.stdout.write(f"note: {note}")
+        for warning in report.warnings:
+            self.stdout.write(f"warning: {warning}")
+        for error in report.errors:
+            self.stderr.write(f"error: {error}")
+        prefix = "dry run: " if dry_run else ""
+        self.stdout.write(f"{prefix}{kind}: {report.summary()}")
+        if report.errors:
+            raise CommandError(f"{len(report.errors)} error(s); nothing was saved")

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from . import periods
+
+
+class Directorate(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceArea(models.Model):
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="service_areas")
+    name = models.CharField(max_length=120)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_service_areas",
+        help_text="Service managers who enter figures and review risks for this service area.",
+    )
+
+    class Meta:
+        ordering = ["directorate__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["directorate", "name"], name="service_area_unique_in_directorate"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def quarters(self) -> ReportingPeriodQuerySet:
+        return self.filter(quarter__isnull=False)
+
+    def years(self) -> ReportingPeriodQuerySet:
+        return self.filter(quarter__isnull=True)
+
+    def chronological(self) -> ReportingPeriodQuerySet:
+        return self.order_by("year", "quarter")
+
+    def get_by_label(self, label: str) -> ReportingPeriod:
+        value = periods.parse(label)
+        return self.get(year=value.year, quarter=value.quarter)
+
+    def latest_quarter(self) -> ReportingPeriod | None:
+        """The newest quarter that exists, preferring one open for entry."""
+        open_one = self.quarters().filter(state=ReportingPeriod.State.OPEN).order_by("-year", "-quarter").first()
+        return open_one or self.quarters().order_by("-year", "-quarter").first()
+
+
+class ReportingPeriod(models.Model):
+    """A financial year or quarter, with its entry state."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open for entry"
+        LOCKED = "locked", "Locked"
+
+    year = models.PositiveSmallIntegerField(help_text="Calendar year the financial year starts in (2019 for 2019/20).")
+    quarter = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1-4, or blank for a whole year.")
+    start = models.DateField()
+    end = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="period_unique_quarter"),
+            models.UniqueConstraint(fields=["year"], condition=Q(quarter__isnull=True), name="period_unique_year"),
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                name="period_quarter_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def value(self) -> periods.Period:
+        return periods.Period(self.year, self.quarter)
+
+    @property
+    def label(self) -> str:
+        return self.value.label
+
+    @property
+    def is_year(self) -> bool:
+        return self.quarter is None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == self.State.LOCKED
+
+    @property
+    def slug(self) -> str:
+        """URL form: 2019-20-Q1 or 2019-20."""
+        return self.label.replace("/", "-").replace(" ", "-")
+
+    @classmethod
+    def for_value(cls, value: periods.Period) -> ReportingPeriod:
+        """Fetch or create the period (periods that do not exist yet are created)."""
+        obj, _ = cls.objects.get_or_create(
+            year=value.year, quarter=value.quarter, defaults={"start": value.start, "end": value.end}
+        )
+        return obj
+
+    @classmethod
+    def for_label(cls, label: str) -> ReportingPeriod:
+        return cls.for_value(periods.parse(label))
+
+    def has_ended(self, today: date) -> bool:
+        return self.end < today
+
+
+def period_from_slug(slug: str) -> periods.Period:
+    """Inverse of ReportingPeriod.slug: 2019-20-Q1 -> 2019/20 Q1."""
+    parts = slug.split("-")
+    if len(parts) == 2:
+        return periods.parse(f"{parts[0]}/{parts[1]}")
+    if len(parts) == 3:
+        return periods.parse(f"{parts[0]}/{parts[1]} {parts[2]}")
+    raise periods.PeriodError(f'"{slug}" is not a period')
+
+
+class PendingImport(models.Model):
+    """An uploaded file kept between the dry-run preview and the confirm step.
+
+    Kept in the database rather than on local disk so that any app server
+    behind a load balancer can confirm an import another one previewed.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=40)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"

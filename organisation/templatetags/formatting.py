@@ -1,0 +1,67 @@
+"""One set of display filters for money and numbers (format at the edge)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _grouped(number: Decimal, places: int) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{rounded:,.{places}f}"
+
+
+@register.filter
+def number(value, places: int = 0) -> str:
+    """1234.5 -> "1,235"; blank stays blank."""
+    d = _decimal(value)
+    return "" if d is None else _grouped(d, int(places))
+
+
+@register.filter
+def gbp(value, places: int = 0) -> str:
+    """Pounds: 787 -> "£787"; -1200 -> "-£1,200"."""
+    d = _decimal(value)
+    if d is None:
+        return ""
+    sign = "-" if d < 0 else ""
+    return f"{sign}£{_grouped(abs(d), int(places))}"
+
+
+@register.filter
+def gbp_thousands(value) -> str:
+    """Pounds shown in thousands: 22991800 -> "£22,992k"."""
+    d = _decimal(value)
+    if d is None:
+        return ""
+    sign = "-" if d < 0 else ""
+    return f"{sign}£{_grouped(abs(d) / 1000, 0)}k"
+
+
+@register.filter
+def signed(value, places: int = 0) -> str:
+    """A change with its sign: 12 -> "+12", -3.5 -> "-3.5"."""
+    d = _decimal(value)
+    if d is None:
+        return ""
+    text = _grouped(d, int(places))
+    return f"+{text}" if d > 0 else text
+
+
+@register.filter
+def percent(value, places: int = 1) -> str:
+    d = _decimal(value)
+    return "" if d is None else f"{_grouped(d, int(places))}%"
