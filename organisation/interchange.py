@@ -478,3 +478,14 @@ def _write_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: st
 def blank_template(kind_name: str, fmt: str) -> bytes:
     kind = get_kind(kind_name)
     return write(tablib.Dataset(headers=list(kind.columns)), fmt, title=kind.name)
+
+
+def download_response(dataset: tablib.Dataset, fmt: str, filename: str, *, title: str = "Export"):
+    """An HTTP attachment of a formula-safe export (the web's one export path)."""
+    from django.http import Http404, HttpResponse
+
+    if fmt not in FORMATS:
+        raise Http404(f"No {fmt} export")
+    response = HttpResponse(write(dataset, fmt, title=title), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
