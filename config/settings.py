@@ -162,7 +162,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env_bool("SIMPLE_STATIC", False)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "organisation.storage.StaticStorage"
         )
     },
 }

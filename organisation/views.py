@@ -102,7 +102,7 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     if not access.can_import(request.user):
         raise PermissionDenied
     found = _importable_kind(kind)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()

@@ -1,0 +1,55 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from organisation import demo, roles
+from organisation.models import ReportingPeriod
+
+
+def test_demo_users_are_refused_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(demo.DemoError, match="only created when DEBUG is on"):
+        demo.create_users()
+    assert not get_user_model().objects.exists()
+
+
+def test_demo_users_get_one_role_each_and_their_service_areas(db, settings):
+    settings.DEBUG = True
+    demo.create_users()
+    demo.create_users()  # idempotent
+    users = {u.username: u for u in get_user_model().objects.prefetch_related("groups", "managed_service_areas")}
+    assert set(users) == {d.username for d in demo.DEMO_USERS}
+    for demo_user in demo.DEMO_USERS:
+        user = users[demo_user.username]
+        assert [g.name for g in user.groups.all()] == [demo_user.role]
+        assert sorted(a.name for a in user.managed_service_areas.all()) == sorted(demo_user.service_areas)
+        assert user.check_password(demo.DEMO_PASSWORD)
+    assert users["performance"].is_staff and not users["executive"].is_staff
+    assert {d.role for d in demo.DEMO_USERS} == set(roles.ALL_ROLES)
+
+
+def test_the_command_prints_the_logins(db, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+    text = out.getvalue()
+    assert f"password for each: {demo.DEMO_PASSWORD}" in text
+    assert "manager.children   Service manager - Children & Families Services" in text
+
+
+def test_the_command_refuses_users_without_debug_but_loads_data_with_no_users(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo_data", stdout=io.StringIO())
+    call_command("load_demo_data", "--no-users", stdout=io.StringIO())
+    assert not get_user_model().objects.exists()
+
+
+def test_quarters_before_the_open_one_are_locked(db):
+    ReportingPeriod.for_label("2018/19 Q4")
+    ReportingPeriod.for_label("2018/19 Q1")
+    demo.set_period_states()
+    states = {p.label: p.state for p in ReportingPeriod.objects.quarters()}
+    assert states == {"2018/19 Q1": "locked", "2018/19 Q4": "locked", "2019/20 Q1": "open"}

@@ -1,0 +1,186 @@
+"""The shared import/export pipeline, exercised with a small test kind."""
+
+import io
+
+import pytest
+from import_export import fields, resources
+from openpyxl import Workbook, load_workbook
+
+from organisation import interchange
+from organisation.interchange import Kind, RowError, formula_safe
+from organisation.models import Directorate, ServiceArea
+
+
+class AreaResource(resources.ModelResource):
+    directorate = fields.Field(attribute="directorate", column_name="directorate")
+    service_area = fields.Field(attribute="name", column_name="service_area")
+
+    class Meta:
+        model = ServiceArea
+        fields = ("directorate", "service_area")
+        import_id_fields = ("directorate", "service_area")
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, user=None):
+        super().__init__()
+        self.notes = []
+
+    def before_import_row(self, row, **kwargs):
+        if not row.get("service_area"):
+            raise RowError("service_area", "enter the service area's name")
+        if row["service_area"].startswith("!"):
+            raise ValueError("names may not start with !")
+        name = row["directorate"]
+        directorate, created = Directorate.objects.get_or_create(name=name)
+        if created:
+            self.notes.append(f"New directorate: {name}")
+        row["directorate"] = directorate
+
+    def get_instance(self, instance_loader, row):
+        return ServiceArea.objects.filter(directorate=row["directorate"], name=row["service_area"]).first()
+
+    def dehydrate_directorate(self, obj):
+        return obj.directorate.name
+
+
+KIND = Kind(name="areas", label="Service areas", resource_class=AreaResource,
+            columns=("directorate", "service_area"), required=("directorate", "service_area"),
+            key=("directorate", "service_area"))
+
+
+@pytest.fixture(autouse=True)
+def _registered():
+    interchange.register(KIND)
+    yield
+    interchange._KINDS.pop("areas", None)
+
+
+def csv_bytes(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def test_a_good_file_imports_and_reimporting_it_changes_nothing(db):
+    data = csv_bytes("directorate,service_area\nPeople,Public Health\nPeople,Adult Social Care\n")
+    first = interchange.import_file("areas", "a.csv", data, dry_run=False)
+    assert first.errors == []
+    assert (first.new, first.updated, first.unchanged) == (2, 0, 0)
+    assert first.notes == ["New directorate: People"]
+    again = interchange.import_file("areas", "a.csv", data, dry_run=False)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+    assert ServiceArea.objects.count() == 2
+
+
+def test_a_dry_run_reports_but_saves_nothing(db):
+    report = interchange.import_file("areas", "a.csv", csv_bytes("directorate,service_area\nPeople,X\n"), dry_run=True)
+    assert report.ok and report.new == 1
+    assert not Directorate.objects.exists() and not ServiceArea.objects.exists()
+
+
+def test_one_bad_row_saves_nothing_and_errors_name_row_and_column(db):
+    data = csv_bytes("directorate,service_area\nPeople,Good\nPeople,\n\nPeople,!bad\n")
+    report = interchange.import_file("areas", "a.csv", data, dry_run=False)
+    assert report.errors == [
+        'row 3, column "service_area": enter the service area\'s name',
+        "row 5: names may not start with !",
+    ]
+    assert (report.new, report.updated, report.unchanged) == (0, 0, 0)
+    assert not ServiceArea.objects.exists() and not Directorate.objects.exists()
+
+
+def test_headers_match_case_insensitively_and_a_bom_is_accepted(db):
+    data = "\ufeff Directorate , SERVICE_AREA\nPeople,X\n".encode()
+    assert interchange.import_file("areas", "a.csv", data, dry_run=False).ok
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"directorate,service_area,colour\nPeople,X,red\n", '"colour" is not a column of areas'),
+        (b"directorate\nPeople\n", 'missing column "service_area"'),
+        (b"directorate,directorate,service_area\nA,A,B\n", 'column "directorate" appears more than once'),
+        (b"", "The file is empty"),
+        (b"directorate,service_area\n", "no rows to import"),
+        (b"\xff\xfe\x00d\x00i", "not UTF-8"),
+        (b"directorate,service_area\nPeople,X\nPeople,x\n", "row 3: the same directorate People, service_area x as row 2"),
+        (b"directorate,service_area\nPeople,X,extra\n", "row 2 has more cells"),
+    ],
+)
+def test_file_level_problems_are_clear(db, content, message):
+    report = interchange.import_file("areas", "a.csv", content, dry_run=False)
+    assert len(report.errors) == 1 and message in report.errors[0]
+    assert not ServiceArea.objects.exists()
+
+
+def test_other_file_types_are_refused(db):
+    report = interchange.import_file("areas", "a.pdf", b"%PDF-1.4", dry_run=False)
+    assert "Only CSV" in report.errors[0]
+
+
+def test_an_xlsx_with_a_formula_is_refused(db):
+    workbook = Workbook()
+    workbook.active.append(["directorate", "service_area"])
+    workbook.active.append(["People", "=HYPERLINK(\"http://evil\")"])
+    out = io.BytesIO()
+    workbook.save(out)
+    report = interchange.import_file("areas", "a.xlsx", out.getvalue(), dry_run=False)
+    assert report.errors == ['row 2, column "service_area": the cell holds a formula; paste values only and upload again']
+
+
+def test_an_xlsx_imports_like_a_csv(db):
+    workbook = Workbook()
+    workbook.active.append(["Directorate", "Service_area"])
+    workbook.active.append(["People", "Public Health"])
+    out = io.BytesIO()
+    workbook.save(out)
+    report = interchange.import_file("areas", "a.xlsx", out.getvalue(), dry_run=False)
+    assert report.ok and ServiceArea.objects.get().name == "Public Health"
+
+
+def test_a_damaged_xlsx_is_refused(db):
+    report = interchange.import_file("areas", "a.xlsx", b"PK\x03\x04garbage", dry_run=False)
+    assert "cannot be opened" in report.errors[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+44 117", "'+44 117"),
+        ("-x", "'-x"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("-0.09", "-0.09"),
+        ("+5", "+5"),
+        ("1e5", "1e5"),
+        ("plain", "plain"),
+        ("", ""),
+        (None, None),
+        (12, 12),
+    ],
+)
+def test_formula_safety(value, expected):
+    assert formula_safe(value) == expected
+
+
+def test_csv_and_xlsx_exports_are_formula_safe_and_keep_numbers(db):
+    import tablib
+    from decimal import Decimal
+
+    dataset = tablib.Dataset(headers=["text", "number"])
+    dataset.append(["=1+2", Decimal("-0.09")])
+    csv_text = interchange.write(dataset, "csv").decode()
+    assert csv_text.splitlines()[1] == "'=1+2,-0.09"
+    sheet = load_workbook(io.BytesIO(interchange.write(dataset, "xlsx"))).active
+    assert sheet["A2"].value == "'=1+2" and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == -0.09
+
+
+def test_blank_templates_have_the_header_only(db):
+    assert interchange.blank_template("areas", "csv").decode() == "directorate,service_area\r\n"
+
+
+def test_unknown_kinds_are_named(db):
+    with pytest.raises(KeyError, match="not a kind of data"):
+        interchange.get_kind("widgets")

@@ -1,0 +1,23 @@
+import pytest
+
+from tests.urlwalk import walk
+
+PUBLIC = {"login", "root"}
+ALL_URLS = list(walk())
+
+
+def test_the_walk_finds_the_url_configuration():
+    names = {name for name, _ in ALL_URLS}
+    assert {"login", "home", "periods:list", "imports:index", "admin:index"} <= names
+
+
+@pytest.mark.parametrize(("name", "path"), [u for u in ALL_URLS if u[0] not in PUBLIC], ids=lambda v: str(v))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_every_page_but_sign_in_needs_a_signed_in_user(anonymous, name, path, method):
+    response = getattr(anonymous, method)(path)
+    assert response.status_code == 302, f"{method.upper()} {path} gave {response.status_code}"
+    assert response.url.startswith(("/login/", "/admin/login/"))
+
+
+def test_the_sign_in_page_is_public(anonymous):
+    assert anonymous.get("/login/").status_code == 200

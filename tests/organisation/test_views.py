@@ -1,0 +1,223 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from organisation import interchange
+from organisation.models import PendingImport, ReportingPeriod, ServiceArea
+from tests.organisation.test_interchange import KIND
+
+EVERYONE_BUT_OFFICER = ["manager_a", "manager_b", "executive", "audit", "outsider"]
+
+
+@pytest.fixture(autouse=True)
+def _registered():
+    interchange.register(KIND)
+    yield
+    interchange._KINDS.pop("areas", None)
+
+
+# --- home --------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("persona", "text"),
+    [
+        ("manager_a", "Service manager"),
+        ("officer", "Performance officer"),
+        ("executive", "Executive"),
+        ("audit", "Audit committee"),
+        ("outsider", "Your account has no role yet"),
+    ],
+    indirect=["persona"],
+)
+def test_home_names_each_role_and_what_it_may_do(persona, text):
+    response = persona.get("/home/")
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+def test_a_service_manager_sees_their_service_areas(manager_a):
+    assert "Children &amp; Families Services" in manager_a.get("/home/").content.decode()
+
+
+def test_navigation_follows_the_role(officer, audit):
+    officer_page = officer.get("/home/").content.decode()
+    audit_page = audit.get("/home/").content.decode()
+    assert 'href="/periods/"' in officer_page and 'href="/imports/"' in officer_page
+    assert 'href="/periods/"' not in audit_page and 'href="/imports/"' not in audit_page
+
+
+def test_home_query_count_is_fixed(manager_a, django_assert_max_num_queries):
+    with django_assert_max_num_queries(30):
+        manager_a.get("/home/")
+
+
+def test_signed_in_users_are_sent_from_root_and_login_to_home(officer):
+    assert officer.get("/").url == "/home/"
+    assert officer.get("/login/").url == "/home/"
+
+
+def test_sign_in_with_a_wrong_password_says_so(anonymous, officer_user):
+    response = anonymous.post("/login/", {"username": "officer", "password": "wrong"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and "Enter a correct username and password" in page
+    assert "<title>Error: Sign in" in page
+
+
+def test_sign_in_with_blank_fields_links_errors_to_the_fields(anonymous, db):
+    page = anonymous.post("/login/", {"username": "", "password": ""}).content.decode()
+    assert 'href="#id_username">Enter your username' in page
+    assert 'href="#id_password">Enter your password' in page
+
+
+def test_sign_in_and_out(anonymous, officer_user):
+    response = anonymous.post("/login/", {"username": "officer", "password": "pw-for-tests-only"})
+    assert response.url == "/home/"
+    assert anonymous.post("/logout/").url == "/login/"
+    assert anonymous.get("/home/").status_code == 302
+
+
+def test_unknown_pages_get_the_styled_404(officer):
+    response = officer.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+# --- periods -------------------------------------------------------------------
+
+@pytest.mark.parametrize("persona", EVERYONE_BUT_OFFICER, indirect=True)
+def test_only_officers_manage_periods(persona, open_quarter):
+    assert persona.get("/periods/").status_code == 403
+    assert persona.post(f"/periods/{open_quarter.pk}/locked/").status_code == 403
+    assert persona.post("/periods/open-next/").status_code == 403
+    open_quarter.refresh_from_db()
+    assert not open_quarter.is_locked
+
+
+def test_the_403_page_is_styled(executive):
+    assert "You do not have access to this page" in executive.get("/periods/").content.decode()
+
+
+def test_an_officer_locks_and_reopens_a_quarter(officer, open_quarter):
+    page = officer.get("/periods/").content.decode()
+    assert "2019/20 Q1" in page and "Open for entry" in page
+    response = officer.post(f"/periods/{open_quarter.pk}/locked/", follow=True)
+    assert "2019/20 Q1 is locked." in response.content.decode()
+    open_quarter.refresh_from_db()
+    assert open_quarter.is_locked
+    officer.post(f"/periods/{open_quarter.pk}/open/")
+    open_quarter.refresh_from_db()
+    assert not open_quarter.is_locked
+
+
+def test_an_officer_opens_the_next_quarter(officer, open_quarter):
+    officer.post("/periods/open-next/")
+    assert ReportingPeriod.objects.get(year=2019, quarter=2).state == "open"
+
+
+def test_a_bad_state_or_a_year_is_not_found(officer, open_quarter):
+    year = ReportingPeriod.for_label("2019/20")
+    assert officer.post(f"/periods/{open_quarter.pk}/frozen/").status_code == 404
+    assert officer.post(f"/periods/{year.pk}/locked/").status_code == 404
+    assert officer.get(f"/periods/{open_quarter.pk}/locked/").status_code == 405
+
+
+def test_the_periods_page_query_count_does_not_grow(officer, django_assert_max_num_queries):
+    for year in range(2010, 2012):
+        for q in (1, 2, 3, 4):
+            ReportingPeriod.for_label(f"{year}/{(year + 1) % 100:02d} Q{q}")
+    with django_assert_max_num_queries(8) as small:
+        officer.get("/periods/")
+    for year in range(2012, 2030):
+        for q in (1, 2, 3, 4):
+            ReportingPeriod.for_label(f"{year}/{(year + 1) % 100:02d} Q{q}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        officer.get("/periods/")
+
+
+# --- imports -----------------------------------------------------------------
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+@pytest.mark.parametrize("persona", EVERYONE_BUT_OFFICER, indirect=True)
+def test_only_officers_import(persona):
+    before = ServiceArea.objects.count()
+    assert persona.get("/imports/").status_code == 403
+    assert persona.get("/imports/areas/").status_code == 403
+    assert persona.get("/imports/areas/template.csv").status_code == 403
+    response = persona.post("/imports/areas/", {"file": upload("a.csv", b"directorate,service_area\nP,X\n")})
+    assert response.status_code == 403
+    assert ServiceArea.objects.count() == before
+
+
+def test_the_import_index_lists_the_kinds_and_templates(officer):
+    page = officer.get("/imports/").content.decode()
+    assert "Import service areas" in page and "/imports/areas/template.xlsx" in page
+
+
+def test_a_template_downloads(officer):
+    response = officer.get("/imports/areas/template.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="areas-template.csv"'
+    assert response.content == b"directorate,service_area\r\n"
+
+
+def test_unknown_kinds_and_formats_are_not_found(officer):
+    assert officer.get("/imports/widgets/").status_code == 404
+    assert officer.get("/imports/areas/template.pdf").status_code == 404
+
+
+def test_upload_preview_then_confirm(officer):
+    response = officer.post("/imports/areas/", {"file": upload("a.csv", b"directorate,service_area\nPeople,X\n")})
+    page = response.content.decode()
+    assert "Check the import before you confirm it" in page and "New directorate: People" in page
+    assert not ServiceArea.objects.exists()
+    pending = PendingImport.objects.get()
+    response = officer.post(f"/imports/areas/{pending.pk}/confirm/", follow=True)
+    assert "Imported a.csv: 1 new, 0 updated, 0 unchanged, 0 errors." in response.content.decode()
+    assert ServiceArea.objects.get().name == "X"
+    assert not PendingImport.objects.exists()
+
+
+def test_a_file_with_errors_shows_them_and_offers_no_confirm(officer):
+    response = officer.post("/imports/areas/", {"file": upload("a.csv", b"directorate,service_area\nPeople,\n")})
+    page = response.content.decode()
+    assert "nothing has been saved" in page
+    assert "row 2, column &quot;service_area&quot;: enter the service area&#x27;s name" in page
+    assert "Confirm and import" not in page
+    assert not PendingImport.objects.exists() and not ServiceArea.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.pdf", b"%PDF", "must be a CSV (.csv) or Excel (.xlsx) file"),
+        ("a.csv", b"", "The chosen file is empty"),
+    ],
+)
+def test_bad_uploads_are_refused_by_the_form(officer, name, content, message):
+    response = officer.post("/imports/areas/", {"file": upload(name, content)})
+    page = response.content.decode()
+    assert message in page and "<title>Error:" in page
+
+
+def test_a_missing_file_is_refused(officer):
+    assert "Choose a CSV or Excel file to upload" in officer.post("/imports/areas/", {}).content.decode()
+
+
+def test_a_huge_file_is_refused(officer, settings):
+    settings.MAX_UPLOAD_BYTES = 100
+    response = officer.post("/imports/areas/", {"file": upload("a.csv", b"directorate,service_area\n" + b"P,X\n" * 50)})
+    assert "must be smaller than" in response.content.decode()
+    assert not ServiceArea.objects.exists()
+
+
+def test_another_users_pending_import_cannot_be_confirmed(officer, db):
+    from tests.conftest import client_for, make_user
+    from organisation import roles
+
+    officer.post("/imports/areas/", {"file": upload("a.csv", b"directorate,service_area\nPeople,X\n")})
+    pending = PendingImport.objects.get()
+    other = client_for(make_user("officer2", roles.PERFORMANCE_OFFICER))
+    assert other.post(f"/imports/areas/{pending.pk}/confirm/").status_code == 404
+    assert not ServiceArea.objects.exists()
