@@ -7,7 +7,8 @@ from django.forms import BaseForm, BoundField
 
 register = template.Library()
 
-_INPUT_TYPES = {"textinput", "numberinput", "emailinput", "passwordinput", "dateinput", "urlinput", "datetimeinput"}
+# BoundField.widget_type: the widget class name, lower case, less "Widget"/"Input".
+_INPUT_TYPES = {"text", "number", "email", "password", "date", "url", "datetime", "time"}
 
 
 def _anchor(field: BoundField) -> str:
@@ -46,7 +47,7 @@ def govuk_widget(field: BoundField, classes: str = "", describedby: str = "") ->
     error = bool(field.errors)
     if widget_type in _INPUT_TYPES:
         base = "govuk-input"
-        if widget_type == "numberinput":
+        if widget_type == "number":
             # GOV.UK advice: a text input with inputmode, not type=number.
             field.field.widget.input_type = "text"
             attrs["inputmode"] = "decimal"
@@ -56,7 +57,7 @@ def govuk_widget(field: BoundField, classes: str = "", describedby: str = "") ->
         attrs["class"] = " ".join(filter(None, ["govuk-textarea", classes, "govuk-textarea--error" if error else ""]))
     elif widget_type in ("select", "selectmultiple"):
         attrs["class"] = " ".join(filter(None, ["govuk-select", classes, "govuk-select--error" if error else ""]))
-    elif widget_type in ("fileinput", "clearablefileinput"):
+    elif widget_type in ("file", "clearablefile"):
         attrs["class"] = " ".join(filter(None, ["govuk-file-upload", classes, "govuk-file-upload--error" if error else ""]))
     described = [describedby] if describedby else []
     if field.help_text:

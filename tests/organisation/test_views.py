@@ -221,3 +221,10 @@ def test_another_users_pending_import_cannot_be_confirmed(officer, db):
     other = client_for(make_user("officer2", roles.PERFORMANCE_OFFICER))
     assert other.post(f"/imports/areas/{pending.pk}/confirm/").status_code == 404
     assert not ServiceArea.objects.exists()
+
+
+def test_form_fields_are_rendered_with_govuk_classes_and_error_links(anonymous, db):
+    page = anonymous.post("/login/", {"username": "", "password": ""}).content.decode()
+    assert 'class="govuk-input govuk-!-width-two-thirds govuk-input--error"' in page
+    assert 'aria-describedby="id_username-error"' in page
+    assert '<p id="id_username-error" class="govuk-error-message">' in page
