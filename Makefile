@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # Local runs are development runs unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false}
-TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-secret-key-not-for-production} SIMPLE_STATIC=true
+TEST_ENV := DJANGO_SETTINGS_MODULE=config.test_settings
 
 .PHONY: install run test lint clean
 

@@ -17,13 +17,6 @@ from organisation import roles
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The test client speaks plain HTTP; production redirects to HTTPS.
-    settings.SECURE_SSL_REDIRECT = False
-
-
 @pytest.fixture
 def directorate(db) -> Directorate:
     return Directorate.objects.create(name="People")
