@@ -32,7 +32,9 @@ run: install
 
 test: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(BIN)/python -m pytest -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $${TEST_WORKERS:-2} -m "not browser" $(PYTEST_ARGS)
+	# Browser journeys flush the database between tests, so they run on their own.
+	$(TEST_ENV) $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
