@@ -228,3 +228,11 @@ def test_form_fields_are_rendered_with_govuk_classes_and_error_links(anonymous, 
     assert 'class="govuk-input govuk-!-width-two-thirds govuk-input--error"' in page
     assert 'aria-describedby="id_username-error"' in page
     assert '<p id="id_username-error" class="govuk-error-message">' in page
+
+
+def test_a_server_error_shows_the_styled_500_page(officer, settings):
+    settings.ROOT_URLCONF = "tests.organisation.urls_boom"
+    officer.raise_request_exception = False
+    response = officer.get("/boom/")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
