@@ -106,6 +106,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The benchmark reads each response's SQL query count from a header.
+if env_bool("QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "organisation.middleware.QueryCountHeaderMiddleware")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -16,3 +16,26 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
             add_never_cache_headers(response)
         return response
+
+
+class QueryCountHeaderMiddleware:
+    """Adds X-Query-Count (SQL queries run for the request) when
+    QUERY_COUNT_HEADER is on - used by the benchmark against gunicorn."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response.headers["X-Query-Count"] = str(count)
+        return response
