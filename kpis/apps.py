@@ -4,3 +4,28 @@ from django.apps import AppConfig
 class KpisConfig(AppConfig):
     name = "kpis"
     verbose_name = "Performance indicators"
+
+    def ready(self) -> None:
+        from organisation import home, interchange
+
+        from . import panels, resources
+
+        for name, label, resource, required, key, description in (
+            ("indicators", "Indicators", resources.IndicatorResource,
+             ("code", "title", "directorate", "service_area", "polarity", "unit", "frequency"), ("code",),
+             "Codes, titles, owning service, polarity, unit, frequency, accumulation, commitment, tolerance."),
+            ("targets", "Targets", resources.TargetResource, ("code", "period", "target"), ("code", "period"),
+             "A target per quarter, or per financial year; blank means establish a baseline."),
+            ("actuals", "Actuals", resources.ActualResource, ("code", "period", "value"), ("code", "period"),
+             "Figures and commentary per quarter (annual indicators: per year)."),
+        ):
+            interchange.register(interchange.Kind(
+                name=name, label=label, resource_class=resource, columns=resource.columns, required=required,
+                key=key, description=description,
+                export=lambda period, user, resource=resource: resource().export_dataset(period),
+            ))
+        interchange.register(interchange.Kind(
+            name="kpi-report", label="Quarterly performance report", resource_class=None,
+            columns=resources.KPI_REPORT_COLUMNS, importable=False, export=resources.kpi_report,
+        ))
+        home.register(panels.kpi_panel)

@@ -1,1 +1,190 @@
-from django.db import models  # noqa: F401
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from organisation.models import ReportingPeriod, ServiceArea
+
+from . import status as rules
+
+
+class KeyCommitment(models.Model):
+    """A corporate-plan key commitment, e.g. EC1."""
+
+    code = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}" if self.title else self.code
+
+
+class Indicator(models.Model):
+    class Polarity(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "Percent"
+        NUMBER = "number", "Number"
+        RATE_1000 = "rate per 1000", "Rate per 1,000"
+        RATE_10000 = "rate per 10000", "Rate per 10,000"
+        RATE_100000 = "rate per 100000", "Rate per 100,000"
+        CURRENCY = "currency", "Currency (£)"
+        HOURS = "hours", "Hours"
+        DAYS = "days", "Days"
+        POINTS = "points", "Points"
+        PERCENTAGE_POINTS = "percentage points", "Percentage points"
+        SCORE = "score", "Score"
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        ANNUAL = "annual", "Annual"
+
+    class Accumulation(models.TextChoices):
+        SNAPSHOT = "snapshot", "Snapshot"
+        CUMULATIVE = "cumulative", "Cumulative (year to date)"
+
+    code = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True, help_text="Definition: what is counted and how.")
+    service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="indicators")
+    polarity = models.CharField(max_length=6, choices=Polarity.choices)
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    precision = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(4)], help_text="Decimal places shown."
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY)
+    accumulation = models.CharField(max_length=10, choices=Accumulation.choices, default=Accumulation.SNAPSHOT)
+    commitment = models.ForeignKey(
+        KeyCommitment, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators"
+    )
+    tolerance = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Percent; blank means the default of 15.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_indicators"
+    )
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [models.Index(fields=["service_area", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def effective_tolerance(self) -> Decimal:
+        return self.tolerance if self.tolerance is not None else Decimal(settings.DEFAULT_TOLERANCE)
+
+    @property
+    def is_annual(self) -> bool:
+        return self.frequency == self.Frequency.ANNUAL
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == self.Unit.PERCENT
+
+
+class Target(models.Model):
+    """The target for a quarter, or for a financial year. A blank value means establish a baseline."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__code", "period__year", "period__quarter"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="target_unique_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}: {self.value if self.value is not None else 'baseline'}"
+
+
+class Actual(models.Model):
+    """The figure for a period. A blank value means data not entered (never zero)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    commentary = models.TextField(blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    # The value as it stood when signed off; a later correction goes in value.
+    reported_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["indicator__code", "period__year", "period__quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="actual_unique_per_period"),
+            models.CheckConstraint(condition=Q(denominator__isnull=True) | ~Q(denominator=0),
+                                   name="actual_denominator_not_zero"),
+        ]
+        indexes = [models.Index(fields=["period", "indicator"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}: {self.value}"
+
+    @property
+    def is_revised(self) -> bool:
+        return self.reported_value is not None and self.value != self.reported_value
+
+
+class Comparator(models.Model):
+    """Benchmarks for an indicator in a financial year, and the council's quartile."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comparators")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                               limit_choices_to={"quarter__isnull": True})
+    england = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    statistical_neighbours = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    regional = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    quartile = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="1 is the best-performing quarter of councils.",
+    )
+
+    class Meta:
+        ordering = ["indicator__code", "-period__year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="comparator_unique_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}"
+
+
+# Polarity and accumulation values are shared with the pure rules.
+assert set(Indicator.Polarity.values) == {p.value for p in rules.Polarity}
+assert set(Indicator.Accumulation.values) == {a.value for a in rules.Accumulation}

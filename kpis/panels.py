@@ -1,0 +1,40 @@
+"""The performance panels of the role-based home page."""
+
+from __future__ import annotations
+
+from organisation import access
+from organisation.home import Panel
+
+from . import queries
+from . import status as rules
+
+
+def kpi_panel(request) -> Panel | None:
+    user = request.user
+    quarter = queries.default_quarter()
+    if quarter is None:
+        return None
+    if access.is_performance_officer(user):
+        from .views import submission_progress
+
+        return Panel("kpis/panel_officer.html", {"quarter": quarter, "progress": submission_progress(quarter)},
+                     order=10)
+    if access.is_executive(user):
+        indicators = queries.indicators_visible_to(user).select_related("service_area")
+        rows = queries.judge_quarter(indicators, quarter)
+        summary = rules.summarise((r.status, r.direction) for r in rows)
+        return Panel("kpis/panel_executive.html", {
+            "quarter": quarter, "summary": summary, "exceptions": queries.worst_first(rows)[:5],
+            "exception_count": len(queries.worst_first(rows)),
+        }, order=10)
+    if access.is_service_manager(user):
+        indicators = list(queries.indicators_for_entry(user))
+        rows = queries.judge_quarter(indicators, quarter)
+        missing = [r for r in rows if r.value is None]
+        not_submitted = [r for r in rows if r.actual is None or r.actual.state == "draft"]
+        summary = rules.summarise((r.status, r.direction) for r in rows)
+        return Panel("kpis/panel_manager.html", {
+            "quarter": quarter, "rows": rows, "missing": missing, "not_submitted": not_submitted,
+            "summary": summary, "exceptions": queries.worst_first(rows),
+        }, order=10)
+    return None

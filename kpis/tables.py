@@ -1,0 +1,54 @@
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .templatetags.kpis import format_value
+
+
+class IndicatorTable(tables.Table):
+    """The indicator table on the dashboard; rows are queries.Row objects."""
+
+    code = tables.Column(accessor="indicator.code", verbose_name="Code")
+    title = tables.Column(accessor="indicator.title", verbose_name="Indicator")
+    service_area = tables.Column(accessor="indicator.service_area.name", verbose_name="Service area")
+    value = tables.Column(accessor="value", verbose_name="Value", attrs={"td": {"class": "app-numeric"},
+                                                                        "th": {"class": "app-numeric"}})
+    target = tables.Column(accessor="target", verbose_name="Target", attrs={"td": {"class": "app-numeric"},
+                                                                           "th": {"class": "app-numeric"}})
+    status = tables.Column(accessor="status", verbose_name="Status", order_by=("status_severity",))
+    direction = tables.Column(accessor="direction", verbose_name="Direction of travel")
+    previous = tables.Column(accessor="previous", verbose_name="Same period last year",
+                             attrs={"td": {"class": "app-numeric"}, "th": {"class": "app-numeric"}})
+
+    class Meta:
+        attrs = {"class": "govuk-body-s"}
+        orderable = True
+        empty_text = "No indicators match these filters."
+
+    def render_code(self, record, value):
+        return format_html('<a class="govuk-link" href="{}">{}</a>',
+                           reverse("kpis:indicator", args=[record.indicator.code]), value)
+
+    def render_value(self, record, value):
+        text = format_value(value, record.indicator)
+        if record.is_revised:
+            return format_html("{} <span class='app-muted govuk-body-s'>(reported {})</span>", text,
+                               format_value(record.reported_value, record.indicator))
+        return text
+
+    def render_target(self, record, value):
+        return format_value(value, record.indicator)
+
+    def render_previous(self, record, value):
+        return format_value(value, record.indicator)
+
+    def render_status(self, value):
+        from .templatetags.kpis import status_tag
+
+        return render_to_string("kpis/includes/status_tag.html", status_tag(value))
+
+    def render_direction(self, value):
+        from .templatetags.kpis import travel
+
+        return render_to_string("kpis/includes/travel.html", travel(value))

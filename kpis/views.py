@@ -1,0 +1,402 @@
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from organisation import access, interchange
+from organisation.charts import Series, line_chart
+from organisation.models import Directorate, ReportingPeriod, ServiceArea, period_from_slug
+from organisation.periods import PeriodError
+
+from . import queries, resources, services
+from . import status as rules
+from .filters import IndicatorFilter
+from .forms import ComparatorForm, FigureForm, IndicatorForm, TargetForm
+from .models import Actual, Comparator, Indicator, Target
+from .tables import IndicatorTable
+from .templatetags.kpis import format_value
+
+
+def _quarter(slug: str | None) -> ReportingPeriod:
+    if not slug:
+        quarter = queries.default_quarter()
+        if quarter is None:
+            raise Http404("No quarters yet")
+        return quarter
+    try:
+        value = period_from_slug(slug)
+    except PeriodError:
+        raise Http404("Not a period") from None
+    if value.is_year:
+        raise Http404("Not a quarter")
+    return get_object_or_404(ReportingPeriod, year=value.year, quarter=value.quarter)
+
+
+# --- dashboard -------------------------------------------------------------
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_performance(request.user):
+        raise PermissionDenied
+    quarter = _quarter(request.GET.get("period"))
+    directorates = list(Directorate.objects.all())
+    directorate = None
+    if request.GET.get("directorate"):
+        directorate = next((d for d in directorates if str(d.pk) == request.GET["directorate"]), None)
+        if directorate is None:
+            raise Http404
+    indicators = queries.indicators_visible_to(request.user).select_related(
+        "service_area__directorate", "commitment"
+    )
+    if directorate is not None:
+        indicators = indicators.filter(service_area__directorate=directorate)
+    scope_rows = queries.judge_quarter(indicators, quarter)
+    summary = rules.summarise((r.status, r.direction) for r in scope_rows)
+    exceptions = queries.worst_first(scope_rows)
+
+    filterset = IndicatorFilter(request.GET or None, queryset=indicators, directorate=directorate)
+    filtered_ids = {i.pk for i in filterset.qs.only("pk")} if filterset.is_bound else None
+    rows = [r for r in scope_rows if filtered_ids is None or r.indicator.pk in filtered_ids]
+    wanted = filterset.form.cleaned_data.get("status") if filterset.is_bound and filterset.form.is_valid() else ""
+    if wanted == "exceptions":
+        rows = [r for r in rows if r.is_exception]
+    elif wanted:
+        rows = [r for r in rows if r.status.value == wanted]
+    table = IndicatorTable(rows, order_by="status")
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+
+    area_summaries = []
+    by_area: dict[int, list[queries.Row]] = defaultdict(list)
+    for r in scope_rows:
+        by_area[r.indicator.service_area_id].append(r)
+    for area_rows in by_area.values():
+        area = area_rows[0].indicator.service_area
+        area_summaries.append((area, rules.summarise((r.status, r.direction) for r in area_rows)))
+    area_summaries.sort(key=lambda pair: pair[0].name)
+
+    return render(request, "kpis/dashboard.html", {
+        "quarter": quarter, "quarters": queries.quarters_with_figures(), "directorates": directorates,
+        "directorate": directorate, "summary": summary, "exceptions": exceptions, "table": table,
+        "filter": filterset, "area_summaries": area_summaries, "row_count": len(rows),
+        "can_export": True,
+    })
+
+
+def service_area_dashboard(request: HttpRequest, area_id: int) -> HttpResponse:
+    """The dashboard narrowed to one service area (a filter of the directorate dashboard)."""
+    if not access.can_view_performance(request.user):
+        raise PermissionDenied
+    area = get_object_or_404(ServiceArea, pk=area_id)
+    query = request.GET.copy()
+    query["service_area"] = str(area.pk)
+    query["directorate"] = str(area.directorate_id)
+    return redirect(f"{reverse('kpis:dashboard')}?{query.urlencode()}")
+
+
+# --- indicator page ------------------------------------------------------
+
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if not access.can_view_performance(request.user):
+        raise PermissionDenied
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("service_area__directorate", "commitment", "owner"), code=code
+    )
+    series = queries.history_series(indicator)
+    labels = [label for label, *_ in series]
+    chart = line_chart(
+        f"{indicator.code}: value and target by {'year' if indicator.is_annual else 'quarter'}",
+        labels,
+        [
+            Series("Value", [v for _, v, _, _ in series], [format_value(v, indicator) for _, v, _, _ in series]),
+            Series("Target", [t for _, _, t, _ in series], [format_value(t, indicator) for _, _, t, _ in series]),
+        ],
+        y_title=indicator.get_unit_display(),
+    )
+    commentary = [(label, actual) for label, _, _, actual in reversed(series) if actual is not None]
+    quarter = queries.default_quarter()
+    current = queries.judge_quarter([indicator], quarter)[0] if quarter else None
+    comparators = list(indicator.comparators.select_related("period").order_by("-period__year"))
+    history = _history(indicator) if access.can_view_history(request.user) else None
+    return render(request, "kpis/indicator.html", {
+        "indicator": indicator, "chart": chart, "commentary": commentary, "current": current,
+        "quarter": quarter, "comparators": comparators, "history": history,
+        "can_manage": access.can_manage_indicators(request.user),
+    })
+
+
+def _history(indicator: Indicator) -> list[dict]:
+    """Every change to the indicator's targets and figures: who, when, old and new."""
+    entries = []
+    for model, kind, fields in (
+        (Actual, "Figure", ("value", "numerator", "denominator", "commentary", "state", "reported_value")),
+        (Target, "Target", ("value",)),
+    ):
+        records = list(
+            model.history.filter(indicator_id=indicator.pk).select_related("history_user", "period")
+            .order_by("id", "history_date", "history_id")
+        )
+        previous: dict[int, object] = {}
+        for record in records:
+            before = previous.get(record.id)
+            changes = []
+            for name in fields:
+                new = getattr(record, name)
+                old = getattr(before, name) if before is not None else None
+                if before is None and (new in (None, "")):
+                    continue
+                if before is None or old != new:
+                    changes.append((name.replace("_", " "), _shown(old, indicator, name), _shown(new, indicator, name)))
+            previous[record.id] = record
+            if changes or record.history_type == "-":
+                entries.append({
+                    "when": record.history_date, "kind": kind, "period": record.period.label,
+                    "who": (record.history_user.get_full_name() or record.history_user.username)
+                    if record.history_user else "an import or system process",
+                    "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                    "reason": record.history_change_reason or "", "changes": changes,
+                })
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:100]
+
+
+def _shown(value, indicator, name) -> str:
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, Decimal) and name in ("value", "reported_value"):
+        return format_value(value, indicator)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+# --- entry ------------------------------------------------------------------
+
+def entry_start(request: HttpRequest) -> HttpResponse:
+    """Send a service manager to their entry form for the open quarter."""
+    quarter = queries.default_quarter()
+    areas = _entry_areas(request.user)
+    if not areas:
+        raise PermissionDenied
+    if quarter is None:
+        raise Http404("No quarters yet")
+    if len(areas) == 1:
+        return redirect("kpis:entry", period=quarter.slug, area_id=areas[0].pk)
+    return render(request, "kpis/entry_start.html", {"quarter": quarter, "areas": areas})
+
+
+def _entry_areas(user) -> list[ServiceArea]:
+    areas = ServiceArea.objects.select_related("directorate").order_by("directorate__name", "name")
+    return [a for a in areas if access.can_view_entry(user, a.pk)]
+
+
+def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
+    quarter = _quarter(period)
+    area = get_object_or_404(ServiceArea.objects.select_related("directorate"), pk=area_id)
+    if not access.can_view_entry(request.user, area.pk):
+        raise PermissionDenied
+    editable = access.can_enter_figures(request.user, area.pk, quarter)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    indicators = list(
+        Indicator.objects.filter(active=True, service_area=area).select_related("service_area", "commitment")
+        .order_by("frequency", "code")
+    )
+    rows = queries.judge_quarter(indicators, quarter)
+    submitting = request.POST.get("action") == "submit"
+    forms = []
+    for row in rows:
+        initial = {
+            "value": _plain(row.value), "numerator": _plain(row.actual.numerator if row.actual else None),
+            "denominator": _plain(row.actual.denominator if row.actual else None),
+            "commentary": row.actual.commentary if row.actual else "",
+            "version": row.actual.version if row.actual else 0,
+        }
+        form = FigureForm(
+            request.POST if request.method == "POST" else None, prefix=f"i{row.indicator.pk}", initial=initial,
+            indicator=row.indicator, target=row.target, submitting=submitting,
+        )
+        if not editable:
+            for field in form.fields.values():
+                field.disabled = True
+        form.row = row
+        forms.append(form)
+
+    conflicts = []
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        year = ReportingPeriod.for_value(quarter.value.financial_year)
+        figures = [
+            services.FigureInput(
+                indicator=f.indicator, period=year if f.indicator.is_annual else quarter,
+                version=f.cleaned_data["version"], value=f.cleaned_data["value"],
+                numerator=f.cleaned_data["numerator"], denominator=f.cleaned_data["denominator"],
+                commentary=f.cleaned_data["commentary"],
+            )
+            for f in forms
+        ]
+        try:
+            saved = services.figures_save(user=request.user, figures=figures, submit=submitting)
+        except services.ConcurrentEdit as exc:
+            conflicts = [
+                {"code": c.indicator.code, "theirs": format_value(c.theirs, c.indicator) or "blank",
+                 "yours": format_value(c.yours, c.indicator) or "blank", "by": c.by}
+                for c in exc.conflicts
+            ]
+        else:
+            verb = "submitted" if submitting else "saved as a draft"
+            messages.success(request, f"{area.name}, {quarter.label}: figures {verb} ({saved} changed).")
+            return redirect("kpis:entry", period=quarter.slug, area_id=area.pk)
+
+    quarterly = [f for f in forms if not f.indicator.is_annual]
+    annual = [f for f in forms if f.indicator.is_annual]
+    states = Counter(f.row.actual.state if f.row.actual else "none" for f in forms)
+    return render(request, "kpis/entry.html", {
+        "quarter": quarter, "area": area, "quarterly": quarterly, "annual": annual, "forms": forms,
+        "editable": editable, "conflicts": conflicts, "states": states,
+        "year_label": quarter.value.financial_year.label,
+        "last_year_label": quarter.value.same_period_last_year().label,
+    }, status=409 if conflicts else 200)
+
+
+def _plain(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+# --- submissions and sign-off ------------------------------------------------
+
+def submission_progress(quarter: ReportingPeriod) -> list[dict]:
+    """Per service area: indicators due and how many are entered, submitted, signed off."""
+    year = ReportingPeriod.objects.filter(year=quarter.year, quarter__isnull=True).first()
+    period_ids = [quarter.pk] + ([year.pk] if year else [])
+    areas = ServiceArea.objects.select_related("directorate").prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.filter(active=True).order_by("code")),
+        "managers",
+    ).order_by("directorate__name", "name")
+    actuals = {
+        (a.indicator_id, a.period_id): a
+        for a in Actual.objects.filter(period_id__in=period_ids, indicator__active=True)
+    }
+    out = []
+    for area in areas:
+        indicators = list(area.indicators.all())
+        if not indicators:
+            continue
+        counts = Counter()
+        waiting = []
+        for i in indicators:
+            pid = year.pk if (i.is_annual and year) else quarter.pk
+            a = actuals.get((i.pk, pid))
+            state = a.state if a else "none"
+            counts[state] += 1
+            if a and a.value is not None:
+                counts["entered"] += 1
+            if state in ("none", "draft"):
+                waiting.append(i)
+        out.append({
+            "area": area, "due": len(indicators), "entered": counts["entered"],
+            "submitted": counts["submitted"], "signed_off": counts["signed_off"],
+            "not_submitted": waiting,
+            "managers": ", ".join(m.get_full_name() or m.username for m in area.managers.all()) or "no manager",
+        })
+    return out
+
+
+def submissions(request: HttpRequest, period: str) -> HttpResponse:
+    if not access.can_sign_off(request.user):
+        raise PermissionDenied
+    quarter = _quarter(period)
+    return render(request, "kpis/submissions.html", {
+        "quarter": quarter, "progress": submission_progress(quarter), "quarters": queries.quarters_with_figures(),
+    })
+
+
+@require_POST
+def sign_off(request: HttpRequest, period: str) -> HttpResponse:
+    if not access.can_sign_off(request.user):
+        raise PermissionDenied
+    quarter = _quarter(period)
+    area_id = request.POST.get("service_area")
+    area = get_object_or_404(ServiceArea, pk=area_id) if area_id else None
+    count = services.figures_sign_off(user=request.user, period=quarter, service_area_id=area.pk if area else None)
+    where = area.name if area else "all service areas"
+    messages.success(request, f"Signed off {count} submitted figure{'s' if count != 1 else ''} for {where}, "
+                              f"{quarter.label}.")
+    return redirect("kpis:submissions", period=quarter.slug)
+
+
+# --- indicator and target management --------------------------------------
+
+def manage(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_indicators(request.user):
+        raise PermissionDenied
+    indicators = Indicator.objects.select_related("service_area__directorate", "commitment").order_by("code")
+    return render(request, "kpis/manage.html", {"indicators": indicators})
+
+
+def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    if not access.can_manage_indicators(request.user):
+        raise PermissionDenied
+    indicator = get_object_or_404(Indicator, code=code) if code else None
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"{saved.code} saved.")
+        return redirect("kpis:targets", code=saved.code)
+    return render(request, "kpis/indicator_form.html", {"form": form, "indicator": indicator})
+
+
+def targets(request: HttpRequest, code: str) -> HttpResponse:
+    if not access.can_manage_indicators(request.user):
+        raise PermissionDenied
+    indicator = get_object_or_404(Indicator, code=code)
+    target_form = TargetForm(request.POST if request.POST.get("form") == "target" else None,
+                             indicator=indicator, prefix="t")
+    comparator_form = ComparatorForm(request.POST if request.POST.get("form") == "comparator" else None,
+                                     prefix="c")
+    if request.method == "POST":
+        if request.POST.get("form") == "target" and target_form.is_valid():
+            target = services.target_set(indicator=indicator, period=target_form.period_object(),
+                                         value=target_form.cleaned_data["value"])
+            messages.success(request, f"Target for {target.period.label} saved.")
+            return redirect("kpis:targets", code=indicator.code)
+        if request.POST.get("form") == "comparator" and comparator_form.is_valid():
+            year = ReportingPeriod.for_value(comparator_form.cleaned_data["year"])
+            Comparator.objects.update_or_create(
+                indicator=indicator, period=year,
+                defaults={k: comparator_form.cleaned_data[k] for k in
+                          ("england", "statistical_neighbours", "regional", "quartile")},
+            )
+            messages.success(request, f"Benchmarks for {year.label} saved.")
+            return redirect("kpis:targets", code=indicator.code)
+    return render(request, "kpis/targets.html", {
+        "indicator": indicator, "target_form": target_form, "comparator_form": comparator_form,
+        "targets": indicator.targets.select_related("period").order_by("-period__year", "-period__quarter"),
+        "comparators": indicator.comparators.select_related("period").order_by("-period__year"),
+    })
+
+
+# --- exports -------------------------------------------------------------------
+
+def export_indicators(request: HttpRequest, fmt: str) -> HttpResponse:
+    if not access.can_view_performance(request.user) or fmt not in ("csv", "xlsx"):
+        raise PermissionDenied if fmt in ("csv", "xlsx") else Http404
+    return interchange.download_response(resources.IndicatorResource().export_dataset(), fmt, "indicators",
+                                         title="Indicators")
+
+
+def export_report(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    if not access.can_view_performance(request.user):
+        raise PermissionDenied
+    quarter = _quarter(period)
+    indicators = queries.indicators_visible_to(request.user).select_related("service_area").order_by("code")
+    dataset = resources.kpi_report_rows(queries.judge_quarter(indicators, quarter))
+    return interchange.download_response(dataset, fmt, f"kpi-report-{quarter.slug}", title=quarter.label)
