@@ -105,7 +105,15 @@ class _Base(resources.Resource):
             return None
 
 
-class IndicatorResource(_Base):
+class _AuditedSave:
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self.user is not None and getattr(self.user, "is_authenticated", False):
+            instance._history_user = self.user
+        instance._change_reason = "imported"
+        super().save_instance(instance, is_create, row, **kwargs)
+
+
+class IndicatorResource(_AuditedSave, _Base):
     columns = ("code", "title", "directorate", "service_area", "polarity", "unit", "frequency",
                "accumulation", "commitment", "tolerance")
     compared_fields = ("title", "service_area_id", "polarity", "unit", "frequency", "accumulation",
@@ -183,7 +191,7 @@ class IndicatorResource(_Base):
         return data
 
 
-class TargetResource(_Base):
+class TargetResource(_AuditedSave, _Base):
     columns = ("code", "period", "target")
     compared_fields = ("value",)
 
@@ -259,6 +267,8 @@ class ActualResource(_Base):
             instance.version += 1
         if self.user is not None and getattr(self.user, "is_authenticated", False):
             instance.entered_by = self.user
+            instance._history_user = self.user
+        instance._change_reason = "imported"
         super().save_instance(instance, is_create, row, **kwargs)
 
     def export_dataset(self, period=None) -> tablib.Dataset:

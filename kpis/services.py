@@ -93,6 +93,7 @@ def figures_save(*, user, figures: list[FigureInput], submit: bool) -> int:
             actual.state, actual.submitted_at = Actual.State.SUBMITTED, now
         actual.version += 1
         actual._change_reason = "submitted" if submit else "saved"
+        actual._history_user = user
         actual.save()
         saved += 1
     if conflicts:
@@ -120,17 +121,20 @@ def figures_sign_off(*, user, period: ReportingPeriod, service_area_id: int | No
             actual.reported_value = actual.value
         actual.version += 1
         actual._change_reason = "signed off"
+        actual._history_user = user
         actual.save()
         count += 1
     return count
 
 
 @transaction.atomic
-def target_set(*, indicator: Indicator, period: ReportingPeriod, value: Decimal | None) -> Target:
-    target, created = Target.objects.select_for_update().get_or_create(
-        indicator=indicator, period=period, defaults={"value": value}
-    )
-    if not created and target.value != value:
-        target.value = value
-        target.save()
+def target_set(*, user, indicator: Indicator, period: ReportingPeriod, value: Decimal | None) -> Target:
+    target = Target.objects.select_for_update().filter(indicator=indicator, period=period).first()
+    if target is None:
+        target = Target(indicator=indicator, period=period, value=value)
+    elif target.value == value:
+        return target
+    target.value = value
+    target._history_user = user
+    target.save()
     return target

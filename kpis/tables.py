@@ -9,9 +9,9 @@ from .templatetags.kpis import format_value
 class IndicatorTable(tables.Table):
     """The indicator table on the dashboard; rows are queries.Row objects."""
 
-    code = tables.Column(accessor="indicator.code", verbose_name="Code")
-    title = tables.Column(accessor="indicator.title", verbose_name="Indicator")
-    service_area = tables.Column(accessor="indicator.service_area.name", verbose_name="Service area")
+    code = tables.Column(accessor="indicator__code", verbose_name="Code")
+    title = tables.Column(accessor="indicator__title", verbose_name="Indicator")
+    service_area = tables.Column(accessor="indicator__service_area__name", verbose_name="Service area")
     value = tables.Column(accessor="value", verbose_name="Value", attrs={"td": {"class": "app-numeric"},
                                                                         "th": {"class": "app-numeric"}})
     target = tables.Column(accessor="target", verbose_name="Target", attrs={"td": {"class": "app-numeric"},

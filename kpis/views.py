@@ -63,7 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     exceptions = queries.worst_first(scope_rows)
 
     filterset = IndicatorFilter(request.GET or None, queryset=indicators, directorate=directorate)
-    filtered_ids = {i.pk for i in filterset.qs.only("pk")} if filterset.is_bound else None
+    filtered_ids = set(filterset.qs.select_related(None).values_list("pk", flat=True)) if filterset.is_bound else None
     rows = [r for r in scope_rows if filtered_ids is None or r.indicator.pk in filtered_ids]
     wanted = filterset.form.cleaned_data.get("status") if filterset.is_bound and filterset.form.is_valid() else ""
     if wanted == "exceptions":
@@ -344,7 +344,7 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
     if not access.can_manage_indicators(request.user):
         raise PermissionDenied
     indicator = get_object_or_404(Indicator, code=code) if code else None
-    form = IndicatorForm(request.POST or None, instance=indicator)
+    form = IndicatorForm(request.POST if request.method == "POST" else None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         messages.success(request, f"{saved.code} saved.")
@@ -362,7 +362,7 @@ def targets(request: HttpRequest, code: str) -> HttpResponse:
                                      prefix="c")
     if request.method == "POST":
         if request.POST.get("form") == "target" and target_form.is_valid():
-            target = services.target_set(indicator=indicator, period=target_form.period_object(),
+            target = services.target_set(user=request.user, indicator=indicator, period=target_form.period_object(),
                                          value=target_form.cleaned_data["value"])
             messages.success(request, f"Target for {target.period.label} saved.")
             return redirect("kpis:targets", code=indicator.code)

@@ -320,7 +320,7 @@ def run_import(kind: Kind, table: Table, *, dry_run: bool, user=None) -> ImportR
                 column = None if key == NON_FIELD_ERRORS else columns.get(key, key)
                 for text in messages:
                     report.errors.append(_row_message(sheet_row(invalid.number), column, str(text)))
-        report.errors.sort(key=_error_sort_key)
+        report.errors.sort(key=lambda message: _error_sort_key(message, kind.columns))
 
         for index, row_result in enumerate(result.rows, start=1):
             action = {"new": "New", "update": "Changed", "skip": "Unchanged"}.get(row_result.import_type)
@@ -352,9 +352,14 @@ def _accepts_user(kind: Kind) -> bool:
         return False
 
 
-def _error_sort_key(message: str) -> tuple[int, str]:
-    match = re.match(r"row (\d+)", message)
-    return (int(match.group(1)) if match else 0, message)
+def _error_sort_key(message: str, columns: Sequence[str]) -> tuple[int, int, str]:
+    """By row, then in the order of the file's columns."""
+    match = re.match(r'row (\d+)(?:, column "([^"]+)")?', message)
+    if not match:
+        return (0, 0, message)
+    column = match.group(2)
+    position = columns.index(column) + 1 if column in columns else 0
+    return (int(match.group(1)), position, message)
 
 
 def import_file(kind_name: str, filename: str, content: bytes, *, dry_run: bool, user=None) -> ImportReport:

@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--password", default="council-demo-2026")
     parser.add_argument("--out", default="out")
     parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--height", type=int, default=0, help="clip to this many pixels from the top")
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
     out = Path(args.out)
@@ -44,7 +45,11 @@ def main() -> None:
             response = page.goto(f"{args.base}{path}")
             page.wait_for_load_state("networkidle")
             name = re.sub(r"[^A-Za-z0-9]+", "_", f"{args.user or 'anon'}{path}").strip("_") + ".png"
-            page.screenshot(path=str(out / name), full_page=True)
+            if args.height:
+                page.screenshot(path=str(out / name), clip={"x": 0, "y": 0, "width": args.width, "height": args.height},
+                                full_page=True)
+            else:
+                page.screenshot(path=str(out / name), full_page=True)
             print(f"{response.status if response else '?'} {path} -> {out / name}")
         browser.close()
 

@@ -1,0 +1,291 @@
+from decimal import Decimal
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from kpis.models import Actual, Target
+from kpis.services import FigureInput, figures_save
+from organisation.models import ReportingPeriod
+from tests.kpis.conftest import build_many, make_indicator, set_actual, set_target
+
+READERS = ["manager_a", "manager_b", "officer", "executive"]
+NON_READERS = ["audit", "outsider"]
+
+
+def entry_url(quarter, area):
+    return f"/performance/entry/{quarter.slug}/{area.pk}/"
+
+
+def post_data(indicator, version=0, action="draft", **values):
+    prefix = f"i{indicator.pk}"
+    data = {f"{prefix}-version": str(version), "action": action}
+    for name in ("value", "numerator", "denominator", "commentary"):
+        data[f"{prefix}-{name}"] = values.get(name, "")
+    return data
+
+
+# --- who may see what ---------------------------------------------------------
+
+@pytest.mark.parametrize("persona", READERS, indirect=True)
+def test_readers_see_the_dashboard_and_indicator_pages(persona, dpe007):
+    set_actual(dpe007, "2019/20 Q1", "75.8")
+    page = persona.get("/performance/").content.decode()
+    assert "Performance, 2019/20 Q1" in page and "DPE007" in page
+    assert persona.get("/performance/indicators/DPE007/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", NON_READERS, indirect=True)
+def test_others_are_refused_the_performance_pages(persona, dpe007, open_quarter):
+    for path in ("/performance/", "/performance/indicators/DPE007/", "/performance/export/indicators.csv",
+                 f"/performance/report/{open_quarter.slug}.csv", "/performance/entry/",
+                 entry_url(open_quarter, dpe007.service_area)):
+        assert persona.get(path).status_code == 403, path
+
+
+@pytest.mark.parametrize("persona", ["manager_a", "manager_b", "executive", "audit", "outsider"], indirect=True)
+def test_only_officers_manage_and_sign_off(persona, dpe007, open_quarter):
+    for path in ("/performance/manage/", "/performance/manage/new/", "/performance/manage/DPE007/edit/",
+                 "/performance/manage/DPE007/targets/", f"/performance/submissions/{open_quarter.slug}/"):
+        assert persona.get(path).status_code == 403, path
+    assert persona.post(f"/performance/submissions/{open_quarter.slug}/sign-off/").status_code == 403
+    assert persona.post("/performance/manage/DPE007/targets/", {"form": "target", "t-period": "2019/20",
+                                                               "t-value": "1"}).status_code == 403
+    assert Target.objects.get(indicator=dpe007).value == 90
+
+
+def test_the_dashboard_shows_the_domain_statuses(executive, dpe007, area_a):
+    caseload = make_indicator(area_a, "DPE008a", polarity="lower", unit="number")
+    set_target(caseload, "2019/20", 54)
+    set_actual(caseload, "2019/20 Q1", "55.7")
+    set_actual(dpe007, "2019/20 Q1", "75.8")
+    page = executive.get("/performance/").content.decode()
+    assert "Well below target" in page and "Below target" in page
+    assert "(RAG Red)" in page and "(RAG Amber)" in page
+
+
+def test_the_dashboard_filters_by_service_area_and_status(executive, dpe007, adults_indicator):
+    set_actual(dpe007, "2019/20 Q1", "75.8")
+    set_actual(adults_indicator, "2019/20 Q1", "88")
+    page = executive.get(f"/performance/?service_area={adults_indicator.service_area.pk}").content.decode()
+    table = page.split('id="indicators"')[1]
+    assert "BCP278" in table and "DPE007" not in table
+    page = executive.get("/performance/?status=On+target").content.decode().split('id="indicators"')[1]
+    assert "BCP278" in page and "DPE007" not in page
+
+
+def test_a_bad_period_is_not_found(executive, dpe007):
+    assert executive.get("/performance/?period=2019-20-Q9").status_code == 404
+    assert executive.get("/performance/?period=2030-31-Q1").status_code == 404
+    assert executive.get("/performance/indicators/NOPE/").status_code == 404
+
+
+# --- entry -----------------------------------------------------------------------
+
+def test_the_entry_form_shows_each_indicator_with_target_and_last_year(manager_a, dpe007, open_quarter):
+    set_actual(dpe007, "2018/19 Q1", "79.1")
+    page = manager_a.get(entry_url(open_quarter, dpe007.service_area)).content.decode()
+    assert "DPE007 Indicator DPE007" in page and "Target: 90.0%" in page and "2018/19 Q1: 79.1%" in page
+    assert "Submit figures" in page
+
+
+def test_a_manager_cannot_read_or_post_another_areas_entry_form(manager_a, adults_indicator, open_quarter):
+    url = entry_url(open_quarter, adults_indicator.service_area)
+    assert manager_a.get(url).status_code == 403
+    assert manager_a.post(url, post_data(adults_indicator, value="50")).status_code == 403
+    assert not Actual.objects.exists()
+
+
+def test_entry_start_sends_a_manager_to_their_area(manager_a, dpe007, open_quarter):
+    assert manager_a.get("/performance/entry/").url == entry_url(open_quarter, dpe007.service_area)
+
+
+def test_saving_a_draft_then_submitting(manager_a, dpe007, open_quarter):
+    url = entry_url(open_quarter, dpe007.service_area)
+    response = manager_a.post(url, post_data(dpe007, value="75.8", numerator="144", denominator="190",
+                                             commentary="Staff shortages"), follow=True)
+    assert "figures saved as a draft" in response.content.decode()
+    actual = Actual.objects.get()
+    assert (actual.value, actual.state, actual.version) == (Decimal("75.8"), "draft", 1)
+    assert actual.entered_by.username == "manager.a"
+    manager_a.post(url, post_data(dpe007, version=1, action="submit", value="75.8", numerator="144",
+                                  denominator="190", commentary="Staff shortages"))
+    actual.refresh_from_db()
+    assert actual.state == "submitted" and actual.submitted_at is not None
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"value": "12,3"}, "DPE007 value: &quot;12,3&quot; is not a number"),
+        ({"value": "abc"}, "DPE007 value: &quot;abc&quot; is not a number"),
+        ({"value": "101", "commentary": "x"}, "DPE007 value: a percentage cannot be more than 100"),
+        ({"value": "50", "numerator": "200", "denominator": "190", "commentary": "x"},
+         "DPE007 numerator: 200 is larger than the denominator (190)"),
+        ({"value": "50", "numerator": "20"}, "DPE007 denominator: give both the numerator and the denominator"),
+        ({"value": "75.8"}, "DPE007 commentary: explain why the figure is well below target"),
+        ({"value": "50", "denominator": "0", "numerator": "0", "commentary": "x"},
+         "DPE007 denominator: must be more than zero"),
+    ],
+)
+def test_bad_figures_get_specific_messages_and_nothing_is_saved(manager_a, dpe007, open_quarter, values, message):
+    response = manager_a.post(entry_url(open_quarter, dpe007.service_area), post_data(dpe007, **values))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert "There is a problem" in page and f'href="#id_i{dpe007.pk}-' in page
+    assert "<title>Error:" in page
+    assert not Actual.objects.exists()
+
+
+def test_submitting_a_blank_figure_needs_a_reason(manager_a, dpe007, open_quarter):
+    page = manager_a.post(entry_url(open_quarter, dpe007.service_area),
+                          post_data(dpe007, action="submit")).content.decode()
+    assert "enter a value, or say in the commentary why there is no data" in page
+    assert not Actual.objects.exists()
+
+
+def test_a_locked_quarter_is_read_only_and_refuses_posts(manager_a, dpe007, locked_quarter):
+    url = entry_url(locked_quarter, dpe007.service_area)
+    page = manager_a.get(url).content.decode()
+    assert "is locked: the figures are read-only" in page and "Submit figures" not in page and "disabled" in page
+    assert manager_a.post(url, post_data(dpe007, value="80")).status_code == 403
+    assert not Actual.objects.exists()
+
+
+def test_a_concurrent_edit_is_refused_showing_both_values(manager_a, officer_user, dpe007, open_quarter):
+    url = entry_url(open_quarter, dpe007.service_area)
+    manager_a.get(url)  # the form is opened with no figure (version 0)
+    figures_save(user=officer_user, submit=False, figures=[FigureInput(
+        indicator=dpe007, period=open_quarter, version=0, value=Decimal("76.3"), numerator=None,
+        denominator=None, commentary="officer's correction")])
+    response = manager_a.post(url, post_data(dpe007, value="75.8", commentary="mine"))
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else saved these figures" in page
+    assert "Olu Officer saved <strong>76.3%</strong>; you entered <strong>75.8%</strong>" in page
+    actual = Actual.objects.get()
+    assert actual.value == Decimal("76.3") and actual.commentary == "officer's correction"
+
+
+def test_a_stale_version_is_refused_in_the_service(officer_user, dpe007, open_quarter):
+    from kpis.services import ConcurrentEdit
+
+    set_actual(dpe007, "2019/20 Q1", "70", version=3)
+    with pytest.raises(ConcurrentEdit):
+        figures_save(user=officer_user, submit=False, figures=[FigureInput(
+            indicator=dpe007, period=open_quarter, version=2, value=Decimal("71"), numerator=None,
+            denominator=None, commentary="x")])
+    assert Actual.objects.get().value == Decimal("70")
+
+
+def test_an_officer_signs_off_and_a_later_correction_shows_beside_the_reported_value(
+        officer, officer_user, executive, dpe007, open_quarter):
+    set_actual(dpe007, "2019/20 Q1", "75.8", state="submitted", commentary="why")
+    response = officer.post(f"/performance/submissions/{open_quarter.slug}/sign-off/", follow=True)
+    assert "Signed off 1 submitted figure" in response.content.decode()
+    actual = Actual.objects.get()
+    assert actual.state == "signed_off" and actual.reported_value == Decimal("75.8")
+    figures_save(user=officer_user, submit=True, figures=[FigureInput(
+        indicator=dpe007, period=open_quarter, version=actual.version, value=Decimal("76.3"), numerator=None,
+        denominator=None, commentary="why")])
+    actual.refresh_from_db()
+    assert actual.value == Decimal("76.3") and actual.reported_value == Decimal("75.8")
+    page = executive.get("/performance/indicators/DPE007/").content.decode()
+    assert "reported 75.8%, revised 76.3%" in page
+
+
+def test_submissions_list_who_has_not_submitted(officer, dpe007, adults_indicator, open_quarter):
+    set_actual(dpe007, "2019/20 Q1", "80", state="submitted")
+    page = officer.get(f"/performance/submissions/{open_quarter.slug}/").content.decode()
+    assert "BCP278" in page.split("Adult Social Care")[1]
+    assert "Sign off<span class=\"govuk-visually-hidden\"> Children &amp; Families Services" in page
+
+
+def test_history_is_shown_to_officers_executives_and_audit_but_not_managers(
+        officer, manager_a, manager_a_user, dpe007, open_quarter):
+    figures_save(user=manager_a_user, submit=False, figures=[FigureInput(
+        indicator=dpe007, period=open_quarter, version=0, value=Decimal("75.8"), numerator=None,
+        denominator=None, commentary="first")])
+    page = officer.get("/performance/indicators/DPE007/").content.decode()
+    assert "Change history" in page and "Ann Able" in page and "value: blank &rarr; 75.8%" in page
+    assert "Change history" not in manager_a.get("/performance/indicators/DPE007/").content.decode()
+
+
+# --- management ---------------------------------------------------------------
+
+def test_an_officer_adds_an_indicator_and_a_target(officer, area_a, open_quarter):
+    response = officer.post("/performance/manage/new/", {
+        "code": "NEW1", "title": "A new one", "service_area": area_a.pk, "polarity": "higher", "unit": "percent",
+        "precision": "1", "frequency": "quarterly", "accumulation": "snapshot", "active": "on",
+    })
+    assert response.status_code == 302
+    response = officer.post("/performance/manage/NEW1/targets/", {"form": "target", "t-period": "2019/20 Q2",
+                                                                   "t-value": "12.5"}, follow=True)
+    assert "Target for 2019/20 Q2 saved." in response.content.decode()
+    assert Target.objects.get().value == Decimal("12.5")
+
+
+@pytest.mark.parametrize(("period", "value", "message"), [
+    ("2019/21", "1", "the year after 2019 is 2020"),
+    ("2019/20 Q1", "ten", "Target: &quot;ten&quot; is not a number"),
+    ("", "1", "Enter the period"),
+])
+def test_bad_targets_are_refused(officer, dpe007, period, value, message):
+    page = officer.post("/performance/manage/DPE007/targets/", {"form": "target", "t-period": period,
+                                                                 "t-value": value}).content.decode()
+    assert message in page
+    assert Target.objects.count() == 1
+
+
+def test_an_indicator_form_with_missing_fields_says_what(officer):
+    page = officer.post("/performance/manage/new/", {}).content.decode()
+    assert "Enter the indicator code" in page and "Choose the owning service area" in page
+
+
+# --- exports --------------------------------------------------------------------
+
+def test_the_quarterly_report_exports_are_formula_safe(executive, dpe007, open_quarter):
+    set_actual(dpe007, "2019/20 Q1", "75.8", commentary="=HYPERLINK(\"x\")")
+    response = executive.get(f"/performance/report/{open_quarter.slug}.csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("code,period,value,numerator,denominator,commentary,target,status,rag")
+    assert lines[1].startswith("DPE007,2019/20 Q1,75.8,,,\"'=HYPERLINK(\"\"x\"\")\",90,Well below target,Red")
+    assert executive.get(f"/performance/report/{open_quarter.slug}.xlsx")["Content-Type"].startswith(
+        "application/vnd.openxmlformats")
+    assert executive.get("/performance/export/indicators.csv").content.decode().startswith("code,title,directorate")
+
+
+# --- query counts ----------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "/performance/", "/performance/?status=exceptions", "/home/", "/performance/indicators/{code}/",
+    "/performance/entry/{quarter}/{area}/", "/performance/submissions/{quarter}/",
+    "/performance/report/{quarter}.csv", "/performance/manage/",
+])
+def test_page_queries_do_not_grow_with_the_data(officer, executive, area_a, area_b, open_quarter, path):
+    client = officer if "submissions" in path or "manage" in path or "entry" in path else executive
+
+    def count():
+        url = path.format(code=f"{area_a.pk}X001", quarter=open_quarter.slug, area=area_a.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    build_many(area_a, area_b, 3)
+    small = count()
+    build_many_more(area_a, area_b)
+    assert count() <= small
+    assert small <= 25
+
+
+def build_many_more(area_a, area_b):
+    from kpis.models import Indicator
+
+    for area in (area_a, area_b):
+        for i in range(3, 30):
+            indicator = Indicator.objects.create(code=f"{area.pk}X{i:03d}", title="t", service_area=area,
+                                                 polarity="higher", unit="number", frequency="quarterly")
+            set_target(indicator, "2019/20", 50)
+            set_actual(indicator, "2019/20 Q1", 40 + i)
+            set_actual(indicator, "2018/19 Q1", 45)
