@@ -236,6 +236,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
+# Children's placements: the service area whose managers enter the snapshots,
+# and the in-house share of placements the council is aiming for (percent).
+PLACEMENTS_SERVICE_AREA = os.environ.get("PLACEMENTS_SERVICE_AREA", "Children & Families Services")
+PLACEMENTS_TARGET_IN_HOUSE = env_int("PLACEMENTS_TARGET_IN_HOUSE", 80)
+
 # The indicator tolerance used when an indicator has none (percent).
 DEFAULT_TOLERANCE = 15
 

@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class PlacementsConfig(AppConfig):
     name = "placements"
     verbose_name = "Children's placements"
+
+    def ready(self) -> None:
+        from organisation import home, interchange
+
+        from . import panels, resources
+
+        interchange.register(interchange.Kind(
+            name="placements", label="Placements", resource_class=resources.PlacementResource,
+            columns=resources.COLUMNS, required=resources.COLUMNS, key=("period", "heading", "category"),
+            description="Children and average weekly cost per placement category at each quarter end.",
+            export=lambda period, user: resources.PlacementResource().export_dataset(period),
+        ))
+        interchange.register(interchange.Kind(
+            name="placements-report", label="Placements report", resource_class=None,
+            columns=resources.REPORT_COLUMNS, importable=False, export=resources.placements_report,
+        ))
+        home.register(panels.placements_panel)

@@ -1,1 +1,70 @@
-from django.db import models  # noqa: F401
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from organisation.models import ReportingPeriod
+
+from .costing import Provision
+
+
+class PlacementHeading(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_foster_care = models.BooleanField(default=False, help_text="Counts towards the foster-care split.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlacementCategory(models.Model):
+    class ProvisionType(models.TextChoices):
+        IN_HOUSE = Provision.IN_HOUSE.value, "In-house"
+        EXTERNAL = Provision.EXTERNAL.value, "External"
+        OTHER = Provision.OTHER.value, "Other"
+
+    heading = models.ForeignKey(PlacementHeading, on_delete=models.PROTECT, related_name="categories")
+    name = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+    provision = models.CharField(max_length=10, choices=ProvisionType.choices, default=ProvisionType.OTHER)
+    ssda903_codes = models.CharField(
+        max_length=60, blank=True, help_text="National SSDA903 placement types covered, e.g. U4, U5, U6 or K2."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["heading__order", "heading__name", "order", "name"]
+        verbose_name_plural = "placement categories"
+        constraints = [models.UniqueConstraint(fields=["heading", "name"], name="category_unique_in_heading")]
+
+    def __str__(self) -> str:
+        return f"{self.heading.name}: {self.name}"
+
+
+class PlacementSnapshot(models.Model):
+    """Children in a category at a quarter end, and their average weekly cost."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                               limit_choices_to={"quarter__isnull": False})
+    category = models.ForeignKey(PlacementCategory, on_delete=models.PROTECT, related_name="snapshots")
+    children = models.PositiveIntegerField()
+    average_weekly_cost = models.DecimalField(max_digits=10, decimal_places=2,
+                                              validators=[MinValueValidator(0)])
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["period__year", "period__quarter", "category__heading__order", "category__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "category"], name="snapshot_unique_per_quarter"),
+            models.CheckConstraint(condition=Q(average_weekly_cost__gte=0), name="snapshot_cost_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.category.name}: {self.children}"

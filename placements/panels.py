@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from organisation import access
+from organisation.home import Panel
+
+from . import report as reports
+
+
+def placements_panel(request) -> Panel | None:
+    user = request.user
+    quarters = reports.quarters_with_snapshots()
+    if access.is_executive(user) or access.is_performance_officer(user):
+        if not quarters:
+            return None
+        latest, baseline = quarters[-1], quarters[max(0, len(quarters) - 6)]
+        result = reports.build([latest], baseline)
+        return Panel("placements/panel_executive.html", {
+            "latest": latest, "baseline": baseline, "total": result.grand[0], "change": result.changes[0],
+            "foster": result.foster_splits[0], "target": result.target_in_house,
+        }, order=30)
+    area = reports.owning_service_area()
+    if area is not None and access.manages_service_area(user, area.pk):
+        from organisation.models import ReportingPeriod
+
+        open_quarter = ReportingPeriod.objects.latest_quarter()
+        entered = bool(open_quarter and any(q.pk == open_quarter.pk for q in quarters))
+        return Panel("placements/panel_manager.html", {"quarter": open_quarter, "entered": entered}, order=30)
+    return None

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import tablib
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from organisation import access, interchange
+from organisation.charts import Series, line_chart
+from organisation.models import ReportingPeriod, period_from_slug
+from organisation.periods import PeriodError
+
+from . import costing, services
+from . import report as reports
+from .forms import SnapshotRowForm
+from .models import PlacementCategory, PlacementSnapshot
+
+DEFAULT_QUARTERS = 6
+
+
+def _pick(quarters: list[ReportingPeriod], slug: str | None, default: ReportingPeriod | None):
+    if not slug:
+        return default
+    found = next((q for q in quarters if q.slug == slug), None)
+    if found is None:
+        raise Http404("No snapshot for that quarter")
+    return found
+
+
+def _report_from_request(request: HttpRequest):
+    quarters = reports.quarters_with_snapshots()
+    if not quarters:
+        return None, quarters
+    last = _pick(quarters, request.GET.get("to"), quarters[-1])
+    first_default = quarters[max(0, quarters.index(last) - DEFAULT_QUARTERS + 1)]
+    first = _pick(quarters, request.GET.get("from"), first_default)
+    if first.value.sort_key > last.value.sort_key:
+        first, last = last, first
+    chosen = quarters[quarters.index(first): quarters.index(last) + 1]
+    baseline = _pick(quarters, request.GET.get("baseline"), chosen[0])
+    return reports.build(chosen, baseline), quarters
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_placements(request.user):
+        raise PermissionDenied
+    result, quarters = _report_from_request(request)
+    charts = []
+    if result is not None:
+        labels = [q.label for q in result.quarters]
+        charts = [
+            line_chart("Children in care placements at each quarter end", labels,
+                       [Series("Children", [g.children for g in result.grand], [str(g.children) for g in result.grand])],
+                       y_title="Children"),
+            line_chart("Estimated annual cost of placements (£ thousands)", labels,
+                       [Series("Estimated annual cost", [g.annual_cost_thousands for g in result.grand],
+                               [f"£{g.annual_cost_thousands:,}k" for g in result.grand])],
+                       y_title="£ thousands"),
+        ]
+    area = reports.owning_service_area()
+    open_quarter = ReportingPeriod.objects.latest_quarter()
+    return render(request, "placements/report.html", {
+        "report": result, "quarters": quarters, "charts": charts, "open_quarter": open_quarter,
+        "last_quarter": result.quarters[-1] if result else None,
+        "can_enter": bool(open_quarter and access.can_view_placement_entry(request.user, area.pk if area else None)),
+        "query": request.GET.urlencode(),
+    })
+
+
+def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The report as on screen: one row per line of the table, one column per quarter."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    if not access.can_view_placements(request.user):
+        raise PermissionDenied
+    result, _ = _report_from_request(request)
+    if result is None:
+        raise Http404("No placements yet")
+    data = tablib.Dataset(headers=["heading", "category", "measure"] + [q.label for q in result.quarters])
+    for block in result.headings:
+        for row in block.rows:
+            data.append([block.name, row.category.name, "children"] + [c.children if c.children is not None else ""
+                                                                       for c in row.cells])
+            data.append([block.name, row.category.name, "average weekly cost (£)"] +
+                        [c.weekly_cost if c.weekly_cost is not None else "" for c in row.cells])
+        _total_rows(data, block.name, "Total", block.totals)
+    _total_rows(data, "Grand Total", "Total", result.grand)
+    data.append(["Grand Total", "Total", f"change in children since {result.baseline.label}"] +
+                [c.children if c else "" for c in result.changes])
+    data.append(["Grand Total", "Total", f"change in estimated annual cost since {result.baseline.label} (£k)"] +
+                [costing.thousands(c.annual_cost) if c else "" for c in result.changes])
+    data.append(["Split", "All placements", "in-house share of in-house and external (%)"] +
+                [s.in_house_percent if s.in_house_percent is not None else "" for s in result.splits])
+    data.append(["Split", "Foster care", "in-house share of foster care (%)"] +
+                [s.in_house_percent if s.in_house_percent is not None else "" for s in result.foster_splits])
+    name = f"placements-{result.quarters[0].slug}-to-{result.quarters[-1].slug}"
+    return interchange.download_response(data, fmt, name, title="Finance and activity")
+
+
+def _total_rows(data, heading, category, totals):
+    data.append([heading, category, "children"] + [t.children for t in totals])
+    data.append([heading, category, "average weekly cost (£)"] +
+                [t.average_weekly_cost.quantize(Decimal("0.01")) if t.average_weekly_cost is not None else ""
+                 for t in totals])
+    data.append([heading, category, "estimated annual cost (£k)"] + [t.annual_cost_thousands for t in totals])
+
+
+def entry(request: HttpRequest, period: str) -> HttpResponse:
+    try:
+        value = period_from_slug(period)
+    except PeriodError:
+        raise Http404 from None
+    if value.is_year:
+        raise Http404
+    quarter = get_object_or_404(ReportingPeriod, year=value.year, quarter=value.quarter)
+    area = reports.owning_service_area()
+    area_id = area.pk if area else None
+    if not access.can_view_placement_entry(request.user, area_id):
+        raise PermissionDenied
+    editable = access.can_enter_placements(request.user, area_id, quarter)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    categories = list(PlacementCategory.objects.filter(active=True).select_related("heading"))
+    current = {s.category_id: s for s in PlacementSnapshot.objects.filter(period=quarter)}
+    previous_quarter = ReportingPeriod.objects.filter(year=quarter.value.previous().year,
+                                                      quarter=quarter.value.previous().quarter).first()
+    previous = {s.category_id: s for s in PlacementSnapshot.objects.filter(period=previous_quarter)} \
+        if previous_quarter else {}
+    forms = []
+    for category in categories:
+        snap, prev = current.get(category.pk), previous.get(category.pk)
+        initial = {
+            "children": snap.children if snap else "",
+            # Costs change slowly: start from last quarter's.
+            "weekly_cost": _plain(snap.average_weekly_cost if snap else (prev.average_weekly_cost if prev else None)),
+            "version": snap.version if snap else 0,
+        }
+        form = SnapshotRowForm(request.POST if request.method == "POST" else None, prefix=f"c{category.pk}",
+                               initial=initial, category=category)
+        if not editable:
+            for f in form.fields.values():
+                f.disabled = True
+        form.previous = prev
+        forms.append(form)
+    conflicts = []
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        rows = [services.SnapshotInput(f.category, f.cleaned_data["version"], f.cleaned_data["children"],
+                                       f.cleaned_data["weekly_cost"]) for f in forms]
+        try:
+            saved = services.snapshot_save(user=request.user, period=quarter, rows=rows)
+        except services.ConcurrentEdit as exc:
+            conflicts = [{"name": c.category.name,
+                          "theirs": f"{c.theirs[0]} children at £{c.theirs[1]:,.2f}" if c.theirs else "nothing",
+                          "yours": f"{c.yours[0]} children at £{c.yours[1]:,.2f}"} for c in exc.conflicts]
+        else:
+            messages.success(request, f"Placements for {quarter.label} saved ({saved} row{'s' if saved != 1 else ''} "
+                                      "changed).")
+            return redirect("placements:entry", period=quarter.slug)
+    headings = []
+    for form in forms:
+        if not headings or headings[-1][0] != form.category.heading.name:
+            headings.append((form.category.heading.name, []))
+        headings[-1][1].append(form)
+    return render(request, "placements/entry.html", {
+        "quarter": quarter, "headings": headings, "forms": forms, "editable": editable, "conflicts": conflicts,
+        "previous_quarter": previous_quarter,
+    }, status=409 if conflicts else 200)
+
+
+def entry_start(request: HttpRequest) -> HttpResponse:
+    area = reports.owning_service_area()
+    if not access.can_view_placement_entry(request.user, area.pk if area else None):
+        raise PermissionDenied
+    quarter = ReportingPeriod.objects.latest_quarter()
+    if quarter is None:
+        raise Http404
+    return redirect("placements:entry", period=quarter.slug)
+
+
+def _plain(value) -> str:
+    return "" if value is None else format(value.normalize(), "f")
