@@ -86,7 +86,7 @@ def _tick_label(value: float, step: float) -> str:
 
 def line_chart(title: str, x_labels: list[str], series: list[Series], *, y_title: str = "",
                width: int = 760, height: int = 320, include_zero: bool = True) -> Chart:
-    left, right, top, bottom = 70, 20, 20, 50
+    left, right, top, bottom = 70, 20, 30, 50
     plot_w, plot_h = width - left - right, height - top - bottom
     numbers = [float(v) for s in series for v in s.values if v is not None]
     drawn_display = [

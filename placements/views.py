@@ -125,8 +125,9 @@ def entry(request: HttpRequest, period: str) -> HttpResponse:
         raise PermissionDenied
     categories = list(PlacementCategory.objects.filter(active=True).select_related("heading"))
     current = {s.category_id: s for s in PlacementSnapshot.objects.filter(period=quarter)}
-    previous_quarter = ReportingPeriod.objects.filter(year=quarter.value.previous().year,
-                                                      quarter=quarter.value.previous().quarter).first()
+    # The most recent earlier snapshot (normally the previous quarter's).
+    earlier = [q for q in reports.quarters_with_snapshots() if q.value.sort_key < quarter.value.sort_key]
+    previous_quarter = earlier[-1] if earlier else None
     previous = {s.category_id: s for s in PlacementSnapshot.objects.filter(period=previous_quarter)} \
         if previous_quarter else {}
     forms = []
@@ -134,7 +135,7 @@ def entry(request: HttpRequest, period: str) -> HttpResponse:
         snap, prev = current.get(category.pk), previous.get(category.pk)
         initial = {
             "children": snap.children if snap else "",
-            # Costs change slowly: start from last quarter's.
+            # Costs change slowly: start from the previous snapshot's.
             "weekly_cost": _plain(snap.average_weekly_cost if snap else (prev.average_weekly_cost if prev else None)),
             "version": snap.version if snap else 0,
         }
