@@ -173,7 +173,7 @@ def test_the_placements_report_export_adds_totals(db):
     lines = out.getvalue().splitlines()
     assert lines[0] == "period,heading,category,children,average_weekly_cost,estimated_annual_cost"
     assert "2018/19 Q4,Foster Care,Total,545,470.49,13333580" in lines
-    assert lines[-1] == "2018/19 Q4,Grand Total,Total,546,474.54,13474136"
+    assert lines[-1] == "2018/19 Q4,Grand Total,Total,546,474.58,13474136"
 
 
 def test_with_the_demo_data_each_quarters_grand_total_is_the_sum_of_its_categories(db):
