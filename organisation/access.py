@@ -169,6 +169,12 @@ def visible_registers(user) -> tuple[str, ...]:
     return ()
 
 
+def risk_visibility(user) -> tuple[tuple[str, ...], frozenset[int]]:
+    """For querysets: the whole registers this user reads, and the service
+    areas whose risks (at any level) they read - the same rule as can_view_risk."""
+    return visible_registers(user), managed_service_area_ids(user) if is_service_manager(user) else frozenset()
+
+
 def can_manage_risks(user) -> bool:
     """Create, edit, escalate, de-escalate and close risks; choose the scoring scheme."""
     return is_performance_officer(user)

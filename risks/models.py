@@ -1,1 +1,150 @@
-from django.db import models  # noqa: F401
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from organisation.models import Directorate, ReportingPeriod, ServiceArea
+
+from . import scoring
+
+
+class ScoringScheme(models.Model):
+    """A risk matrix as data: scales with labels (impact values are their weights) and level bands."""
+
+    name = models.CharField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    definition = models.JSONField(help_text="likelihood, threat_impact, opportunity_impact: [[value, label]...]; "
+                                            "levels: [{name, min, max, colour}...]")
+    active = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["active"], condition=Q(active=True),
+                                               name="one_active_scoring_scheme")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scheme(self) -> scoring.Scheme:
+        return scoring.Scheme.from_data(self.name, self.definition)
+
+    @classmethod
+    def current(cls) -> ScoringScheme:
+        return cls.objects.filter(active=True).first() or cls.objects.order_by("pk").first()
+
+
+class Risk(models.Model):
+    class Kind(models.TextChoices):
+        THREAT = "threat", "Threat"
+        OPPORTUNITY = "opportunity", "Opportunity"
+
+    class Register(models.TextChoices):
+        SERVICE = "service", "Service"
+        DIRECTORATE = "directorate", "Directorate"
+        CORPORATE = "corporate", "Corporate"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Treatment(models.TextChoices):
+        TOLERATE = "tolerate", "Tolerate"
+        TREAT = "treat", "Treat"
+        TRANSFER = "transfer", "Transfer"
+        TERMINATE = "terminate", "Terminate"
+
+    reference = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    causes = models.TextField(blank=True)
+    consequences = models.TextField(blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.THREAT)
+    register = models.CharField(max_length=12, choices=Register.choices, default=Register.SERVICE)
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="risks")
+    service_area = models.ForeignKey(ServiceArea, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="risks")
+    risk_owner = models.CharField(max_length=200, blank=True)
+    action_owner = models.CharField(max_length=200, blank=True)
+    portfolio = models.CharField(max_length=200, blank=True)
+    strategy_themes = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    date_identified = models.DateField(null=True, blank=True)
+    treatment = models.CharField(max_length=10, choices=Treatment.choices, default=Treatment.TREAT)
+    exempt = models.BooleanField(
+        default=False, help_text="The detail is confidential under the access-to-information rules: "
+                                 "public registers show its title and rating only.")
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["reference"]
+        indexes = [models.Index(fields=["register", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class RiskReview(models.Model):
+    """A risk's quarterly review: its scores and what is being done."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                               limit_choices_to={"quarter__isnull": False})
+    inherent_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    inherent_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    likelihood = models.PositiveSmallIntegerField()
+    impact = models.PositiveSmallIntegerField()
+    tolerance_likelihood = models.PositiveSmallIntegerField()
+    tolerance_impact = models.PositiveSmallIntegerField()
+    controls = models.TextField(blank=True, help_text="What we have done")
+    actions = models.TextField(blank=True, help_text="What we are doing")
+    next_review_date = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["risk__reference", "period__year", "period__quarter"]
+        constraints = [models.UniqueConstraint(fields=["risk", "period"], name="review_unique_per_quarter")]
+        indexes = [models.Index(fields=["period", "risk"])]
+
+    def __str__(self) -> str:
+        return f"{self.risk.reference} {self.period}"
+
+    @property
+    def rating(self) -> int:
+        return scoring.rating(self.likelihood, self.impact)
+
+    @property
+    def tolerance_rating(self) -> int:
+        return scoring.rating(self.tolerance_likelihood, self.tolerance_impact)
+
+
+class RiskAction(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="action_items")
+    description = models.TextField()
+    owner = models.CharField(max_length=200, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    def is_overdue(self, today) -> bool:
+        return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < today

@@ -1,3 +1,20 @@
+from django.urls import path
+
+from . import views
+
 app_name = "risks"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("heat-map/", views.heatmap, name="heatmap"),
+    path("summary/", views.summary, name="summary"),
+    path("export.<str:fmt>", views.export, name="export"),
+    path("schemes/", views.schemes, name="schemes"),
+    path("new/", views.risk_edit, name="new"),
+    path("<str:reference>/", views.risk_detail, name="risk"),
+    path("<str:reference>/edit/", views.risk_edit, name="edit"),
+    path("<str:reference>/review/<str:period>/", views.review, name="review"),
+    path("<str:reference>/move/<str:direction>/", views.risk_move, name="move"),
+    path("<str:reference>/status/<str:status>/", views.risk_status, name="status"),
+    path("<str:reference>/actions/", views.action_add, name="action_add"),
+]

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django import forms
+
+from . import scoring
+from .models import Risk, RiskAction
+
+
+def _scale_field(label: str, values: dict[int, str], what: str, required: bool = True) -> forms.TypedChoiceField:
+    allowed = sorted(values)
+    allowed_text = ", ".join(str(a) for a in allowed[:-1]) + f" or {allowed[-1]}"
+    return forms.TypedChoiceField(
+        label=label, coerce=int, required=required, empty_value=None,
+        choices=([("", "Not assessed")] if not required else [("", "Choose")]) +
+        [(v, f"{v} - {text}") for v, text in sorted(values.items())],
+        error_messages={
+            "invalid_choice": f"%(value)s is not on the {what} scale: use {allowed_text}",
+            "required": f"Choose the {label.lower()}",
+        },
+    )
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    controls = forms.CharField(label="Controls in place (what we have done)", required=False,
+                               widget=forms.Textarea(attrs={"rows": 4}))
+    actions = forms.CharField(label="Further actions (what we are doing)", required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+    next_review_date = forms.DateField(label="Next review date", required=False,
+                                       help_text="For example 30/09/2019",
+                                       input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
+                                       error_messages={"invalid": "Enter the next review date as a date, like 30/09/2019"})
+
+    def __init__(self, *args, scheme: scoring.Scheme, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        likelihoods, impacts = scheme.likelihoods, scheme.impacts[scoring.Kind(kind)]
+        impact_what = f"{kind} impact"
+        self.fields["likelihood"] = _scale_field("Current likelihood", likelihoods, "likelihood")
+        self.fields["impact"] = _scale_field("Current impact", impacts, impact_what)
+        self.fields["tolerance_likelihood"] = _scale_field("Tolerance likelihood", likelihoods, "likelihood")
+        self.fields["tolerance_impact"] = _scale_field("Tolerance impact", impacts, impact_what)
+        self.fields["inherent_likelihood"] = _scale_field("Inherent likelihood (before controls)", likelihoods,
+                                                          "likelihood", required=False)
+        self.fields["inherent_impact"] = _scale_field("Inherent impact (before controls)", impacts, impact_what,
+                                                      required=False)
+        self.order_fields(["likelihood", "impact", "tolerance_likelihood", "tolerance_impact",
+                           "inherent_likelihood", "inherent_impact", "controls", "actions", "next_review_date"])
+
+
+class RiskForm(forms.ModelForm):
+    class Meta:
+        model = Risk
+        fields = ["reference", "title", "description", "causes", "consequences", "kind", "register", "directorate",
+                  "service_area", "risk_owner", "action_owner", "portfolio", "strategy_themes", "treatment",
+                  "date_identified", "exempt"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("description", "causes", "consequences")}
+        error_messages = {
+            "reference": {"required": "Enter the risk reference", "unique": "A risk with this reference exists"},
+            "title": {"required": "Enter the risk's title"},
+            "directorate": {"required": "Choose the owning directorate"},
+        }
+
+    def clean(self):
+        data = super().clean()
+        area, directorate = data.get("service_area"), data.get("directorate")
+        if area and directorate and area.directorate_id != directorate.pk:
+            self.add_error("service_area", f"{area.name} is not in {directorate.name}")
+        if data.get("register") == Risk.Register.SERVICE and not area:
+            self.add_error("service_area", "A service-level risk needs its service area")
+        return data
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = RiskAction
+        fields = ["description", "owner", "due_date", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"description": {"required": "Describe the action"}}

@@ -1,0 +1,117 @@
+"""Reads for registers, heat maps and summaries, scored by scoring.py in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from organisation import access
+from organisation.models import ReportingPeriod
+from organisation.periods import quarter_range
+
+from . import scoring
+from .models import Risk, RiskReview, ScoringScheme
+
+HISTORY_QUARTERS = 5
+
+
+def risks_visible_to(user) -> QuerySet[Risk]:
+    registers, areas = access.risk_visibility(user)
+    return Risk.objects.filter(Q(register__in=registers) | Q(service_area_id__in=areas))
+
+
+@dataclass
+class RiskRow:
+    risk: Risk
+    review: RiskReview | None  # the newest review up to the quarter
+    reviewed_this_quarter: bool
+    rating: int | None
+    level: scoring.Level | None
+    tolerance_rating: int | None
+    tolerance_level: scoring.Level | None
+    previous_rating: int | None
+    travel: scoring.Travel | None
+    outside: bool
+    history: list[tuple[str, int | None, scoring.Travel | None]]  # (quarter, rating, travel), oldest first
+
+    @property
+    def sort_rating(self) -> int:
+        return self.rating if self.rating is not None else -1
+
+    @property
+    def level_name(self) -> str:
+        return self.level.name if self.level else ""
+
+
+def last_quarters(quarter: ReportingPeriod, count: int = HISTORY_QUARTERS) -> list:
+    values = quarter_range(quarter.value, quarter.value)
+    current = quarter.value
+    for _ in range(count - 1):
+        current = current.previous()
+        values.insert(0, current)
+    return values
+
+
+def rows_for(risks: QuerySet[Risk] | list[Risk], quarter: ReportingPeriod, scheme: scoring.Scheme) -> list[RiskRow]:
+    risk_list = list(risks)
+    window = last_quarters(quarter)
+    periods = {
+        (p.year, p.quarter): p
+        for p in ReportingPeriod.objects.filter(year__in={v.year for v in window}, quarter__isnull=False)
+    }
+    window_periods = [periods.get((v.year, v.quarter)) for v in window]
+    reviews: dict[tuple[int, int], RiskReview] = {}
+    if risk_list:
+        for review in RiskReview.objects.filter(
+            risk_id__in=[r.pk for r in risk_list], period_id__in=[p.pk for p in window_periods if p]
+        ).select_related("reviewed_by"):
+            reviews[(review.risk_id, review.period_id)] = review
+    rows = []
+    for risk in risk_list:
+        history: list[tuple[str, int | None, scoring.Travel | None]] = []
+        previous: int | None = None
+        latest: RiskReview | None = None
+        before_latest: int | None = None
+        for value, period in zip(window, window_periods):
+            review = reviews.get((risk.pk, period.pk)) if period else None
+            if review is None:
+                history.append((value.label, None, None))
+                continue
+            score = review.rating
+            history.append((value.label, score, scoring.travel(score, previous)))
+            before_latest, previous, latest = previous, score, review
+        this_quarter = latest is not None and latest.period_id == (window_periods[-1].pk if window_periods[-1] else None)
+        if latest is None:
+            rows.append(RiskRow(risk, None, False, None, None, None, None, None, None, False, history))
+            continue
+        score, tolerance = latest.rating, latest.tolerance_rating
+        rows.append(RiskRow(
+            risk=risk, review=latest, reviewed_this_quarter=this_quarter, rating=score,
+            level=scoring.level(scheme, score), tolerance_rating=tolerance,
+            tolerance_level=scoring.level(scheme, tolerance), previous_rating=before_latest,
+            travel=scoring.travel(score, before_latest),
+            outside=scoring.outside_tolerance(risk.kind, score, tolerance), history=history,
+        ))
+    rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
+    return rows
+
+
+def default_quarter() -> ReportingPeriod | None:
+    """The newest quarter with a review, or the open quarter."""
+    latest = RiskReview.objects.select_related("period").order_by("-period__year", "-period__quarter").first()
+    return latest.period if latest else ReportingPeriod.objects.latest_quarter()
+
+
+def active_scheme() -> tuple[ScoringScheme, scoring.Scheme]:
+    model = ScoringScheme.current()
+    return model, model.scheme
+
+
+def reviews_due(user, quarter: ReportingPeriod, today: date) -> list[Risk]:
+    """Open risks of the user's service areas with no review for the quarter."""
+    areas = access.managed_service_area_ids(user)
+    reviewed = RiskReview.objects.filter(period=quarter).values("risk_id")
+    return list(Risk.objects.filter(service_area_id__in=areas, status=Risk.Status.OPEN)
+                .exclude(pk__in=reviewed).order_by("reference"))

@@ -1,0 +1,323 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from organisation import access, interchange
+from organisation.models import ReportingPeriod, period_from_slug
+from organisation.periods import PeriodError
+
+from . import pdf, queries, resources, scoring, services
+from .filters import RegisterFilter
+from .forms import ActionForm, ReviewForm, RiskForm
+from .models import Risk, RiskAction, RiskReview, ScoringScheme
+
+LEVELS = [("all", "All registers"), ("corporate", "Corporate"), ("directorate", "Directorate"), ("service", "Service")]
+
+
+def _quarter(slug: str | None) -> ReportingPeriod:
+    if not slug:
+        quarter = queries.default_quarter()
+        if quarter is None:
+            raise Http404("No quarters yet")
+        return quarter
+    try:
+        value = period_from_slug(slug)
+    except PeriodError:
+        raise Http404 from None
+    if value.is_year:
+        raise Http404
+    return get_object_or_404(ReportingPeriod, year=value.year, quarter=value.quarter)
+
+
+def _visible_risk(user, reference: str) -> Risk:
+    risk = get_object_or_404(Risk.objects.select_related("directorate", "service_area"), reference=reference)
+    if not access.can_view_risk(user, risk.register, risk.service_area_id):
+        raise Http404
+    return risk
+
+
+def _register_rows(request: HttpRequest, quarter: ReportingPeriod):
+    """The visible, open risks of the chosen register level, scored and filtered."""
+    level = request.GET.get("level") or "all"
+    if level not in dict(LEVELS):
+        raise Http404
+    risks = queries.risks_visible_to(request.user).filter(status=Risk.Status.OPEN).select_related(
+        "directorate", "service_area")
+    if level != "all":
+        risks = risks.filter(register=level)
+    filterset = RegisterFilter(request.GET or None, queryset=risks)
+    model, scheme = queries.active_scheme()
+    rows = queries.rows_for(filterset.qs if filterset.is_bound else risks, quarter, scheme)
+    data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
+    if data.get("band"):
+        rows = [r for r in rows if r.level and r.level.name.lower() == data["band"].lower()]
+    if data.get("outside"):
+        rows = [r for r in rows if r.outside == (data["outside"] == "yes")]
+    cell = request.GET.get("cell")  # "current-2-7": from a heat-map cell
+    if cell:
+        try:
+            basis, likelihood, impact = cell.split("-")
+            likelihood, impact = int(likelihood), int(impact)
+        except ValueError:
+            raise Http404 from None
+        rows = [r for r in rows if r.review and r.reviewed_this_quarter and (
+            (r.review.likelihood, r.review.impact) if basis == "current"
+            else (r.review.tolerance_likelihood, r.review.tolerance_impact)) == (likelihood, impact)]
+    return rows, filterset, level, model, scheme
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_risks(request.user):
+        raise PermissionDenied
+    quarter = _quarter(request.GET.get("period"))
+    rows, filterset, level, model, scheme = _register_rows(request, quarter)
+    levels = [(value, label) for value, label in LEVELS
+              if value == "all" or value in access.visible_registers(request.user)
+              or access.is_service_manager(request.user)]
+    return render(request, "risks/register.html", {
+        "quarter": quarter, "rows": rows, "filter": filterset, "level": level, "levels": levels,
+        "scheme": scheme, "scheme_model": model, "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
+        "can_export": access.can_export_register(request.user), "can_manage": access.can_manage_risks(request.user),
+        "show_exempt": access.can_view_exempt(request.user), "query": request.GET.urlencode(),
+        "band_names": [b.name for b in scheme.levels],
+    })
+
+
+def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    risk = _visible_risk(request.user, reference)
+    model, scheme = queries.active_scheme()
+    reviews = list(risk.reviews.select_related("period", "reviewed_by").order_by("-period__year", "-period__quarter"))
+    history_rows = []
+    for index, review in enumerate(reviews):
+        previous = reviews[index + 1].rating if index + 1 < len(reviews) else None
+        history_rows.append({
+            "review": review, "level": scoring.level(scheme, review.rating),
+            "tolerance_level": scoring.level(scheme, review.tolerance_rating),
+            "travel": scoring.travel(review.rating, previous),
+            "outside": scoring.outside_tolerance(risk.kind, review.rating, review.tolerance_rating),
+        })
+    today = timezone.localdate()
+    actions = [(a, a.is_overdue(today)) for a in risk.action_items.all()]
+    open_quarter = ReportingPeriod.objects.latest_quarter()
+    latest = reviews[0] if reviews else None
+    review_overdue = bool(latest and latest.next_review_date and latest.next_review_date < today)
+    changes = _changes(risk) if access.can_view_history(request.user) else None
+    hide_detail = risk.exempt and not access.can_view_exempt(request.user)
+    return render(request, "risks/risk.html", {
+        "risk": risk, "history_rows": history_rows, "scheme": scheme, "actions": actions,
+        "open_quarter": open_quarter, "review_overdue": review_overdue, "changes": changes,
+        "hide_detail": hide_detail,
+        "can_review": bool(open_quarter and access.can_view_review_form(request.user, risk.service_area_id)),
+        "can_manage": access.can_manage_risks(request.user), "action_form": ActionForm(prefix="a"),
+    })
+
+
+def _changes(risk: Risk) -> list[dict]:
+    """Every change to the risk and its reviews (who, when, old and new), newest first."""
+    out = []
+    for records, label, fields in (
+        (list(risk.history.select_related("history_user").order_by("history_date", "history_id")), "Risk",
+         ("title", "register", "status", "risk_owner", "action_owner", "treatment", "exempt")),
+        (list(RiskReview.history.filter(risk_id=risk.pk).select_related("history_user", "period")
+              .order_by("history_date", "history_id")), "Review",
+         ("likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "controls", "actions")),
+    ):
+        previous = {}
+        for record in records:
+            before = previous.get(record.id)
+            changes = [(f.replace("_", " "), getattr(before, f) if before else None, getattr(record, f))
+                       for f in fields if before is None and getattr(record, f) not in ("", None, False)
+                       or before is not None and getattr(before, f) != getattr(record, f)]
+            previous[record.id] = record
+            if changes:
+                out.append({"when": record.history_date, "what": label + (f" {record.period.label}" if label ==
+                                                                            "Review" else ""),
+                            "who": (record.history_user.get_full_name() or record.history_user.username)
+                            if record.history_user else "an import or system process",
+                            "reason": record.history_change_reason or "", "changes": changes})
+    out.sort(key=lambda e: e["when"], reverse=True)
+    return out[:100]
+
+
+def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
+    risk = _visible_risk(request.user, reference)
+    quarter = _quarter(period)
+    if not access.can_view_review_form(request.user, risk.service_area_id):
+        raise PermissionDenied
+    editable = access.can_review_risk(request.user, risk.service_area_id, quarter) and risk.status == Risk.Status.OPEN
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    _, scheme = queries.active_scheme()
+    current = risk.reviews.filter(period=quarter).first()
+    earlier = risk.reviews.select_related("period").filter(
+        Q(period__year__lt=quarter.year) | Q(period__year=quarter.year, period__quarter__lt=quarter.quarter)
+    ).order_by("-period__year", "-period__quarter").first()
+    last = current or earlier  # pre-filled from last quarter's review
+    initial = {"version": current.version if current else 0}
+    if last is not None:
+        for name in ("likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "inherent_likelihood",
+                     "inherent_impact", "controls", "actions", "next_review_date"):
+            initial[name] = getattr(last, name)
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial, scheme=scheme,
+                      kind=risk.kind)
+    if not editable:
+        for f in form.fields.values():
+            f.disabled = True
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.review_save(user=request.user, risk=risk, period=quarter, version=form.cleaned_data["version"],
+                                 data=services.ReviewInput(**data))
+        except services.ConcurrentEdit as exc:
+            theirs = exc.theirs
+            conflict = {"by": exc.by,
+                        "theirs": f"likelihood {theirs.likelihood} x impact {theirs.impact} = {theirs.rating}"
+                        if theirs else "nothing",
+                        "yours": f"likelihood {data['likelihood']} x impact {data['impact']} = "
+                                 f"{data['likelihood'] * data['impact']}"}
+        else:
+            messages.success(request, f"{risk.reference} review for {quarter.label} saved.")
+            return redirect("risks:risk", reference=risk.reference)
+    return render(request, "risks/review.html", {
+        "risk": risk, "quarter": quarter, "form": form, "editable": editable, "conflict": conflict,
+        "prefilled_from": last.period.label if last and not current else None, "scheme": scheme,
+    }, status=409 if conflict else 200)
+
+
+def risk_edit(request: HttpRequest, reference: str | None = None) -> HttpResponse:
+    if not access.can_manage_risks(request.user):
+        raise PermissionDenied
+    risk = get_object_or_404(Risk, reference=reference) if reference else None
+    form = RiskForm(request.POST if request.method == "POST" else None, instance=risk)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved._history_user = request.user
+        saved.save()
+        messages.success(request, f"{saved.reference} saved.")
+        return redirect("risks:risk", reference=saved.reference)
+    return render(request, "risks/risk_form.html", {"form": form, "risk": risk})
+
+
+@require_POST
+def risk_move(request: HttpRequest, reference: str, direction: str) -> HttpResponse:
+    if not access.can_manage_risks(request.user):
+        raise PermissionDenied
+    risk = get_object_or_404(Risk, reference=reference)
+    if direction not in ("up", "down"):
+        raise Http404
+    try:
+        moved = services.risk_move(user=request.user, risk=risk, up=direction == "up")
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{moved.reference} is now on the {moved.get_register_display().lower()} register.")
+    return redirect("risks:risk", reference=risk.reference)
+
+
+@require_POST
+def risk_status(request: HttpRequest, reference: str, status: str) -> HttpResponse:
+    if not access.can_manage_risks(request.user):
+        raise PermissionDenied
+    risk = get_object_or_404(Risk, reference=reference)
+    if status not in Risk.Status.values:
+        raise Http404
+    services.risk_set_status(user=request.user, risk=risk, status=status)
+    messages.success(request, f"{risk.reference} is {'closed' if status == 'closed' else 'open again'}.")
+    return redirect("risks:risk", reference=risk.reference)
+
+
+@require_POST
+def action_add(request: HttpRequest, reference: str) -> HttpResponse:
+    risk = _visible_risk(request.user, reference)
+    if not (access.can_manage_risks(request.user) or access.can_view_review_form(request.user, risk.service_area_id)):
+        raise PermissionDenied
+    form = ActionForm(request.POST, prefix="a")
+    if form.is_valid():
+        action = form.save(commit=False)
+        action.risk = risk
+        action._history_user = request.user
+        action.save()
+        messages.success(request, "Action added.")
+    else:
+        messages.error(request, "The action was not added: " + "; ".join(
+            str(e) for errors in form.errors.values() for e in errors))
+    return redirect("risks:risk", reference=risk.reference)
+
+
+def heatmap(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_risks(request.user):
+        raise PermissionDenied
+    quarter = _quarter(request.GET.get("period"))
+    rows, filterset, level, model, scheme = _register_rows(request, quarter)
+    reviewed = [r for r in rows if r.review and r.reviewed_this_quarter]
+    maps = []
+    for kind in (scoring.Kind.THREAT, scoring.Kind.OPPORTUNITY):
+        of_kind = [r for r in reviewed if r.risk.kind == kind.value]
+        if not of_kind and kind == scoring.Kind.OPPORTUNITY:
+            continue
+        for basis, label in (("current", "Current rating"), ("tolerance", "Tolerance (target) rating")):
+            pairs = [(r.review.likelihood, r.review.impact) if basis == "current"
+                     else (r.review.tolerance_likelihood, r.review.tolerance_impact) for r in of_kind]
+            maps.append({"kind": kind.value, "basis": basis, "label": label,
+                         "grid": scoring.heat_map(scheme, kind, pairs), "total": len(pairs),
+                         "impacts": [(v, scheme.impacts[kind][v]) for v in scheme.impact_values(kind)]})
+    return render(request, "risks/heatmap.html", {
+        "quarter": quarter, "maps": maps, "level": level, "levels": LEVELS, "scheme": scheme,
+        "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
+        "band_positions": {b.name: i + 1 for i, b in enumerate(scheme.levels)},
+    })
+
+
+def summary(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_risks(request.user):
+        raise PermissionDenied
+    quarter = _quarter(request.GET.get("period"))
+    rows, filterset, level, model, scheme = _register_rows(request, quarter)
+    labels = [v.label for v in queries.last_quarters(quarter)]
+    return render(request, "risks/summary.html", {
+        "quarter": quarter, "rows": rows, "labels": labels, "level": level, "levels": LEVELS, "scheme": scheme,
+        "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
+    })
+
+
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The register in the committee layout; ?part=exempt gives the exempt appendix."""
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise Http404
+    if not access.can_export_register(request.user):
+        raise PermissionDenied
+    part = request.GET.get("part", "public")
+    if part not in ("public", "exempt") or (part == "exempt" and not access.can_view_exempt(request.user)):
+        raise Http404
+    quarter = _quarter(request.GET.get("period"))
+    rows, filterset, level, model, scheme = _register_rows(request, quarter)
+    rows = [r for r in rows if r.review is not None]
+    if part == "exempt":
+        rows = [r for r in rows if r.risk.exempt]
+    title = f"Risk register, {quarter.label}" + (" - exempt appendix" if part == "exempt" else "")
+    name = f"risk-register-{quarter.slug}" + ("-exempt-appendix" if part == "exempt" else "")
+    if fmt == "pdf":
+        response = HttpResponse(pdf.register_pdf(title, rows, scheme, public=part == "public"),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return interchange.download_response(pdf.committee_dataset(rows, public=part == "public"), fmt, name,
+                                         title=title[:31])
+
+
+def schemes(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_risks(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        chosen = get_object_or_404(ScoringScheme, pk=request.POST.get("scheme"))
+        services.scheme_activate(scheme=chosen)
+        messages.success(request, f"{chosen.name} is now the active scoring scheme.")
+        return redirect("risks:schemes")
+    return render(request, "risks/schemes.html", {"schemes": [(s, s.scheme) for s in ScoringScheme.objects.all()]})
