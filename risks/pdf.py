@@ -51,6 +51,12 @@ def _p(text, style) -> Paragraph:
     return Paragraph(escape(str(formula_safe(text) if isinstance(text, str) else text)).replace("\n", "<br/>"), style)
 
 
+def _tint(hex_colour: str) -> colors.Color:
+    """The band colour mixed half with white, so black text on it stays readable."""
+    base = colors.HexColor(hex_colour)
+    return colors.Color((base.red + 1) / 2, (base.green + 1) / 2, (base.blue + 1) / 2)
+
+
 def register_pdf(title: str, rows, scheme: scoring.Scheme, *, public: bool) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=landscape(A3), leftMargin=12 * mm, rightMargin=12 * mm,
@@ -76,12 +82,13 @@ def register_pdf(title: str, rows, scheme: scoring.Scheme, *, public: bool) -> b
                  f"{v[7]} {v[8]}", v[9], v[10], v[11], f"{v[12]} {v[13]}", v[14], v[15], v[16], v[17]]
         data.append([_p(c, small) for c in cells])
         if row.level:
-            style.append(("BACKGROUND", (7, index), (7, index), colors.HexColor(band_colour[row.level.name])))
+            style.append(("BACKGROUND", (7, index), (7, index), _tint(band_colour[row.level.name])))
         if row.tolerance_level:
             style.append(("BACKGROUND", (11, index), (11, index),
-                          colors.HexColor(band_colour[row.tolerance_level.name])))
-    widths = [14, 40, 70, 60, 14, 9, 9, 20, 60, 11, 11, 20, 32, 32, 28, 30]
-    table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
+                          _tint(band_colour[row.tolerance_level.name])))
+    widths = [18, 40, 70, 60, 14, 9, 9, 20, 60, 11, 11, 20, 32, 32, 28, 30]
+    scale = doc.width / (sum(widths) * mm)
+    table = Table(data, colWidths=[w * mm * scale for w in widths], repeatRows=1)
     table.setStyle(TableStyle(style))
     story += [table, PageBreak()] + _criteria(scheme, styles, small, head)
     doc.build(story)
@@ -100,11 +107,12 @@ def _criteria(scheme: scoring.Scheme, styles, small, head) -> list:
                 score = scoring.rating(likelihood, impact)
                 band = scoring.level(scheme, score)
                 line.append(_p(f"{score} {band.name}", small))
-                style.append(("BACKGROUND", (c, r), (c, r), colors.HexColor(band.colour)))
+                style.append(("BACKGROUND", (c, r), (c, r), _tint(band.colour)))
             grid.append(line)
         table = Table(grid, colWidths=[40 * mm] + [30 * mm] * len(impacts))
         table.setStyle(TableStyle(style))
-        story += [Paragraph(f"{kind.value.title()}s", styles["Heading2"]), table, Spacer(1, 5 * mm)]
+        heading = "Threats" if kind == scoring.Kind.THREAT else "Opportunities"
+        story += [Paragraph(heading, styles["Heading2"]), table, Spacer(1, 5 * mm)]
     bands = [[_p("Level", head), _p("Rating", head)]] + [
         [_p(b.name, small), _p(f"{b.minimum} and over" if b.maximum is None else f"{b.minimum} to {b.maximum}", small)]
         for b in scheme.levels]
