@@ -53,3 +53,21 @@ def test_quarters_before_the_open_one_are_locked(db):
     demo.set_period_states()
     states = {p.label: p.state for p in ReportingPeriod.objects.quarters()}
     assert states == {"2018/19 Q1": "locked", "2018/19 Q4": "locked", "2019/20 Q1": "open"}
+
+
+def test_every_demo_file_has_a_registered_kind_and_loads_idempotently(db):
+    from kpis.models import Actual, Indicator, Target
+    from organisation import interchange
+    from placements.models import PlacementSnapshot
+    from risks.models import RiskReview
+
+    assert {kind for kind, _ in demo.DEMO_FILES} <= set(interchange.kind_names(importable=True))
+    first = demo.load_data()
+    assert [line.split(":")[0] for line in first] == ["indicators", "targets", "actuals", "risks", "placements"]
+    counts = (Indicator.objects.count(), Target.objects.count(), Actual.objects.count(), RiskReview.objects.count(),
+              PlacementSnapshot.objects.count())
+    assert counts == (38, 37, 64, 3, 72)
+    again = demo.load_data()
+    assert all(" 0 new, 0 updated, " in line for line in again), again
+    assert counts == (Indicator.objects.count(), Target.objects.count(), Actual.objects.count(),
+                      RiskReview.objects.count(), PlacementSnapshot.objects.count())
