@@ -172,12 +172,14 @@ def data_quality_problem(
     if denominator == 0:
         return "the denominator is zero, so the value cannot be checked"
     implied = numerator / denominator * multiplier(unit)
+    # Stored figures carry trailing zeros (75.8000); the rounding is that of 75.8.
+    value, numerator, denominator = value.normalize(), numerator.normalize(), denominator.normalize()
     exponent = value.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     allowed = Decimal(5) / (Decimal(10) ** (places + 1))
     if abs(implied - value) > allowed:
         shown = implied.quantize(Decimal(1).scaleb(-max(places, 1)))
-        return f"{numerator} / {denominator} gives {shown}, not {value}"
+        return f"{numerator:f} / {denominator:f} gives {shown}, not {value:f}"
     return None
 
 

@@ -125,6 +125,9 @@ def test_direction_of_travel(value, previous, polarity, expected):
     ("value", "numerator", "denominator", "unit", "problem"),
     [
         (D("75.8"), D("144"), D("190"), "percent", None),
+        (D("75.8000"), D("144.0000"), D("190.0000"), "percent", None),  # as stored
+        (D("75.7000"), D("144.0000"), D("190.0000"), "percent", "144 / 190 gives 75.8, not 75.7"),
+        (D("1E+2"), D("1"), D("1"), "percent", None),
         (D("55.7"), D("1448"), D("26"), "number", None),
         (D("75.7"), D("144"), D("190"), "percent", "144 / 190 gives 75.8, not 75.7"),
         (D("76"), D("144"), D("190"), "percent", None),  # whole-number rounding allows 75.5 to 76.5
