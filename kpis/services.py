@@ -59,7 +59,7 @@ def figures_save(*, user, figures: list[FigureInput], submit: bool) -> int:
     saved = 0
     existing = {
         (a.indicator_id, a.period_id): a
-        for a in Actual.objects.select_for_update().filter(
+        for a in Actual.objects.select_for_update(of=("self",)).filter(
             indicator__in=[f.indicator for f in figures], period__in={f.period.pk for f in figures}
         ).select_related("entered_by")
     }
@@ -110,7 +110,7 @@ def figures_sign_off(*, user, period: ReportingPeriod, service_area_id: int | No
     year = ReportingPeriod.objects.filter(year=period.year, quarter__isnull=True).first()
     if year is not None:
         periods.append(year)
-    actuals = Actual.objects.select_for_update().filter(period__in=periods, state=Actual.State.SUBMITTED)
+    actuals = Actual.objects.select_for_update(of=("self",)).filter(period__in=periods, state=Actual.State.SUBMITTED)
     if service_area_id is not None:
         actuals = actuals.filter(indicator__service_area_id=service_area_id)
     count = 0
@@ -129,7 +129,7 @@ def figures_sign_off(*, user, period: ReportingPeriod, service_area_id: int | No
 
 @transaction.atomic
 def target_set(*, user, indicator: Indicator, period: ReportingPeriod, value: Decimal | None) -> Target:
-    target = Target.objects.select_for_update().filter(indicator=indicator, period=period).first()
+    target = Target.objects.select_for_update(of=("self",)).filter(indicator=indicator, period=period).first()
     if target is None:
         target = Target(indicator=indicator, period=period, value=value)
     elif target.value == value:

@@ -37,7 +37,7 @@ class ConcurrentEdit(Exception):
 def snapshot_save(*, user, period: ReportingPeriod, rows: list[SnapshotInput]) -> int:
     existing = {
         s.category_id: s
-        for s in PlacementSnapshot.objects.select_for_update().filter(
+        for s in PlacementSnapshot.objects.select_for_update(of=("self",)).filter(
             period=period, category__in=[r.category for r in rows])
     }
     conflicts, saved = [], 0

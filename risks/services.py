@@ -35,7 +35,7 @@ class ReviewInput:
 
 @transaction.atomic
 def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int, data: ReviewInput) -> RiskReview:
-    review = RiskReview.objects.select_for_update().filter(risk=risk, period=period).select_related(
+    review = RiskReview.objects.select_for_update(of=("self",)).filter(risk=risk, period=period).select_related(
         "reviewed_by").first()
     if (review.version if review else 0) != version:
         by = (review.reviewed_by.get_full_name() or review.reviewed_by.username) if review and review.reviewed_by \
@@ -54,7 +54,7 @@ def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int, data
 @transaction.atomic
 def risk_move(*, user, risk: Risk, up: bool) -> Risk:
     """Escalate one level up the registers (service -> directorate -> corporate), or back down."""
-    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    risk = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk)
     position = LADDER.index(risk.register) + (1 if up else -1)
     if not 0 <= position < len(LADDER):
         raise ValueError(f"{risk.reference} is already on the {risk.get_register_display().lower()} register")
@@ -68,7 +68,7 @@ def risk_move(*, user, risk: Risk, up: bool) -> Risk:
 
 @transaction.atomic
 def risk_set_status(*, user, risk: Risk, status: str) -> Risk:
-    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    risk = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk)
     risk.status = status
     risk.version += 1
     risk._history_user = user
