@@ -1,0 +1,110 @@
+"""The whole permission matrix: every URL of the URL configuration, for every
+role and for anonymous visitors, with the expected outcome. A URL added
+without a row here fails test_every_url_has_a_row."""
+
+from decimal import Decimal
+
+import pytest
+
+from kpis.models import Indicator, Target
+from organisation.models import ReportingPeriod
+from placements.models import PlacementCategory, PlacementHeading, PlacementSnapshot
+from risks.models import Risk, RiskReview
+from tests.urlwalk import walk
+
+ROLES = ("manager_a", "manager_b", "officer", "executive", "audit", "outsider", "anonymous")
+
+
+def outcome(default, **by_role):
+    """Expected status per role; anonymous visitors are sent to sign in (302) unless stated."""
+    table = {role: default for role in ROLES}
+    table["anonymous"] = 302
+    table.update(by_role)
+    return table
+
+
+READERS = dict(manager_a=200, manager_b=200, officer=200, executive=200)
+RISK_READERS = dict(READERS, audit=200)
+OFFICER_ONLY = outcome(403, officer=200)
+OFFICER_POST = outcome(403, officer=302)
+
+# name -> (method, path, expected status by role)
+MATRIX = {
+    "root": ("get", "/", outcome(302)),
+    "home": ("get", "/home/", outcome(200)),
+    "login": ("get", "/login/", outcome(302, anonymous=200)),
+    "logout": ("post", "/logout/", outcome(302)),
+    "periods:list": ("get", "/periods/", OFFICER_ONLY),
+    "periods:open_next": ("post", "/periods/open-next/", OFFICER_POST),
+    "periods:set_state": ("post", "/periods/{open}/locked/", OFFICER_POST),
+    "imports:index": ("get", "/imports/", OFFICER_ONLY),
+    "imports:upload": ("get", "/imports/actuals/", OFFICER_ONLY),
+    "imports:template": ("get", "/imports/actuals/template.csv", OFFICER_ONLY),
+    "imports:confirm": ("post", "/imports/actuals/999/confirm/", outcome(403, officer=404)),
+    "kpis:dashboard": ("get", "/performance/", outcome(403, **READERS)),
+    "kpis:area_dashboard": ("get", "/performance/service-areas/{area_a}/",
+                            outcome(403, manager_a=302, manager_b=302, officer=302, executive=302)),
+    "kpis:indicator": ("get", "/performance/indicators/DPE007/", outcome(403, **READERS)),
+    "kpis:entry_start": ("get", "/performance/entry/", outcome(403, manager_a=302, manager_b=302, officer=200)),
+    "kpis:entry": ("get", "/performance/entry/2019-20-Q1/{area_a}/", outcome(403, manager_a=200, officer=200)),
+    "kpis:submissions": ("get", "/performance/submissions/2019-20-Q1/", OFFICER_ONLY),
+    "kpis:sign_off": ("post", "/performance/submissions/2019-20-Q1/sign-off/", OFFICER_POST),
+    "kpis:manage": ("get", "/performance/manage/", OFFICER_ONLY),
+    "kpis:indicator_new": ("get", "/performance/manage/new/", OFFICER_ONLY),
+    "kpis:indicator_edit": ("get", "/performance/manage/DPE007/edit/", OFFICER_ONLY),
+    "kpis:targets": ("get", "/performance/manage/DPE007/targets/", OFFICER_ONLY),
+    "kpis:export_indicators": ("get", "/performance/export/indicators.csv", outcome(403, **READERS)),
+    "kpis:export_report": ("get", "/performance/report/2019-20-Q1.xlsx", outcome(403, **READERS)),
+    "risks:register": ("get", "/risks/", outcome(403, **RISK_READERS)),
+    "risks:heatmap": ("get", "/risks/heat-map/", outcome(403, **RISK_READERS)),
+    "risks:summary": ("get", "/risks/summary/", outcome(403, **RISK_READERS)),
+    "risks:export": ("get", "/risks/export.pdf", outcome(403, officer=200, executive=200, audit=200)),
+    "risks:schemes": ("get", "/risks/schemes/", OFFICER_ONLY),
+    "risks:new": ("get", "/risks/new/", OFFICER_ONLY),
+    "risks:risk": ("get", "/risks/CRR9/", outcome(404, manager_a=200, officer=200, executive=200, audit=200)),
+    "risks:edit": ("get", "/risks/CRR9/edit/", OFFICER_ONLY),
+    "risks:review": ("get", "/risks/CRR9/review/2019-20-Q1/",
+                     outcome(404, manager_a=200, officer=200, executive=403, audit=403)),
+    "risks:move": ("post", "/risks/CRR9/move/down/", OFFICER_POST),
+    "risks:status": ("post", "/risks/CRR9/status/closed/", OFFICER_POST),
+    "risks:action_add": ("post", "/risks/CRR9/actions/",
+                         outcome(404, manager_a=302, officer=302, executive=403, audit=403)),
+    "placements:report": ("get", "/placements/", outcome(403, **READERS)),
+    "placements:report_export": ("get", "/placements/report.xlsx", outcome(403, **READERS)),
+    "placements:entry_start": ("get", "/placements/entry/", outcome(403, manager_a=302, officer=302)),
+    "placements:entry": ("get", "/placements/entry/2019-20-Q1/", outcome(403, manager_a=200, officer=200)),
+    "admin:index": ("get", "/admin/", outcome(302)),
+}
+
+
+def test_every_url_has_a_row():
+    assert {name for name, _ in walk()} == set(MATRIX)
+
+
+@pytest.fixture
+def data(area_a, area_b, open_quarter, locked_quarter, directorate):
+    indicator = Indicator.objects.create(code="DPE007", title="Pathway plans", service_area=area_a,
+                                         polarity="higher", unit="percent")
+    Target.objects.create(indicator=indicator, period=ReportingPeriod.for_label("2019/20"), value=Decimal(90))
+    risk = Risk.objects.create(reference="CRR9", title="Safeguarding", directorate=directorate, service_area=area_a,
+                               register="corporate")
+    RiskReview.objects.create(risk=risk, period=locked_quarter, likelihood=2, impact=7, tolerance_likelihood=1,
+                              tolerance_impact=7)
+    heading = PlacementHeading.objects.create(name="Foster Care")
+    category = PlacementCategory.objects.create(heading=heading, name="In-house", provision="in_house")
+    PlacementSnapshot.objects.create(period=locked_quarter, category=category, children=3,
+                                     average_weekly_cost=Decimal(300))
+    return {"open": open_quarter.pk, "area_a": area_a.pk}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(MATRIX))
+def test_permission_matrix(request, data, name, role):
+    method, path, expected = MATRIX[name]
+    client = request.getfixturevalue(role)
+    url = path.format(**data)
+    body = {"a-description": "Chase", "a-status": "open"} if name == "risks:action_add" else {}
+    response = getattr(client, method)(url, body) if method == "post" else client.get(url)
+    assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
+    if role == "anonymous" and expected[role] == 302 and name not in ("root", "logout"):
+        assert response.url.startswith(("/login/", "/admin/login/"))
