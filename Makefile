@@ -7,7 +7,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false}
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.test_settings
 
-.PHONY: install run test lint clean
+.PHONY: install run test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: install
 	$(TEST_ENV) $(BIN)/python -m pytest -n $${TEST_WORKERS:-2} -m "not browser" $(PYTEST_ARGS)
 	# Browser journeys flush the database between tests, so they run on their own.
 	$(TEST_ENV) $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# Benchmark: `make bench BENCH_ARGS="--scale 10 --requests 50"`, on DATABASE_URL when set.
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -55,10 +55,22 @@ class _Base(resources.Resource):
             self._periods[value.label] = ReportingPeriod.for_value(value)
         return self._periods[value.label]
 
+    def before_import(self, dataset, **kwargs):
+        # One query for every indicator the file names, instead of one a row.
+        if "code" in (dataset.headers or []):
+            codes = {str(c).strip() for c in dataset["code"] if c}
+            self._indicators = {i.code.lower(): i for i in Indicator.objects.filter(code__in=codes)}
+            for code in {c for c in codes if c.lower() not in self._indicators}:  # codes in another case
+                found = Indicator.objects.filter(code__iexact=code).first()
+                if found is not None:
+                    self._indicators[code.lower()] = found
+
     def indicator(self, code: str) -> Indicator:
         if not code:
             raise InvalidValue("enter the indicator code")
-        found = Indicator.objects.filter(code__iexact=code.strip()).first()
+        cache = getattr(self, "_indicators", None)
+        found = cache.get(code.strip().lower()) if cache is not None else \
+            Indicator.objects.filter(code__iexact=code.strip()).first()
         if found is None:
             raise InvalidValue(f'no indicator has the code "{code}" (import the indicators first)')
         return found
@@ -228,6 +240,12 @@ class ActualResource(_Base):
     columns = ("code", "period", "value", "numerator", "denominator", "commentary")
     compared_fields = ("value", "numerator", "denominator", "commentary")
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # Existing figures for the file's indicators, in one query.
+        ids = [i.pk for i in getattr(self, "_indicators", {}).values()]
+        self._existing = {(a.indicator_id, a.period_id): a for a in Actual.objects.filter(indicator_id__in=ids)}
+
     class Meta:
         model = Actual
         instance_loader_class = BaseInstanceLoader
@@ -243,7 +261,9 @@ class ActualResource(_Base):
                                 f"{period.value.financial_year.label}")
         elif not indicator.is_annual and period.is_year:
             errors["period"] = f"{indicator.code} is reported {indicator.frequency}: give a quarter such as {period.label} Q1"
-        existing = Actual.objects.filter(indicator=indicator, period=period).first()
+        cache = getattr(self, "_existing", None)
+        existing = cache.get((indicator.pk, period.pk)) if cache is not None else \
+            Actual.objects.filter(indicator=indicator, period=period).first()
         return (existing, False) if existing else (Actual(indicator=indicator, period=period), True)
 
     def apply(self, instance, row, errors):

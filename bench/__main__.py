@@ -1,0 +1,160 @@
+"""`make bench`: serve the app with gunicorn as in production and measure it.
+
+    python -m bench [--scale N] [--requests R] [--workers W] [--skip-generate]
+
+Uses DATABASE_URL when set (use PostgreSQL for figures that mean anything),
+else a throw-away SQLite file. Generates a synthetic council at the scale
+(unless --skip-generate and the data is there), starts gunicorn, signs in as
+an executive and as a service manager, requests every key page R times and
+prints p50 / p95 latency, response size and SQL queries per request, each
+page's p95 as a multiple of the login page's (the floor), the time to import
+10,000 actual rows (dry run and confirm) and to export the whole register.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_PASSWORD = "bench-password-not-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
+    parser.add_argument("--skip-generate", action="store_true", help="use the data already in the database")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    tmpdir = tempfile.mkdtemp(prefix="bench-")
+    if not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
+        print("note: DATABASE_URL is not set, so this runs on SQLite; set it to a PostgreSQL database for real figures")
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "QUERY_COUNT_HEADER": "true",
+        "AXES_FAILURE_LIMIT": "1000",
+        "LOG_LEVEL": "ERROR",
+    })
+    os.environ.update(env)
+    python = sys.executable
+
+    def manage(*command: str) -> None:
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+    print(f"== migrate and collect static files ({env['DATABASE_URL'].split('@')[-1]})")
+    manage("migrate", "--no-input", "-v", "0")
+    manage("collectstatic", "--no-input", "-v", "0")
+    if not args.skip_generate:
+        print(f"== generate_data --scale {args.scale}")
+        started = time.perf_counter()
+        manage("generate_data", "--scale", str(args.scale), "--seed", str(args.seed))
+        print(f"   generated in {time.perf_counter() - started:.1f} s")
+
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from bench import pages as page_list
+
+    users = page_list.bench_users(BENCH_PASSWORD)
+    targets = page_list.pages()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "config.wsgi:application", "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        from bench.http import Session
+
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        sessions = {}
+        for role, username in users.items():
+            sessions[role] = Session("127.0.0.1", port)
+            sessions[role].sign_in(username, BENCH_PASSWORD)
+        sessions["anonymous"] = Session("127.0.0.1", port)
+
+        rows = []
+        for label, role, path in targets:
+            session = sessions[role]
+            for _ in range(2):
+                session.get(path)  # warm up
+            samples = [session.get(path) for _ in range(args.requests)]
+            bad = [s.status for s in samples if s.status != 200]
+            times = [s.seconds * 1000 for s in samples]
+            rows.append({
+                "page": label, "role": role, "path": path,
+                "p50": statistics.median(times), "p95": percentile(times, 0.95),
+                "size": samples[-1].size, "queries": samples[-1].queries, "errors": len(bad),
+            })
+        floor = next(r for r in rows if r["page"] == "Login page (floor)")["p95"]
+        print()
+        print(f"Machine: {machine()}; database: {django.db.connection.vendor}; scale {args.scale}; "
+              f"{args.requests} requests per page; gunicorn workers {args.workers}")
+        print()
+        print("| page | role | p50 ms | p95 ms | p95 / floor | size KB | queries | non-200 |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for r in rows:
+            print(f"| {r['page']} | {r['role']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p95'] / floor:.1f}x | "
+                  f"{r['size'] / 1024:.1f} | {r['queries'] if r['queries'] is not None else '-'} | {r['errors']} |")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print()
+    for line in page_list.timed_jobs():
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The pages the benchmark requests, and the timed import/export jobs."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from organisation import roles
+from organisation.models import Directorate, ReportingPeriod, ServiceArea
+
+
+def bench_users(password: str) -> dict[str, str]:
+    User = get_user_model()
+    executive, _ = User.objects.get_or_create(username="bench.executive", defaults={"first_name": "Bench"})
+    executive.set_password(password)
+    executive.save()
+    executive.groups.add(Group.objects.get(name=roles.EXECUTIVE))
+    area = ServiceArea.objects.filter(managers__isnull=False, indicators__isnull=False).order_by("pk").first()
+    manager = area.managers.order_by("pk").first()
+    manager.set_password(password)
+    manager.save()
+    return {"executive": executive.username, "manager": manager.username}
+
+
+def pages() -> list[tuple[str, str, str]]:
+    from kpis.models import Indicator
+
+    quarter = ReportingPeriod.objects.latest_quarter()
+    directorate = Directorate.objects.order_by("pk").first()
+    area = ServiceArea.objects.filter(managers__isnull=False, indicators__isnull=False).order_by("pk").first()
+    indicator = Indicator.objects.filter(service_area=area).order_by("code").first()
+    q = quarter.slug
+    return [
+        ("Login page (floor)", "anonymous", "/login/"),
+        ("Home", "executive", "/home/"),
+        ("Directorate dashboard", "executive", f"/performance/?period={q}&directorate={directorate.pk}"),
+        ("Performance report (XLSX)", "executive", f"/performance/report/{q}.xlsx"),
+        ("Indicator page", "executive", f"/performance/indicators/{indicator.code}/"),
+        ("Entry form", "manager", f"/performance/entry/{q}/{area.pk}/"),
+        ("Risk register", "executive", f"/risks/?period={q}"),
+        ("Heat map", "executive", f"/risks/heat-map/?period={q}"),
+        ("Risk summary", "executive", f"/risks/summary/?period={q}"),
+        ("Placements report", "executive", "/placements/"),
+        ("Risk register XLSX", "executive", f"/risks/export.xlsx?period={q}"),
+        ("Risk register PDF", "executive", f"/risks/export.pdf?period={q}"),
+    ]
+
+
+def timed_jobs() -> list[str]:
+    """Import 10,000 actual rows (dry run, then confirm) and export the whole register."""
+    from kpis.models import Indicator
+    from organisation import interchange
+    from risks import pdf, queries
+    from risks.models import Risk
+
+    quarters = list(ReportingPeriod.objects.quarters().order_by("-year", "-quarter")[:32])
+    indicators = list(Indicator.objects.filter(frequency="quarterly").order_by("code").values_list("code",
+                                                                                                     flat=True))
+    lines = ["code,period,value,numerator,denominator,commentary"]
+    for code in indicators:
+        for quarter in quarters:
+            if len(lines) > 10000:
+                break
+            lines.append(f"{code},{quarter.label},{(len(lines) % 90) + 5},,,bench")
+    content = ("\n".join(lines) + "\n").encode()
+    out = [f"Import of {len(lines) - 1} actual rows:"]
+    for dry_run in (True, False):
+        started = time.perf_counter()
+        report = interchange.import_file("actuals", "bench.csv", content, dry_run=dry_run)
+        elapsed = time.perf_counter() - started
+        out.append(f"  {'dry run' if dry_run else 'confirm'}: {elapsed:.1f} s ({report.summary()})")
+    quarter = queries.default_quarter()
+    model, scheme = queries.active_scheme()
+    rows = [r for r in queries.rows_for(Risk.objects.filter(status="open").select_related("directorate",
+                                                                                           "service_area"),
+                                        quarter, scheme) if r.review]
+    started = time.perf_counter()
+    interchange.write(pdf.committee_dataset(rows, public=True), "xlsx")
+    xlsx = time.perf_counter() - started
+    started = time.perf_counter()
+    pdf.register_pdf("Risk register", rows, scheme, public=True)
+    pdf_seconds = time.perf_counter() - started
+    out.append(f"Export of the whole register ({len(rows)} risks): XLSX {xlsx:.2f} s, PDF {pdf_seconds:.2f} s")
+    return out
