@@ -110,8 +110,9 @@ def can_view_history(user) -> bool:
 # --- performance indicators --------------------------------------------
 
 def can_view_performance(user) -> bool:
-    """Dashboards, indicator pages and the quarterly report."""
-    return is_performance_officer(user) or is_executive(user) or is_service_manager(user)
+    """Dashboards, indicator pages (with the change history the audit
+    committee relies on) and the quarterly report."""
+    return is_performance_officer(user) or is_executive(user) or is_service_manager(user) or is_audit_committee(user)
 
 
 def can_manage_indicators(user) -> bool:

@@ -24,7 +24,7 @@ def outcome(default, **by_role):
 
 
 READERS = dict(manager_a=200, manager_b=200, officer=200, executive=200)
-RISK_READERS = dict(READERS, audit=200)
+RISK_READERS = dict(READERS, audit=200)  # the audit committee also reads figures and their history
 OFFICER_ONLY = outcome(403, officer=200)
 OFFICER_POST = outcome(403, officer=302)
 
@@ -41,10 +41,10 @@ MATRIX = {
     "imports:upload": ("get", "/imports/actuals/", OFFICER_ONLY),
     "imports:template": ("get", "/imports/actuals/template.csv", OFFICER_ONLY),
     "imports:confirm": ("post", "/imports/actuals/999/confirm/", outcome(403, officer=404)),
-    "kpis:dashboard": ("get", "/performance/", outcome(403, **READERS)),
+    "kpis:dashboard": ("get", "/performance/", outcome(403, **RISK_READERS)),
     "kpis:area_dashboard": ("get", "/performance/service-areas/{area_a}/",
-                            outcome(403, manager_a=302, manager_b=302, officer=302, executive=302)),
-    "kpis:indicator": ("get", "/performance/indicators/DPE007/", outcome(403, **READERS)),
+                            outcome(403, manager_a=302, manager_b=302, officer=302, executive=302, audit=302)),
+    "kpis:indicator": ("get", "/performance/indicators/DPE007/", outcome(403, **RISK_READERS)),
     "kpis:entry_start": ("get", "/performance/entry/", outcome(403, manager_a=302, manager_b=302, officer=200)),
     "kpis:entry": ("get", "/performance/entry/2019-20-Q1/{area_a}/", outcome(403, manager_a=200, officer=200)),
     "kpis:submissions": ("get", "/performance/submissions/2019-20-Q1/", OFFICER_ONLY),
@@ -53,8 +53,8 @@ MATRIX = {
     "kpis:indicator_new": ("get", "/performance/manage/new/", OFFICER_ONLY),
     "kpis:indicator_edit": ("get", "/performance/manage/DPE007/edit/", OFFICER_ONLY),
     "kpis:targets": ("get", "/performance/manage/DPE007/targets/", OFFICER_ONLY),
-    "kpis:export_indicators": ("get", "/performance/export/indicators.csv", outcome(403, **READERS)),
-    "kpis:export_report": ("get", "/performance/report/2019-20-Q1.xlsx", outcome(403, **READERS)),
+    "kpis:export_indicators": ("get", "/performance/export/indicators.csv", outcome(403, **RISK_READERS)),
+    "kpis:export_report": ("get", "/performance/report/2019-20-Q1.xlsx", outcome(403, **RISK_READERS)),
     "risks:register": ("get", "/risks/", outcome(403, **RISK_READERS)),
     "risks:heatmap": ("get", "/risks/heat-map/", outcome(403, **RISK_READERS)),
     "risks:summary": ("get", "/risks/summary/", outcome(403, **RISK_READERS)),

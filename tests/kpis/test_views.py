@@ -9,8 +9,8 @@ from kpis.services import FigureInput, figures_save
 from organisation.models import ReportingPeriod
 from tests.kpis.conftest import build_many, make_indicator, set_actual, set_target
 
-READERS = ["manager_a", "manager_b", "officer", "executive"]
-NON_READERS = ["audit", "outsider"]
+READERS = ["manager_a", "manager_b", "officer", "executive", "audit"]
+NON_READERS = ["outsider"]
 
 
 def entry_url(quarter, area):
@@ -41,6 +41,12 @@ def test_others_are_refused_the_performance_pages(persona, dpe007, open_quarter)
                  f"/performance/report/{open_quarter.slug}.csv", "/performance/entry/",
                  entry_url(open_quarter, dpe007.service_area)):
         assert persona.get(path).status_code == 403, path
+
+
+def test_the_audit_committee_reads_figures_and_their_history_but_no_entry_form(audit, dpe007, open_quarter):
+    assert "Change history" in audit.get("/performance/indicators/DPE007/").content.decode()
+    assert audit.get("/performance/entry/").status_code == 403
+    assert audit.get(entry_url(open_quarter, dpe007.service_area)).status_code == 403
 
 
 @pytest.mark.parametrize("persona", ["manager_a", "manager_b", "executive", "audit", "outsider"], indirect=True)

@@ -39,7 +39,7 @@ def test_primary_roles(people):
         (access.can_manage_periods, {"officer", "admin"}),
         (access.can_import, {"officer", "admin"}),
         (access.can_view_history, {"officer", "admin", "audit", "executive"}),
-        (access.can_view_performance, {"officer", "admin", "executive", "manager_a", "manager_b"}),
+        (access.can_view_performance, {"officer", "admin", "executive", "audit", "manager_a", "manager_b"}),
         (access.can_manage_indicators, {"officer", "admin"}),
         (access.can_sign_off, {"officer", "admin"}),
         (access.can_view_risks, {"officer", "admin", "executive", "audit", "manager_a", "manager_b"}),
