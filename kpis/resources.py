@@ -87,6 +87,9 @@ class _Base(resources.Resource):
         instance, new = self.find(row, errors)
         if errors:
             raise ValidationError({k: [v] for k, v in errors.items()})
+        # What the stored row held, for telling changed rows from unchanged ones
+        # (cheaper than import-export's deep copy of every instance).
+        self._original_values = None if new else {f: getattr(instance, f) for f in self.compared_fields}
         return instance, new
 
     def import_instance(self, instance, row, **kwargs):
@@ -96,9 +99,10 @@ class _Base(resources.Resource):
             raise ValidationError({k: [v] for k, v in errors.items()})
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or original is None or instance.pk is None:
+        before = getattr(self, "_original_values", None)
+        if import_validation_errors or before is None or instance.pk is None:
             return False
-        return all(getattr(instance, f) == getattr(original, f) for f in self.compared_fields)
+        return all(getattr(instance, f) == before[f] for f in self.compared_fields)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=None):
         if import_validation_errors:
@@ -134,7 +138,7 @@ class IndicatorResource(_AuditedSave, _Base):
     class Meta:
         model = Indicator
         instance_loader_class = BaseInstanceLoader
-        skip_html_diff = True
+        skip_diff = True
 
     def find(self, row, errors):
         code = self.cell(row, "code")
@@ -210,7 +214,7 @@ class TargetResource(_AuditedSave, _Base):
     class Meta:
         model = Target
         instance_loader_class = BaseInstanceLoader
-        skip_html_diff = True
+        skip_diff = True
 
     def find(self, row, errors):
         indicator = self.guard(errors, "code", self.indicator, self.cell(row, "code"))
@@ -249,7 +253,7 @@ class ActualResource(_Base):
     class Meta:
         model = Actual
         instance_loader_class = BaseInstanceLoader
-        skip_html_diff = True
+        skip_diff = True
 
     def find(self, row, errors):
         indicator = self.guard(errors, "code", self.indicator, self.cell(row, "code"))
@@ -264,6 +268,8 @@ class ActualResource(_Base):
         cache = getattr(self, "_existing", None)
         existing = cache.get((indicator.pk, period.pk)) if cache is not None else \
             Actual.objects.filter(indicator=indicator, period=period).first()
+        if existing is not None:
+            existing.indicator, existing.period = indicator, period  # already loaded: no query per row
         return (existing, False) if existing else (Actual(indicator=indicator, period=period), True)
 
     def apply(self, instance, row, errors):
