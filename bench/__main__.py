@@ -127,8 +127,8 @@ def main() -> None:
         rows = []
         for label, role, path in targets:
             session = sessions[role]
-            for _ in range(2):
-                session.get(path)  # warm up
+            for _ in range(args.workers * 2):
+                session.get(path)  # warm up every worker
             samples = [session.get(path) for _ in range(args.requests)]
             bad = [s.status for s in samples if s.status != 200]
             times = [s.seconds * 1000 for s in samples]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Q
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +17,18 @@ from . import pdf, queries, resources, scoring, services
 from .filters import RegisterFilter
 from .forms import ActionForm, ReviewForm, RiskForm
 from .models import Risk, RiskAction, RiskReview, ScoringScheme
+
+PER_PAGE = 50
+
+
+def _page(request: HttpRequest, rows: list):
+    """One page of rows, and the query string without the page number."""
+    paginator = Paginator(rows, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
 
 LEVELS = [("all", "All registers"), ("corporate", "Corporate"), ("directorate", "Directorate"), ("service", "Service")]
 
@@ -80,8 +93,10 @@ def register(request: HttpRequest) -> HttpResponse:
     levels = [(value, label) for value, label in LEVELS
               if value == "all" or value in access.visible_registers(request.user)
               or access.is_service_manager(request.user)]
+    page, page_query = _page(request, rows)
     return render(request, "risks/register.html", {
-        "quarter": quarter, "rows": rows, "filter": filterset, "level": level, "levels": levels,
+        "quarter": quarter, "rows": page.object_list, "total": len(rows), "page": page, "page_query": page_query,
+        "filter": filterset, "level": level, "levels": levels,
         "scheme": scheme, "scheme_model": model, "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
         "can_export": access.can_export_register(request.user), "can_manage": access.can_manage_risks(request.user),
         "show_exempt": access.can_view_exempt(request.user), "query": request.GET.urlencode(),
@@ -281,8 +296,9 @@ def summary(request: HttpRequest) -> HttpResponse:
     quarter = _quarter(request.GET.get("period"))
     rows, filterset, level, model, scheme = _register_rows(request, quarter)
     labels = [v.label for v in queries.last_quarters(quarter)]
+    page, page_query = _page(request, rows)
     return render(request, "risks/summary.html", {
-        "quarter": quarter, "rows": rows, "labels": labels, "level": level, "levels": LEVELS, "scheme": scheme,
+        "quarter": quarter, "rows": page.object_list, "page": page, "page_query": page_query, "labels": labels, "level": level, "levels": LEVELS, "scheme": scheme,
         "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
     })
 

@@ -248,3 +248,13 @@ def test_risk_pages_queries_do_not_grow_with_the_data(executive, directorate, ar
     small = count()
     build(3, 30)
     assert count() <= small and small <= 25
+
+
+def test_a_long_register_is_paginated_highest_first(executive, directorate, area_a, locked_quarter):
+    for i in range(55):
+        review(make_risk(f"P{i:02d}", directorate, area_a), "2018/19 Q4", 1 + i % 4, 7)
+    first = executive.get(f"/risks/?period={Q4}").content.decode()
+    assert "55 open risks, highest current rating first (page 1 of 2)" in first
+    assert 'aria-current="page">1<' in first and "28 Critical" in first
+    second = executive.get(f"/risks/?period={Q4}&page=2").content.decode()
+    assert second.count('class="govuk-link" href="/risks/P') == 5 and "28 Critical" not in second
