@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
-from organisation.interchange import RowError
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 from organisation.periods import PeriodError, parse
 

@@ -14,8 +14,8 @@ from django_tables2 import RequestConfig
 
 from organisation import access, interchange
 from organisation.charts import Series, line_chart
-from organisation.models import Directorate, ReportingPeriod, ServiceArea, period_from_slug
-from organisation.periods import PeriodError
+from organisation.models import Directorate, ReportingPeriod, ServiceArea
+from organisation.shortcuts import get_quarter_or_404
 
 from . import queries, resources, services
 from . import status as rules
@@ -27,18 +27,7 @@ from .templatetags.kpis import format_value
 
 
 def _quarter(slug: str | None) -> ReportingPeriod:
-    if not slug:
-        quarter = queries.default_quarter()
-        if quarter is None:
-            raise Http404("No quarters yet")
-        return quarter
-    try:
-        value = period_from_slug(slug)
-    except PeriodError:
-        raise Http404("Not a period") from None
-    if value.is_year:
-        raise Http404("Not a quarter")
-    return get_object_or_404(ReportingPeriod, year=value.year, quarter=value.quarter)
+    return get_quarter_or_404(slug, queries.default_quarter)
 
 
 # --- dashboard -------------------------------------------------------------

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from . import roles
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
 
     from .models import ReportingPeriod
 

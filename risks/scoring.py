@@ -129,6 +129,7 @@ def heat_map(scheme: Scheme, kind: Kind | str, scores: Iterable[tuple[int, int]]
     """Rows from the highest likelihood down, columns from the lowest impact up, with risk counts."""
     counts = Counter(scores)
     return [
-        [Cell(l, i, rating(l, i), level(scheme, rating(l, i)), counts.get((l, i), 0)) for i in scheme.impact_values(kind)]
-        for l in reversed(scheme.likelihood_values())
+        [Cell(lk, i, rating(lk, i), level(scheme, rating(lk, i)), counts.get((lk, i), 0))
+         for i in scheme.impact_values(kind)]
+        for lk in reversed(scheme.likelihood_values())
     ]

@@ -1,22 +1,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from organisation import access, interchange
-from organisation.models import ReportingPeriod, period_from_slug
-from organisation.periods import PeriodError
+from organisation.models import ReportingPeriod
+from organisation.shortcuts import get_quarter_or_404
 
-from . import pdf, queries, resources, scoring, services
+from . import pdf, queries, scoring, services
 from .filters import RegisterFilter
 from .forms import ActionForm, ReviewForm, RiskForm
-from .models import Risk, RiskAction, RiskReview, ScoringScheme
+from .models import Risk, RiskReview, ScoringScheme
 
 PER_PAGE = 50
 
@@ -34,18 +34,7 @@ LEVELS = [("all", "All registers"), ("corporate", "Corporate"), ("directorate", 
 
 
 def _quarter(slug: str | None) -> ReportingPeriod:
-    if not slug:
-        quarter = queries.default_quarter()
-        if quarter is None:
-            raise Http404("No quarters yet")
-        return quarter
-    try:
-        value = period_from_slug(slug)
-    except PeriodError:
-        raise Http404 from None
-    if value.is_year:
-        raise Http404
-    return get_object_or_404(ReportingPeriod, year=value.year, quarter=value.quarter)
+    return get_quarter_or_404(slug, queries.default_quarter)
 
 
 def _visible_risk(user, reference: str) -> Risk:

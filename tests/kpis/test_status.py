@@ -7,8 +7,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kpis.status import (
-    Direction,
     RAG,
+    Direction,
     Share,
     Status,
     data_quality_problem,

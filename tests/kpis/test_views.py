@@ -1,12 +1,11 @@
 from decimal import Decimal
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kpis.models import Actual, Target
 from kpis.services import FigureInput, figures_save
-from organisation.models import ReportingPeriod
 from tests.kpis.conftest import build_many, make_indicator, set_actual, set_target
 
 READERS = ["manager_a", "manager_b", "officer", "executive", "audit"]

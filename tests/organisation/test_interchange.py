@@ -165,8 +165,9 @@ def test_formula_safety(value, expected):
 
 
 def test_csv_and_xlsx_exports_are_formula_safe_and_keep_numbers(db):
-    import tablib
     from decimal import Decimal
+
+    import tablib
 
     dataset = tablib.Dataset(headers=["text", "number"])
     dataset.append(["=1+2", Decimal("-0.09")])

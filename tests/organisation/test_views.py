@@ -213,8 +213,8 @@ def test_a_huge_file_is_refused(officer, settings):
 
 
 def test_another_users_pending_import_cannot_be_confirmed(officer, db):
-    from tests.conftest import client_for, make_user
     from organisation import roles
+    from tests.conftest import client_for, make_user
 
     officer.post("/imports/areas/", {"file": upload("a.csv", b"directorate,service_area\nPeople,X\n")})
     pending = PendingImport.objects.get()

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from organisation import demo, interchange
-from organisation.models import ReportingPeriod
 from placements.models import PlacementCategory, PlacementHeading, PlacementSnapshot
 from placements.services import SnapshotInput, snapshot_save
 
