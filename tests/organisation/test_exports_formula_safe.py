@@ -1,0 +1,49 @@
+"""Every export kind is formula-safe, in CSV and in XLSX."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from kpis.models import Actual, Indicator
+from organisation import demo, interchange
+from placements.models import PlacementCategory
+from risks.models import Risk
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+PERIOD = {"kpi-report": "2019/20 Q1", "risks": "2018/19 Q4"}
+
+
+@pytest.fixture
+def poisoned(db):
+    demo.load_data()
+    Indicator.objects.filter(code="DPE007").update(title="=HYPERLINK(\"http://x\",\"y\")")
+    Actual.objects.filter(indicator__code="DPE007").update(commentary="+cmd|' /C calc'!A0")
+    Risk.objects.filter(reference="CRR9").update(title="@SUM(1+1)", causes="-2+3")
+    PlacementCategory.objects.filter(name="Secure").update(name="\tSecure")
+
+
+def unsafe(value) -> bool:
+    if not isinstance(value, str) or not value.startswith(DANGEROUS):
+        return False
+    try:
+        float(value)
+        return False  # a plain number such as -0.09
+    except ValueError:
+        return True
+
+
+@pytest.mark.parametrize("kind", ["indicators", "targets", "actuals", "risks", "placements", "kpi-report",
+                                  "placements-report"])
+def test_every_export_kind_is_formula_safe(poisoned, kind):
+    dataset = interchange.export_dataset(kind, period=PERIOD.get(kind))
+    assert len(dataset) > 0
+    rows = list(csv.reader(io.StringIO(interchange.write(dataset, "csv").decode(), newline="")))
+    assert not [cell for row in rows for cell in row if unsafe(cell)]
+    sheet = load_workbook(io.BytesIO(interchange.write(dataset, "xlsx"))).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert not [c.value for c in cells if unsafe(c.value)]
+    assert all(c.data_type != "f" for c in cells)
+    if kind in ("indicators", "kpi-report", "actuals", "risks", "placements", "placements-report"):
+        assert any(isinstance(c, str) and c.startswith("'") for row in rows for c in row)
