@@ -24,8 +24,10 @@ def risk_panel(request) -> Panel | None:
                 if r.reviewed_this_quarter]
         grid = scoring.heat_map(scheme, scoring.Kind.THREAT, [(r.review.likelihood, r.review.impact) for r in rows
                                                               if r.risk.kind == "threat"])
+        outside = [r for r in rows if r.outside]
         return Panel("risks/panel_executive.html", {
-            "quarter": quarter, "outside": [r for r in rows if r.outside], "grid": grid, "scheme": scheme,
+            "quarter": quarter, "outside": outside[:10], "outside_count": len(outside), "grid": grid,
+            "scheme": scheme,
             "impacts": [(v, scheme.impacts[scoring.Kind.THREAT][v]) for v in scheme.impact_values("threat")],
             "band_positions": {b.name: i + 1 for i, b in enumerate(scheme.levels)},
         }, order=20)

@@ -66,7 +66,7 @@ def rows_for(risks: QuerySet[Risk] | list[Risk], quarter: ReportingPeriod, schem
     if risk_list:
         for review in RiskReview.objects.filter(
             risk_id__in=[r.pk for r in risk_list], period_id__in=[p.pk for p in window_periods if p]
-        ).select_related("reviewed_by"):
+        ):
             reviews[(review.risk_id, review.period_id)] = review
     rows = []
     for risk in risk_list:
