@@ -8,6 +8,7 @@ import tablib
 from django.core.exceptions import ValidationError
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 from organisation.periods import PeriodError, parse
@@ -253,6 +254,9 @@ class ActualResource(_Base):
         model = Actual
         instance_loader_class = BaseInstanceLoader
         skip_diff = True
+        # Saved in batches, each with its history records (bulk_*_with_history below).
+        use_bulk = True
+        batch_size = 1000
 
     def find(self, row, errors):
         indicator = self.guard(errors, "code", self.indicator, self.cell(row, "code"))
@@ -290,11 +294,35 @@ class ActualResource(_Base):
     def save_instance(self, instance, is_create, row, **kwargs):
         if not is_create:
             instance.version += 1
-        if self.user is not None and getattr(self.user, "is_authenticated", False):
+        if self._importing_user() is not None:
             instance.entered_by = self.user
-            instance._history_user = self.user
-        instance._change_reason = "imported"
         super().save_instance(instance, is_create, row, **kwargs)
+
+    def _importing_user(self):
+        return self.user if self.user is not None and getattr(self.user, "is_authenticated", False) else None
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(self.create_instances, Actual, batch_size=batch_size,
+                                         default_user=self._importing_user(), default_change_reason="imported")
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                bulk_update_with_history(
+                    self.update_instances, Actual, batch_size=batch_size, default_user=self._importing_user(),
+                    default_change_reason="imported",
+                    fields=["value", "numerator", "denominator", "commentary", "version", "entered_by"],
+                )
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.update_instances.clear()
 
     def export_dataset(self, period=None) -> tablib.Dataset:
         data = tablib.Dataset(headers=list(self.columns))

@@ -121,3 +121,17 @@ def test_kpi_report_needs_a_quarter(db):
         call_command("export_data", "kpi-report")
     with pytest.raises(CommandError, match="not a whole year"):
         call_command("export_data", "kpi-report", "--period", "2019/20")
+
+
+def test_imported_figures_are_saved_in_batches_with_their_history(db, officer_user):
+    run("indicators", INDICATORS)
+    text = "code,period,value\nDPE007,2019/20 Q1,70\nDPE008a,2019/20 Q1,50\n"
+    assert interchange.import_file("actuals", "a.csv", text.encode(), dry_run=False, user=officer_user).new == 2
+    changed = interchange.import_file("actuals", "a.csv", text.replace(",70", ",71").encode(), dry_run=False,
+                                      user=officer_user)
+    assert (changed.updated, changed.unchanged) == (1, 1)
+    history = Actual.history.filter(indicator__code="DPE007").order_by("history_date")
+    assert [(h.value, h.history_user, h.history_change_reason, h.history_type) for h in history] == [
+        (Decimal("70"), officer_user, "imported", "+"), (Decimal("71"), officer_user, "imported", "~")]
+    actual = Actual.objects.get(indicator__code="DPE007")
+    assert actual.version == 2 and actual.entered_by == officer_user
