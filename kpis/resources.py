@@ -246,6 +246,7 @@ class ActualResource(_Base):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        self._changed_fields: set[str] = set()
         # Existing figures for the file's indicators, in one query.
         ids = [i.pk for i in getattr(self, "_indicators", {}).values()]
         self._existing = {(a.indicator_id, a.period_id): a for a in Actual.objects.filter(indicator_id__in=ids)}
@@ -294,6 +295,9 @@ class ActualResource(_Base):
     def save_instance(self, instance, is_create, row, **kwargs):
         if not is_create:
             instance.version += 1
+            # Only the columns that changed go into the batch's UPDATE (bulk_update is costly per column).
+            before = self._original_values or {}
+            self._changed_fields.update(f for f in self.compared_fields if getattr(instance, f) != before.get(f))
         if self._importing_user() is not None:
             instance.entered_by = self.user
         super().save_instance(instance, is_create, row, **kwargs)
@@ -314,15 +318,18 @@ class ActualResource(_Base):
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if self.update_instances and (using_transactions or not dry_run):
             try:
+                fields = sorted(self._changed_fields) + ["version"]
+                if self._importing_user() is not None:
+                    fields.append("entered_by")
                 bulk_update_with_history(
                     self.update_instances, Actual, batch_size=batch_size, default_user=self._importing_user(),
-                    default_change_reason="imported",
-                    fields=["value", "numerator", "denominator", "commentary", "version", "entered_by"],
+                    default_change_reason="imported", fields=fields,
                 )
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
                 self.update_instances.clear()
+                self._changed_fields.clear()
 
     def export_dataset(self, period=None) -> tablib.Dataset:
         data = tablib.Dataset(headers=list(self.columns))
