@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import tablib
 from django.core.exceptions import ValidationError
-from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 from organisation.periods import PeriodError, parse
+from organisation.resources import CouncilResource
 
 from . import queries
 from . import status as rules
@@ -32,16 +32,11 @@ def number_text(value: Decimal | None) -> str:
     return text
 
 
-class _Base(resources.Resource):
+class _Base(CouncilResource):
     """Row-by-row import that validates every cell and reports it by column."""
 
-    model = None
-
     def __init__(self, user=None):
-        super().__init__()
-        self.user = user
-        self.notes: list[str] = []
-        self.warnings: list[str] = []
+        super().__init__(user)
         self._periods: dict[str, ReportingPeriod] = {}
 
     def period(self, text: str, column: str = "period") -> ReportingPeriod:
@@ -104,15 +99,6 @@ class _Base(resources.Resource):
             return False
         return all(getattr(instance, f) == before[f] for f in self.compared_fields)
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=None):
-        if import_validation_errors:
-            raise ValidationError(import_validation_errors)
-
-    @staticmethod
-    def cell(row, name: str) -> str:
-        value = row.get(name)
-        return "" if value is None else str(value).strip()
-
     def guard(self, errors: dict[str, str], column: str, func, *args, **kwargs):
         try:
             return func(*args, **kwargs)
@@ -123,7 +109,7 @@ class _Base(resources.Resource):
 
 class _AuditedSave:
     def save_instance(self, instance, is_create, row, **kwargs):
-        if self.user is not None and getattr(self.user, "is_authenticated", False):
+        if self.importing_user() is not None:
             instance._history_user = self.user
         instance._change_reason = "imported"
         super().save_instance(instance, is_create, row, **kwargs)
@@ -298,18 +284,15 @@ class ActualResource(_Base):
             # Only the columns that changed go into the batch's UPDATE (bulk_update is costly per column).
             before = self._original_values or {}
             self._changed_fields.update(f for f in self.compared_fields if getattr(instance, f) != before.get(f))
-        if self._importing_user() is not None:
+        if self.importing_user() is not None:
             instance.entered_by = self.user
         super().save_instance(instance, is_create, row, **kwargs)
-
-    def _importing_user(self):
-        return self.user if self.user is not None and getattr(self.user, "is_authenticated", False) else None
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if self.create_instances and (using_transactions or not dry_run):
             try:
                 bulk_create_with_history(self.create_instances, Actual, batch_size=batch_size,
-                                         default_user=self._importing_user(), default_change_reason="imported")
+                                         default_user=self.importing_user(), default_change_reason="imported")
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
@@ -319,10 +302,10 @@ class ActualResource(_Base):
         if self.update_instances and (using_transactions or not dry_run):
             try:
                 fields = sorted(self._changed_fields) + ["version"]
-                if self._importing_user() is not None:
+                if self.importing_user() is not None:
                     fields.append("entered_by")
                 bulk_update_with_history(
-                    self.update_instances, Actual, batch_size=batch_size, default_user=self._importing_user(),
+                    self.update_instances, Actual, batch_size=batch_size, default_user=self.importing_user(),
                     default_change_reason="imported", fields=fields,
                 )
             except Exception as exc:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import tablib
 from django.core.exceptions import ValidationError
-from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
 from kpis.parsing import InvalidValue, parse_decimal
 from organisation.models import ReportingPeriod
 from organisation.periods import PeriodError, parse
+from organisation.resources import CouncilResource
 
 from . import costing
 from .models import PlacementCategory, PlacementHeading, PlacementSnapshot
@@ -24,7 +24,7 @@ def money_text(value) -> str:
     return format(value.quantize(costing.Decimal("0.01")).normalize(), "f")
 
 
-class PlacementResource(resources.Resource):
+class PlacementResource(CouncilResource):
     columns = COLUMNS
 
     class Meta:
@@ -33,16 +33,8 @@ class PlacementResource(resources.Resource):
         skip_html_diff = True
 
     def __init__(self, user=None):
-        super().__init__()
-        self.user = user
-        self.notes: list[str] = []
-        self.warnings: list[str] = []
+        super().__init__(user)
         self._periods: dict[str, ReportingPeriod] = {}
-
-    @staticmethod
-    def cell(row, name):
-        value = row.get(name)
-        return "" if value is None else str(value).strip()
 
     def get_or_init_instance(self, instance_loader, row):
         errors = {}
@@ -122,14 +114,10 @@ class PlacementResource(resources.Resource):
         return (instance.children == original.children
                 and instance.average_weekly_cost == original.average_weekly_cost)
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=None):
-        if import_validation_errors:
-            raise ValidationError(import_validation_errors)
-
     def save_instance(self, instance, is_create, row, **kwargs):
         if not is_create:
             instance.version += 1
-        if self.user is not None and getattr(self.user, "is_authenticated", False):
+        if self.importing_user() is not None:
             instance._history_user = self.user
         instance._change_reason = "imported"
         super().save_instance(instance, is_create, row, **kwargs)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import tablib
 from django.core.exceptions import ValidationError
-from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 from organisation.periods import PeriodError, parse
+from organisation.resources import CouncilResource
 
 from . import queries, scoring
 from .models import Risk, RiskReview
@@ -22,7 +22,7 @@ KINDS = {"threat": "threat", "opportunity": "opportunity"}
 REGISTERS = {"service": "service", "directorate": "directorate", "corporate": "corporate"}
 
 
-class RiskResource(resources.Resource):
+class RiskResource(CouncilResource):
     columns = COLUMNS
 
     class Meta:
@@ -31,17 +31,9 @@ class RiskResource(resources.Resource):
         skip_html_diff = True
 
     def __init__(self, user=None):
-        super().__init__()
-        self.user = user
-        self.notes: list[str] = []
-        self.warnings: list[str] = []
+        super().__init__(user)
         self.scheme = queries.active_scheme()[1]
         self._newest: dict[str, tuple[int, int]] = {}
-
-    @staticmethod
-    def cell(row, name) -> str:
-        value = row.get(name)
-        return "" if value is None else str(value).strip()
 
     def get_or_init_instance(self, instance_loader, row):
         errors: dict[str, list[str]] = {}
@@ -112,7 +104,7 @@ class RiskResource(resources.Resource):
             if changed:
                 if risk.pk:
                     risk.version += 1
-                if self.user is not None and getattr(self.user, "is_authenticated", False):
+                if self.importing_user() is not None:
                     risk._history_user = self.user
                 risk.save()
                 self.risk_changed = True
@@ -136,14 +128,10 @@ class RiskResource(resources.Resource):
         return all(getattr(instance, f) == getattr(original, f) for f in
                    ("likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "controls", "actions"))
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=None):
-        if import_validation_errors:
-            raise ValidationError(import_validation_errors)
-
     def save_instance(self, instance, is_create, row, **kwargs):
         if not is_create:
             instance.version += 1
-        if self.user is not None and getattr(self.user, "is_authenticated", False):
+        if self.importing_user() is not None:
             instance._history_user = self.user
         instance._change_reason = "imported"
         super().save_instance(instance, is_create, row, **kwargs)
