@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -44,8 +44,6 @@ class Row:
     direction: rules.Direction
     deviation: Decimal | None
     data_quality: str | None
-    target_period_label: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def status_severity(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -58,7 +58,6 @@ class Report:
     foster_splits: list[costing.Split]
     target_in_house: Decimal
     baseline_total: costing.Total | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def foster_gaps(self) -> list[Decimal | None]:
