@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 from django.contrib.auth import get_user_model
@@ -59,12 +60,13 @@ def timed_jobs() -> list[str]:
     indicators = list(Indicator.objects.filter(frequency="quarterly").order_by("code").values_list("code",
                                                                                                      flat=True))
     lines = ["code,period,value,numerator,denominator,commentary"]
-    shift = int(time.time()) % 50  # new values each run, so the import really updates
+    shift = random.randint(1, 10**6)  # new values each run, so the import really updates
     for code in indicators:
         for quarter in quarters:
             if len(lines) > 10000:
                 break
-            lines.append(f"{code},{quarter.label},{(len(lines) + shift) % 90 + 5},,,bench")
+            hundredths = 500 + (len(lines) * 7 + shift) % 9000  # 5.00 to 94.99
+            lines.append(f"{code},{quarter.label},{hundredths // 100}.{hundredths % 100:02d},,,bench")
     content = ("\n".join(lines) + "\n").encode()
     out = [f"Import of {len(lines) - 1} actual rows:"]
     for dry_run in (True, False):
