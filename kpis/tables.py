@@ -1,9 +1,8 @@
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .templatetags.kpis import format_value
+from .templatetags.kpis import format_value, status_tag, travel
 
 
 class IndicatorTable(tables.Table):
@@ -44,11 +43,7 @@ class IndicatorTable(tables.Table):
         return format_value(value, record.indicator)
 
     def render_status(self, value):
-        from .templatetags.kpis import status_tag
-
-        return render_to_string("kpis/includes/status_tag.html", status_tag(value))
+        return status_tag(value)
 
     def render_direction(self, value):
-        from .templatetags.kpis import travel
-
-        return render_to_string("kpis/includes/travel.html", travel(value))
+        return travel(value)

@@ -14,7 +14,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from organisation.interchange import formula_safe
 
-from . import scoring
+from . import queries, scoring
 
 COMMITTEE_COLUMNS = [
     "Reference", "Title", "Description and causes", "Controls in place", "Travel", "Current likelihood",
@@ -26,13 +26,13 @@ EXEMPT_TEXT = "Exempt: detail withheld (access-to-information rules)"
 
 
 def _values(row, public: bool) -> list:
-    risk, review = row.risk, row.review
+    risk, review, detail_review = row.risk, row.review, row.detail
     hidden = public and risk.exempt
     detail = f"{risk.description}\nCauses: {risk.causes}" if risk.causes else risk.description
     return [
-        risk.reference, risk.title, EXEMPT_TEXT if hidden else detail, "" if hidden else review.controls,
+        risk.reference, risk.title, EXEMPT_TEXT if hidden else detail, "" if hidden else detail_review.controls,
         row.travel.value if row.travel else "", "" if hidden else review.likelihood, "" if hidden else review.impact,
-        row.rating, row.level.name if row.level else "", "" if hidden else review.actions,
+        row.rating, row.level.name if row.level else "", "" if hidden else detail_review.actions,
         "" if hidden else review.tolerance_likelihood, "" if hidden else review.tolerance_impact,
         row.tolerance_rating, row.tolerance_level.name if row.tolerance_level else "",
         "" if hidden else risk.risk_owner, "" if hidden else risk.action_owner, "" if hidden else risk.portfolio,
@@ -40,8 +40,16 @@ def _values(row, public: bool) -> list:
     ]
 
 
+def _with_detail(rows) -> None:
+    """Read the whole review (controls, actions) of rows that do not have it yet."""
+    missing = [r for r in rows if r.detail is None and r.review is not None]
+    if missing:
+        queries.with_review_detail(missing)
+
+
 def committee_dataset(rows, *, public: bool) -> tablib.Dataset:
     data = tablib.Dataset(headers=COMMITTEE_COLUMNS)
+    _with_detail(rows)
     for row in rows:
         data.append(_values(row, public))
     return data
@@ -58,6 +66,7 @@ def _tint(hex_colour: str) -> colors.Color:
 
 
 def register_pdf(title: str, rows, scheme: scoring.Scheme, *, public: bool) -> bytes:
+    _with_detail(rows)
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=landscape(A3), leftMargin=12 * mm, rightMargin=12 * mm,
                             topMargin=12 * mm, bottomMargin=12 * mm, title=title, author="Performance and risk")

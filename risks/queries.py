@@ -22,10 +22,34 @@ def risks_visible_to(user) -> QuerySet[Risk]:
     return Risk.objects.filter(Q(register__in=registers) | Q(service_area_id__in=areas))
 
 
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """The scores of a review, read as plain values (registers read thousands of them)."""
+
+    pk: int
+    period_id: int
+    period_label: str
+    likelihood: int
+    impact: int
+    tolerance_likelihood: int
+    tolerance_impact: int
+
+    @property
+    def rating(self) -> int:
+        return scoring.rating(self.likelihood, self.impact)
+
+    @property
+    def tolerance_rating(self) -> int:
+        return scoring.rating(self.tolerance_likelihood, self.tolerance_impact)
+
+
+SCORE_FIELDS = ("pk", "period_id", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact")
+
+
 @dataclass
 class RiskRow:
     risk: Risk
-    review: RiskReview | None  # the newest review up to the quarter
+    review: Scores | None  # the newest review up to the quarter (its scores)
     reviewed_this_quarter: bool
     rating: int | None
     level: scoring.Level | None
@@ -43,6 +67,8 @@ class RiskRow:
     @property
     def level_name(self) -> str:
         return self.level.name if self.level else ""
+
+    detail: RiskReview | None = None  # the whole review, when with_review_detail() has read it
 
 
 def last_quarters(quarter: ReportingPeriod, count: int = HISTORY_QUARTERS) -> list:
@@ -62,17 +88,19 @@ def rows_for(risks: QuerySet[Risk] | list[Risk], quarter: ReportingPeriod, schem
         for p in ReportingPeriod.objects.filter(year__in={v.year for v in window}, quarter__isnull=False)
     }
     window_periods = [periods.get((v.year, v.quarter)) for v in window]
-    reviews: dict[tuple[int, int], RiskReview] = {}
-    if risk_list:
-        for review in RiskReview.objects.filter(
-            risk_id__in=[r.pk for r in risk_list], period_id__in=[p.pk for p in window_periods if p]
-        ):
-            reviews[(review.risk_id, review.period_id)] = review
+    labels = {p.pk: v.label for v, p in zip(window, window_periods) if p}
+    reviews: dict[tuple[int, int], Scores] = {}
+    if risk_list and labels:
+        ids = risks.order_by().values("pk") if isinstance(risks, QuerySet) else [r.pk for r in risk_list]
+        for risk_id, pk, period_id, *scores in RiskReview.objects.filter(
+            risk_id__in=ids, period_id__in=list(labels)
+        ).values_list("risk_id", *SCORE_FIELDS).order_by():
+            reviews[(risk_id, period_id)] = Scores(pk, period_id, labels[period_id], *scores)
     rows = []
     for risk in risk_list:
         history: list[tuple[str, int | None, scoring.Travel | None]] = []
         previous: int | None = None
-        latest: RiskReview | None = None
+        latest: Scores | None = None
         before_latest: int | None = None
         for value, period in zip(window, window_periods):
             review = reviews.get((risk.pk, period.pk)) if period else None
@@ -95,6 +123,16 @@ def rows_for(risks: QuerySet[Risk] | list[Risk], quarter: ReportingPeriod, schem
             outside=scoring.outside_tolerance(risk.kind, score, tolerance), history=history,
         ))
     rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
+    return rows
+
+
+def with_review_detail(rows: list[RiskRow]) -> list[RiskRow]:
+    """Read the whole newest review (controls, actions, dates) of each row, in one query."""
+    wanted = [r.review.pk for r in rows if r.review is not None]
+    found = {review.pk: review for review in RiskReview.objects.filter(pk__in=wanted).select_related("period")
+             .order_by()} if wanted else {}
+    for r in rows:
+        r.detail = found.get(r.review.pk) if r.review is not None else None
     return rows
 
 

@@ -143,10 +143,9 @@ def export_rows(quarter: ReportingPeriod, user=None) -> tablib.Dataset:
     risks = (queries.risks_visible_to(user) if user is not None else Risk.objects.all()).select_related(
         "directorate", "service_area")
     data = tablib.Dataset(headers=list(EXPORT_COLUMNS))
-    for r in queries.rows_for(risks, quarter, scheme):
-        if r.review is None or not r.reviewed_this_quarter:
-            continue
-        risk, review = r.risk, r.review
+    rows = [r for r in queries.rows_for(risks, quarter, scheme) if r.review is not None and r.reviewed_this_quarter]
+    for r in queries.with_review_detail(rows):
+        risk, review = r.risk, r.detail
         data.append([
             risk.reference, risk.title, risk.description, risk.causes, risk.kind, risk.register,
             risk.directorate.name, risk.service_area.name if risk.service_area else "", risk.risk_owner,

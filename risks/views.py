@@ -49,8 +49,7 @@ def _register_rows(request: HttpRequest, quarter: ReportingPeriod):
     level = request.GET.get("level") or "all"
     if level not in dict(LEVELS):
         raise Http404
-    risks = queries.risks_visible_to(request.user).filter(status=Risk.Status.OPEN).select_related(
-        "directorate", "service_area")
+    risks = queries.risks_visible_to(request.user).filter(status=Risk.Status.OPEN)
     if level != "all":
         risks = risks.filter(register=level)
     filterset = RegisterFilter(request.GET or None, queryset=risks)

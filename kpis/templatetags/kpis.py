@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import slugify
 
 from kpis import status as rules
 
@@ -34,15 +38,27 @@ def kpi_value(value, indicator) -> str:
     return format_value(value, indicator)
 
 
-@register.inclusion_tag("kpis/includes/status_tag.html")
-def status_tag(status) -> dict:
+@register.simple_tag
+@functools.cache
+def status_tag(status) -> SafeString:
+    """The status as a tag: its words, coloured by RAG, with the RAG spelt out for screen readers."""
     status = rules.Status(status) if status else rules.Status.NO_DATA
     rag = rules.rag(status)
-    return {"status": status.value, "rag": rag.value if rag else "",
-            "css": RAG_CLASS.get(rag.value, "app-rag--none") if rag else "app-rag--none"}
+    if rag is None:
+        return format_html('<strong class="govuk-tag app-tag app-rag--none">{}</strong>', status.value)
+    return format_html(
+        '<strong class="govuk-tag app-tag {}">{}<span class="govuk-visually-hidden"> (RAG {})</span></strong>',
+        RAG_CLASS[rag.value], status.value, rag.value,
+    )
 
 
-@register.inclusion_tag("kpis/includes/travel.html")
-def travel(direction) -> dict:
+@register.simple_tag
+@functools.cache
+def travel(direction) -> SafeString:
+    """The direction of travel in words, with an arrow hidden from screen readers."""
     direction = rules.Direction(direction) if direction else rules.Direction.NOT_KNOWN
-    return {"direction": direction.value, "arrow": ARROWS[direction.value]}
+    arrow = ARROWS[direction.value]
+    return format_html(
+        '<span class="app-nowrap app-travel app-travel--{}">{}{}</span>', slugify(direction.value),
+        format_html('<span aria-hidden="true">{}</span> ', arrow) if arrow else "", direction.value,
+    )

@@ -14,7 +14,7 @@ def make_risk(reference, directorate, area=None, *, register="corporate", kind="
 def review(risk, label, likelihood=2, impact=7, tolerance=(1, 7), **extra):
     return RiskReview.objects.create(risk=risk, period=ReportingPeriod.for_label(label), likelihood=likelihood,
                                      impact=impact, tolerance_likelihood=tolerance[0],
-                                     tolerance_impact=tolerance[1], controls="Controls", actions="Actions", **extra)
+                                     tolerance_impact=tolerance[1], **({"controls": "Controls", "actions": "Actions"} | extra))
 
 
 @pytest.fixture

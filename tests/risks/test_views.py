@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from organisation import demo
+from organisation.models import ReportingPeriod
 from risks.models import Risk, RiskReview, ScoringScheme
 from tests.risks.conftest import make_risk, review
 
@@ -236,7 +237,8 @@ def test_risk_pages_queries_do_not_grow_with_the_data(executive, directorate, ar
     def build(start, stop):
         for i in range(start, stop):
             risk = make_risk(f"R{i}", directorate, area_a, register=["corporate", "directorate", "service"][i % 3])
-            for label in ("2018/19 Q1", "2018/19 Q2", "2018/19 Q3", "2018/19 Q4"):
+            # Every fifth risk missed its last review: the register shows when it was last reviewed.
+            for label in ("2018/19 Q1", "2018/19 Q2", "2018/19 Q3", "2018/19 Q4")[:3 if i % 5 == 0 else 4]:
                 review(risk, label, 1 + i % 4, [1, 3, 5, 7][i % 4])
 
     def count():
@@ -248,6 +250,27 @@ def test_risk_pages_queries_do_not_grow_with_the_data(executive, directorate, ar
     small = count()
     build(3, 30)
     assert count() <= small and small <= 25
+
+
+def test_the_register_says_when_an_overdue_risk_was_last_reviewed(executive, directorate, area_a, locked_quarter):
+    late = make_risk("LATE1", directorate, area_a)
+    review(late, "2018/19 Q2", 4, 7)
+    page = executive.get(f"/risks/?period={Q4}").content.decode()
+    assert "Due</strong> last 2018/19 Q2" in page and "4 &times; 7 =" in page
+
+
+def test_exports_carry_the_reviews_controls_and_actions(audit, directorate, area_a, locked_quarter):
+    risk = make_risk("CRR7", directorate, area_a)
+    review(risk, "2018/19 Q3", controls="Old controls", actions="Old actions")
+    review(risk, "2018/19 Q4", controls="Weekly checks", actions="Recruit two officers")
+    text = audit.get(f"/risks/export.csv?period={Q4}").content.decode()
+    assert "Weekly checks" in text and "Recruit two officers" in text and "Old controls" not in text
+    pdf = PdfReader(io.BytesIO(audit.get(f"/risks/export.pdf?period={Q4}").content))
+    assert "Weekly checks" in "".join(p.extract_text() for p in pdf.pages)
+    from risks.resources import export_rows
+
+    data = export_rows(ReportingPeriod.for_label("2018/19 Q4"))
+    assert data.dict[0]["controls"] == "Weekly checks" and data.dict[0]["period"] == "2018/19 Q4"
 
 
 def test_a_long_register_is_paginated_highest_first(executive, directorate, area_a, locked_quarter):
