@@ -8,6 +8,8 @@ from .templatetags.kpis import format_value, status_tag, travel
 class IndicatorTable(tables.Table):
     """The indicator table on the dashboard; rows are queries.Row objects."""
 
+    pages_label = "indicators"  # names its pagination for screen readers
+
     code = tables.Column(accessor="indicator__code", verbose_name="Code")
     title = tables.Column(accessor="indicator__title", verbose_name="Indicator")
     service_area = tables.Column(accessor="indicator__service_area__name", verbose_name="Service area")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,10 @@ def _quarter(slug: str | None) -> ReportingPeriod:
 
 
 # --- dashboard -------------------------------------------------------------
+
+EXCEPTIONS_PER_PAGE = 20
+INDICATORS_PER_PAGE = 25
+
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not access.can_view_performance(request.user):
@@ -60,7 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     elif wanted:
         rows = [r for r in rows if r.status.value == wanted]
     table = IndicatorTable(rows, order_by="status")
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": INDICATORS_PER_PAGE}).configure(table)
 
     area_summaries = []
     by_area: dict[int, list[queries.Row]] = defaultdict(list)
@@ -71,9 +76,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         area_summaries.append((area, rules.summarise((r.status, r.direction) for r in area_rows)))
     area_summaries.sort(key=lambda pair: pair[0].name)
 
+    exception_page = Paginator(exceptions, EXCEPTIONS_PER_PAGE).get_page(request.GET.get("exceptions_page"))
+    exception_query = request.GET.copy()
+    exception_query.pop("exceptions_page", None)
     return render(request, "kpis/dashboard.html", {
         "quarter": quarter, "quarters": queries.quarters_with_figures(), "directorates": directorates,
-        "directorate": directorate, "summary": summary, "exceptions": exceptions, "table": table,
+        "directorate": directorate, "summary": summary, "exception_count": len(exceptions),
+        "exception_page": exception_page, "exception_query": exception_query.urlencode(), "table": table,
         "filter": filterset, "area_summaries": area_summaries, "row_count": len(rows),
         "can_export": True,
     })

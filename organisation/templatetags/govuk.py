@@ -80,3 +80,10 @@ def govuk_field(field: BoundField, label_class: str = "govuk-label", classes: st
         "hint": hint or field.help_text,
         "label": label or field.label,
     }
+
+
+@register.simple_tag
+def page_numbers(page) -> list:
+    """The page numbers to link to, with None for a gap: 1 ... 4 5 [6] 7 8 ... 80."""
+    return [None if n == page.paginator.ELLIPSIS else n
+            for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)]

@@ -294,3 +294,24 @@ def build_many_more(area_a, area_b):
             set_target(indicator, "2019/20", 50)
             set_actual(indicator, "2019/20 Q1", 40 + i)
             set_actual(indicator, "2018/19 Q1", 45)
+
+
+def test_long_dashboards_page_the_exceptions_and_the_indicator_table(executive, area_a, open_quarter):
+    # 30 indicators, each below its target of 50 by a different amount: all exceptions.
+    for i in range(30):
+        indicator = make_indicator(area_a, f"EX{i:02d}", unit="number")
+        set_target(indicator, "2019/20", 50)
+        set_actual(indicator, "2019/20 Q1", 49 - i)
+    first = executive.get("/performance/").content.decode()
+    assert "30 exceptions, worst first (page 1 of 2)" in first
+    assert 'aria-label="Pages of exceptions"' in first and 'aria-label="Pages of indicators"' in first
+    exceptions = first[first.index('id="exceptions"'):first.index('id="indicators"')]
+    assert exceptions.count('href="/performance/indicators/EX') == 20
+    assert exceptions.index("EX29") < exceptions.index("EX10")  # furthest below target first
+    second = executive.get("/performance/?exceptions_page=2").content.decode()
+    second_exceptions = second[second.index('id="exceptions"'):second.index('id="indicators"')]
+    assert second_exceptions.count('href="/performance/indicators/EX') == 10
+    assert "EX29" not in second_exceptions and "exceptions_page=1#exceptions" in second_exceptions
+    table = first[first.index('id="indicators"'):]
+    assert table.count('href="/performance/indicators/EX') == 25  # 25 indicators a page
+    assert executive.get("/performance/?exceptions_page=99").status_code == 200  # the last page
