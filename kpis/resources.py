@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from import_export.instance_loaders import BaseInstanceLoader
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 from organisation.periods import PeriodError, parse
@@ -226,6 +227,22 @@ class TargetResource(_AuditedSave, _Base):
         return data
 
 
+def _update_with_history(actuals: list[Actual], fields: list[str], *, batch_size: int | None, user) -> None:
+    """Save changed figures and their history records, in one transaction.
+
+    Django's bulk_update writes a CASE WHEN per row and column, which cost more
+    than the rest of a large import put together; an upsert keyed on the primary
+    key (INSERT ... ON CONFLICT (id) DO UPDATE SET the changed columns), on rows
+    that all exist, updates the same rows for a fraction of the cost. The history
+    records are the ones simple_history's bulk_update_with_history would write.
+    """
+    with transaction.atomic(savepoint=False):
+        Actual.objects.bulk_create(actuals, batch_size=batch_size, update_conflicts=True, unique_fields=["id"],
+                                   update_fields=fields)
+        Actual.history.bulk_history_create(actuals, batch_size=batch_size, update=True, default_user=user,
+                                           default_change_reason="imported")
+
+
 class ActualResource(_Base):
     columns = ("code", "period", "value", "numerator", "denominator", "commentary")
     compared_fields = ("value", "numerator", "denominator", "commentary")
@@ -304,10 +321,8 @@ class ActualResource(_Base):
                 fields = sorted(self._changed_fields) + ["version"]
                 if self.importing_user() is not None:
                     fields.append("entered_by")
-                bulk_update_with_history(
-                    self.update_instances, Actual, batch_size=batch_size, default_user=self.importing_user(),
-                    default_change_reason="imported", fields=fields,
-                )
+                _update_with_history(self.update_instances, fields, batch_size=batch_size,
+                                     user=self.importing_user())
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
