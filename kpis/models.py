@@ -26,7 +26,27 @@ class KeyCommitment(models.Model):
         return f"{self.code}: {self.title}" if self.title else self.code
 
 
-class Indicator(models.Model):
+class IndicatorRules:
+    """What the rules need to know of an indicator, shared by the model and queries.IndicatorFacts."""
+
+    tolerance: Decimal | None
+    frequency: str
+    unit: str
+
+    @property
+    def effective_tolerance(self) -> Decimal:
+        return self.tolerance if self.tolerance is not None else Decimal(settings.DEFAULT_TOLERANCE)
+
+    @property
+    def is_annual(self) -> bool:
+        return self.frequency == "annual"
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "percent"
+
+
+class Indicator(IndicatorRules, models.Model):
     class Polarity(models.TextChoices):
         HIGHER = "higher", "Higher is better"
         LOWER = "lower", "Lower is better"
@@ -85,18 +105,6 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
-
-    @property
-    def effective_tolerance(self) -> Decimal:
-        return self.tolerance if self.tolerance is not None else Decimal(settings.DEFAULT_TOLERANCE)
-
-    @property
-    def is_annual(self) -> bool:
-        return self.frequency == self.Frequency.ANNUAL
-
-    @property
-    def is_percent(self) -> bool:
-        return self.unit == self.Unit.PERCENT
 
 
 class Target(models.Model):

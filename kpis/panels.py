@@ -20,12 +20,12 @@ def kpi_panel(request) -> Panel | None:
         return Panel("kpis/panel_officer.html", {"quarter": quarter, "progress": submission_progress(quarter)},
                      order=10)
     if access.is_executive(user):
-        indicators = queries.indicators_visible_to(user).select_related("service_area")
-        rows = queries.judge_quarter(indicators, quarter)
+        indicators = queries.indicators_visible_to(user)
+        rows = queries.judge_quarter(queries.indicator_facts(indicators), quarter, ids=indicators.values("pk"))
         summary = rules.summarise((r.status, r.direction) for r in rows)
+        exceptions = queries.worst_first(rows)
         return Panel("kpis/panel_executive.html", {
-            "quarter": quarter, "summary": summary, "exceptions": queries.worst_first(rows)[:5],
-            "exception_count": len(queries.worst_first(rows)),
+            "quarter": quarter, "summary": summary, "exceptions": exceptions[:5], "exception_count": len(exceptions),
         }, order=10)
     if access.is_service_manager(user):
         indicators = list(queries.indicators_for_entry(user))

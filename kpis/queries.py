@@ -11,7 +11,7 @@ from organisation import access
 from organisation.models import ReportingPeriod
 
 from . import status as rules
-from .models import Actual, Indicator, Target
+from .models import Actual, Indicator, IndicatorRules, Target
 
 
 def indicators_visible_to(user) -> QuerySet[Indicator]:
@@ -27,6 +27,32 @@ def indicators_for_entry(user) -> QuerySet[Indicator]:
     if access.is_performance_officer(user):
         return qs
     return qs.filter(service_area_id__in=access.managed_service_area_ids(user))
+
+
+@dataclass(frozen=True)
+class IndicatorFacts(IndicatorRules):
+    """An indicator as plain values: enough to judge it and to show its code, title and figures.
+
+    Council-wide summaries judge every indicator; reading them as model
+    instances (with their service areas) cost more than the judging.
+    """
+
+    pk: int
+    code: str
+    title: str
+    unit: str
+    precision: int
+    frequency: str
+    accumulation: str
+    polarity: str
+    tolerance: Decimal | None
+
+
+FACT_FIELDS = ("pk", "code", "title", "unit", "precision", "frequency", "accumulation", "polarity", "tolerance")
+
+
+def indicator_facts(indicators: QuerySet[Indicator]) -> list[IndicatorFacts]:
+    return [IndicatorFacts(*values) for values in indicators.values_list(*FACT_FIELDS)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +84,7 @@ FIGURE_FIELDS = ("pk", "value", "numerator", "denominator", "reported_value", "c
 class Row:
     """One indicator judged for a quarter (annual indicators: for its financial year)."""
 
-    indicator: Indicator
+    indicator: Indicator | IndicatorFacts
     period_label: str
     actual: Figure | None
     value: Decimal | None
@@ -105,12 +131,14 @@ def _periods_around(quarter: ReportingPeriod) -> dict[str, ReportingPeriod]:
     return {k: found[(v.year, v.quarter)] for k, v in wanted.items() if (v.year, v.quarter) in found}
 
 
-def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator], quarter: ReportingPeriod) -> list[Row]:
+def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[IndicatorFacts], quarter: ReportingPeriod,
+                  *, ids: QuerySet | None = None) -> list[Row]:
     """Judge each indicator for the quarter in three queries (plus the indicators themselves)."""
     periods = _periods_around(quarter)
     indicator_list = list(indicators)
     # A queryset goes to the database as a subquery: cheaper than a long IN list.
-    ids = indicators.order_by().values("pk") if isinstance(indicators, QuerySet) else [i.pk for i in indicator_list]
+    if ids is None:
+        ids = indicators.order_by().values("pk") if isinstance(indicators, QuerySet) else [i.pk for i in indicator_list]
     current_ids = [p.pk for k, p in periods.items() if k in ("quarter", "year")]
     last_ids = [p.pk for k, p in periods.items() if k in ("quarter_last_year", "year_last_year")]
     figures: dict[tuple[int, int], Figure] = {}

@@ -372,5 +372,6 @@ def kpi_report(period: str | None, user=None) -> tablib.Dataset:
     quarter = ReportingPeriod.objects.filter(year=value.year, quarter=value.quarter).first()
     if quarter is None:
         raise ValueError(f"There are no figures for {value.label}")
-    indicators = Indicator.objects.filter(active=True).select_related("service_area").order_by("code")
-    return kpi_report_rows(queries.judge_quarter(indicators, quarter))
+    indicators = Indicator.objects.filter(active=True).order_by("code")
+    return kpi_report_rows(queries.judge_quarter(queries.indicator_facts(indicators), quarter,
+                                                 ids=indicators.values("pk")))

@@ -395,6 +395,7 @@ def export_report(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
     if not access.can_view_performance(request.user):
         raise PermissionDenied
     quarter = _quarter(period)
-    indicators = queries.indicators_visible_to(request.user).select_related("service_area").order_by("code")
-    dataset = resources.kpi_report_rows(queries.judge_quarter(indicators, quarter))
+    indicators = queries.indicators_visible_to(request.user).order_by("code")
+    dataset = resources.kpi_report_rows(queries.judge_quarter(queries.indicator_facts(indicators), quarter,
+                                                              ids=indicators.values("pk")))
     return interchange.download_response(dataset, fmt, f"kpi-report-{quarter.slug}", title=quarter.label)

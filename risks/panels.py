@@ -20,7 +20,7 @@ def risk_panel(request) -> Panel | None:
         risks = queries.risks_visible_to(user).filter(status=Risk.Status.OPEN)
         if access.is_audit_committee(user) and not (access.is_executive(user) or access.is_performance_officer(user)):
             return Panel("risks/panel_audit.html", {"quarter": quarter, "count": risks.count()}, order=20)
-        rows = [r for r in queries.rows_for(risks, quarter, scheme)
+        rows = [r for r in queries.rows_for(queries.risk_facts(risks), quarter, scheme, ids=risks.values("pk"))
                 if r.reviewed_this_quarter]
         grid = scoring.heat_map(scheme, scoring.Kind.THREAT, [(r.review.likelihood, r.review.impact) for r in rows
                                                               if r.risk.kind == "threat"])

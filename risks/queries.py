@@ -23,6 +23,20 @@ def risks_visible_to(user) -> QuerySet[Risk]:
 
 
 @dataclass(frozen=True, slots=True)
+class RiskFacts:
+    """A risk as plain values: enough to score it and name it on a summary, heat map or panel."""
+
+    pk: int
+    reference: str
+    title: str
+    kind: str
+
+
+def risk_facts(risks: QuerySet[Risk]) -> list[RiskFacts]:
+    return [RiskFacts(*values) for values in risks.values_list("pk", "reference", "title", "kind")]
+
+
+@dataclass(frozen=True, slots=True)
 class Scores:
     """The scores of a review, read as plain values (registers read thousands of them)."""
 
@@ -48,7 +62,7 @@ SCORE_FIELDS = ("pk", "period_id", "likelihood", "impact", "tolerance_likelihood
 
 @dataclass
 class RiskRow:
-    risk: Risk
+    risk: Risk | RiskFacts
     review: Scores | None  # the newest review up to the quarter (its scores)
     reviewed_this_quarter: bool
     rating: int | None
@@ -80,7 +94,13 @@ def last_quarters(quarter: ReportingPeriod, count: int = HISTORY_QUARTERS) -> li
     return values
 
 
-def rows_for(risks: QuerySet[Risk] | list[Risk], quarter: ReportingPeriod, scheme: scoring.Scheme) -> list[RiskRow]:
+def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: ReportingPeriod, scheme: scoring.Scheme,
+             *, ids: QuerySet | None = None) -> list[RiskRow]:
+    """Score each risk for the quarter and the four before it, highest current rating first.
+
+    Give Risk instances where a page shows a risk's details; RiskFacts (with
+    ids, the same risks as a subquery) where it only names and scores them.
+    """
     risk_list = list(risks)
     window = last_quarters(quarter)
     periods = {
@@ -91,32 +111,36 @@ def rows_for(risks: QuerySet[Risk] | list[Risk], quarter: ReportingPeriod, schem
     labels = {p.pk: v.label for v, p in zip(window, window_periods) if p}
     reviews: dict[tuple[int, int], Scores] = {}
     if risk_list and labels:
-        ids = risks.order_by().values("pk") if isinstance(risks, QuerySet) else [r.pk for r in risk_list]
+        if ids is None:
+            ids = risks.order_by().values("pk") if isinstance(risks, QuerySet) else [r.pk for r in risk_list]
         for risk_id, pk, period_id, *scores in RiskReview.objects.filter(
             risk_id__in=ids, period_id__in=list(labels)
         ).values_list("risk_id", *SCORE_FIELDS).order_by():
             reviews[(risk_id, period_id)] = Scores(pk, period_id, labels[period_id], *scores)
+    # Labels and primary keys once, not once per risk and quarter.
+    slots = [(value.label, period.pk if period else None) for value, period in zip(window, window_periods)]
+    this_period_id = slots[-1][1]
     rows = []
     for risk in risk_list:
+        risk_id = risk.pk
         history: list[tuple[str, int | None, scoring.Travel | None]] = []
         previous: int | None = None
         latest: Scores | None = None
         before_latest: int | None = None
-        for value, period in zip(window, window_periods):
-            review = reviews.get((risk.pk, period.pk)) if period else None
+        for label, period_id in slots:
+            review = reviews.get((risk_id, period_id)) if period_id else None
             if review is None:
-                history.append((value.label, None, None))
+                history.append((label, None, None))
                 continue
             score = review.rating
-            history.append((value.label, score, scoring.travel(score, previous)))
+            history.append((label, score, scoring.travel(score, previous)))
             before_latest, previous, latest = previous, score, review
-        this_quarter = latest is not None and latest.period_id == (window_periods[-1].pk if window_periods[-1] else None)
         if latest is None:
             rows.append(RiskRow(risk, None, False, None, None, None, None, None, None, False, history))
             continue
         score, tolerance = latest.rating, latest.tolerance_rating
         rows.append(RiskRow(
-            risk=risk, review=latest, reviewed_this_quarter=this_quarter, rating=score,
+            risk=risk, review=latest, reviewed_this_quarter=latest.period_id == this_period_id, rating=score,
             level=scoring.level(scheme, score), tolerance_rating=tolerance,
             tolerance_level=scoring.level(scheme, tolerance), previous_rating=before_latest,
             travel=scoring.travel(score, before_latest),

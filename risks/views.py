@@ -44,8 +44,12 @@ def _visible_risk(user, reference: str) -> Risk:
     return risk
 
 
-def _register_rows(request: HttpRequest, quarter: ReportingPeriod):
-    """The visible, open risks of the chosen register level, scored and filtered."""
+def _register_rows(request: HttpRequest, quarter: ReportingPeriod, *, facts: bool = False):
+    """The visible, open risks of the chosen register level, scored and filtered.
+
+    facts: the rows name and score each risk (RiskFacts) without reading its
+    details, for pages that show no more (heat map, summary).
+    """
     level = request.GET.get("level") or "all"
     if level not in dict(LEVELS):
         raise Http404
@@ -54,7 +58,11 @@ def _register_rows(request: HttpRequest, quarter: ReportingPeriod):
         risks = risks.filter(register=level)
     filterset = RegisterFilter(request.GET or None, queryset=risks)
     model, scheme = queries.active_scheme()
-    rows = queries.rows_for(filterset.qs if filterset.is_bound else risks, quarter, scheme)
+    chosen = filterset.qs if filterset.is_bound else risks
+    if facts:
+        rows = queries.rows_for(queries.risk_facts(chosen), quarter, scheme, ids=chosen.values("pk"))
+    else:
+        rows = queries.rows_for(chosen, quarter, scheme)
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
     if data.get("band"):
         rows = [r for r in rows if r.level and r.level.name.lower() == data["band"].lower()]
@@ -258,7 +266,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
     quarter = _quarter(request.GET.get("period"))
-    rows, filterset, level, model, scheme = _register_rows(request, quarter)
+    rows, filterset, level, model, scheme = _register_rows(request, quarter, facts=True)
     reviewed = [r for r in rows if r.review and r.reviewed_this_quarter]
     maps = []
     for kind in (scoring.Kind.THREAT, scoring.Kind.OPPORTUNITY):
@@ -282,7 +290,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
     quarter = _quarter(request.GET.get("period"))
-    rows, filterset, level, model, scheme = _register_rows(request, quarter)
+    rows, filterset, level, model, scheme = _register_rows(request, quarter, facts=True)
     labels = [v.label for v in queries.last_quarters(quarter)]
     page, page_query = _page(request, rows)
     return render(request, "risks/summary.html", {

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kpis.models import Actual, Target
+from kpis import status as rules
+from kpis.models import Actual, Indicator, Target
 from kpis.services import FigureInput, figures_save
 from tests.kpis.conftest import build_many, make_indicator, set_actual, set_target
 
@@ -315,3 +316,19 @@ def test_long_dashboards_page_the_exceptions_and_the_indicator_table(executive, 
     table = first[first.index('id="indicators"'):]
     assert table.count('href="/performance/indicators/EX') == 25  # 25 indicators a page
     assert executive.get("/performance/?exceptions_page=99").status_code == 200  # the last page
+
+
+def test_judging_plain_facts_matches_judging_model_instances(area_a, area_b, open_quarter):
+    from kpis import queries
+
+    build_many(area_a, area_b, 10)
+    indicators = Indicator.objects.filter(active=True).order_by("code")
+    with_models = queries.judge_quarter(indicators, open_quarter)
+    with_facts = queries.judge_quarter(queries.indicator_facts(indicators), open_quarter, ids=indicators.values("pk"))
+
+    def key(row):
+        return (row.indicator.code, row.period_label, row.value, row.target, row.previous, row.status, row.direction,
+                row.deviation, row.commentary)
+
+    assert [key(r) for r in with_facts] == [key(r) for r in with_models]
+    assert {r.status for r in with_models} >= {rules.Status.WELL_BELOW, rules.Status.WELL_ABOVE}

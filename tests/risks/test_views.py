@@ -281,3 +281,23 @@ def test_a_long_register_is_paginated_highest_first(executive, directorate, area
     assert 'aria-current="page">1<' in first and "28 Critical" in first
     second = executive.get(f"/risks/?period={Q4}&page=2").content.decode()
     assert second.count('class="govuk-link" href="/risks/P') == 5 and "28 Critical" not in second
+
+
+def test_scoring_plain_facts_matches_scoring_model_instances(directorate, area_a, locked_quarter):
+    from risks import queries
+
+    for i in range(12):
+        risk = make_risk(f"F{i:02d}", directorate, area_a, kind="opportunity" if i % 4 == 0 else "threat")
+        for label in ("2018/19 Q2", "2018/19 Q3", "2018/19 Q4")[i % 3:]:
+            review(risk, label, 1 + i % 4, [1, 3, 5, 7][(i + len(label)) % 4])
+    quarter = ReportingPeriod.for_label("2018/19 Q4")
+    scheme = queries.active_scheme()[1]
+    risks = Risk.objects.all()
+    with_models = queries.rows_for(risks, quarter, scheme)
+    with_facts = queries.rows_for(queries.risk_facts(risks), quarter, scheme, ids=risks.values("pk"))
+
+    def key(row):
+        return (row.risk.reference, row.rating, row.tolerance_rating, row.travel, row.outside,
+                row.reviewed_this_quarter, row.history)
+
+    assert [key(r) for r in with_facts] == [key(r) for r in with_models]
