@@ -244,6 +244,16 @@ PLACEMENTS_TARGET_IN_HOUSE = env_int("PLACEMENTS_TARGET_IN_HOUSE", 80)
 # The indicator tolerance used when an indicator has none (percent).
 DEFAULT_TOLERANCE = 15
 
+# Council-wide summaries on the home page are cached in each process under a key
+# stamped with the newest change-history record (organisation/summaries.py), so a
+# change anywhere gives a new key; entries expire after this many seconds (0: off).
+SUMMARY_CACHE_SECONDS = env_int("SUMMARY_CACHE_SECONDS", 300)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "summaries": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "summaries",
+                  "OPTIONS": {"MAX_ENTRIES": 500}},
+}
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 

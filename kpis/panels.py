@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from organisation import access
+from organisation import access, summaries
 from organisation.home import Panel
 
 from . import queries
@@ -20,13 +20,16 @@ def kpi_panel(request) -> Panel | None:
         return Panel("kpis/panel_officer.html", {"quarter": quarter, "progress": submission_progress(quarter)},
                      order=10)
     if access.is_executive(user):
-        indicators = queries.indicators_visible_to(user)
-        rows = queries.judge_quarter(queries.indicator_facts(indicators), quarter, ids=indicators.values("pk"))
-        summary = rules.summarise((r.status, r.direction) for r in rows)
-        exceptions = queries.worst_first(rows)
-        return Panel("kpis/panel_executive.html", {
-            "quarter": quarter, "summary": summary, "exceptions": exceptions[:5], "exception_count": len(exceptions),
-        }, order=10)
+        def compute() -> dict:
+            indicators = queries.indicators_visible_to(user)
+            rows = queries.judge_quarter(queries.indicator_facts(indicators), quarter, ids=indicators.values("pk"))
+            exceptions = queries.worst_first(rows)
+            return {"summary": rules.summarise((r.status, r.direction) for r in rows),
+                    "exceptions": exceptions[:5], "exception_count": len(exceptions)}
+
+        # Every executive sees every indicator: one summary per quarter and data stamp.
+        figures = summaries.cached("kpi-executive-panel", (quarter.pk,), compute, request=request)
+        return Panel("kpis/panel_executive.html", {"quarter": quarter, **figures}, order=10)
     if access.is_service_manager(user):
         indicators = list(queries.indicators_for_entry(user))
         rows = queries.judge_quarter(indicators, quarter)

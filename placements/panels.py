@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from organisation import access
+from organisation import access, summaries
 from organisation.home import Panel
 
 from . import report as reports
@@ -13,11 +13,14 @@ def placements_panel(request) -> Panel | None:
         if not quarters:
             return None
         latest, baseline = quarters[-1], quarters[max(0, len(quarters) - 6)]
-        result = reports.build([latest], baseline)
-        return Panel("placements/panel_executive.html", {
-            "latest": latest, "baseline": baseline, "total": result.grand[0], "change": result.changes[0],
-            "foster": result.foster_splits[0], "target": result.target_in_house,
-        }, order=30)
+
+        def compute() -> dict:
+            result = reports.build([latest], baseline)
+            return {"total": result.grand[0], "change": result.changes[0], "foster": result.foster_splits[0],
+                    "target": result.target_in_house}
+
+        figures = summaries.cached("placements-executive-panel", (latest.pk, baseline.pk), compute, request=request)
+        return Panel("placements/panel_executive.html", {"latest": latest, "baseline": baseline, **figures}, order=30)
     area = reports.owning_service_area()
     if area is not None and access.manages_service_area(user, area.pk):
         from organisation.models import ReportingPeriod

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from organisation import access
+from organisation import access, summaries
 from organisation.home import Panel
 from organisation.models import ReportingPeriod
 
@@ -20,14 +20,23 @@ def risk_panel(request) -> Panel | None:
         risks = queries.risks_visible_to(user).filter(status=Risk.Status.OPEN)
         if access.is_audit_committee(user) and not (access.is_executive(user) or access.is_performance_officer(user)):
             return Panel("risks/panel_audit.html", {"quarter": quarter, "count": risks.count()}, order=20)
-        rows = [r for r in queries.rows_for(queries.risk_facts(risks), quarter, scheme, ids=risks.values("pk"))
-                if r.reviewed_this_quarter]
-        grid = scoring.heat_map(scheme, scoring.Kind.THREAT, [(r.review.likelihood, r.review.impact) for r in rows
-                                                              if r.risk.kind == "threat"])
-        outside = [r for r in rows if r.outside]
+        def compute() -> dict:
+            rows = [r for r in queries.rows_for(queries.risk_facts(risks), quarter, scheme, ids=risks.values("pk"))
+                    if r.reviewed_this_quarter]
+            outside = [r for r in rows if r.outside]
+            return {"outside": outside[:10], "outside_count": len(outside),
+                    "grid": scoring.heat_map(scheme, scoring.Kind.THREAT, [
+                        (r.review.likelihood, r.review.impact) for r in rows if r.risk.kind == "threat"])}
+
+        # Keyed by what this user may see and by the scheme (activated without a history record).
+        registers, areas = access.risk_visibility(user)
+        figures = summaries.cached(
+            "risk-executive-panel",
+            (quarter.pk, model.pk, repr(model.definition), tuple(sorted(registers)), tuple(sorted(areas))),
+            compute, request=request,
+        )
         return Panel("risks/panel_executive.html", {
-            "quarter": quarter, "outside": outside[:10], "outside_count": len(outside), "grid": grid,
-            "scheme": scheme,
+            "quarter": quarter, "scheme": scheme, **figures,
             "impacts": [(v, scheme.impacts[scoring.Kind.THREAT][v]) for v in scheme.impact_values("threat")],
             "band_positions": {b.name: i + 1 for i, b in enumerate(scheme.levels)},
         }, order=20)

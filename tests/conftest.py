@@ -132,3 +132,12 @@ PERSONAS = ("manager_a", "manager_b", "officer", "executive", "audit", "outsider
 def persona(request):
     """Use with ``@pytest.mark.parametrize("persona", [...], indirect=True)``."""
     return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_summary_cache():
+    """Each test starts with an empty summary cache (its keys can repeat across rolled-back tests)."""
+    from django.core.cache import caches
+
+    caches["summaries"].clear()
+    yield
