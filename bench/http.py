@@ -17,6 +17,7 @@ class Sample:
     seconds: float
     size: int
     queries: int | None
+    cpu_ms: float | None = None  # the worker's CPU time for the request (X-CPU-Ms)
 
 
 class Session:
@@ -51,7 +52,9 @@ class Session:
             for key, morsel in cookie.items():
                 self.cookies[key] = morsel.value
         queries = response.headers.get("X-Query-Count")
-        return Sample(response.status, elapsed, len(data), int(queries) if queries else None), data, response
+        cpu = response.headers.get("X-CPU-Ms")
+        return Sample(response.status, elapsed, len(data), int(queries) if queries else None,
+                      float(cpu) if cpu else None), data, response
 
     def get(self, path: str) -> Sample:
         return self.request("GET", path)[0]

@@ -61,3 +61,9 @@ def test_a_lockout_is_per_username_so_colleagues_can_still_sign_in(anonymous, of
 @pytest.mark.parametrize("path", ["/login/", "/home/"])
 def test_pages_are_not_framed(anonymous, path):
     assert anonymous.get(path)["X-Frame-Options"] == "DENY"
+
+
+def test_the_benchmark_headers_count_queries_and_cpu_time(officer, settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "organisation.middleware.QueryCountHeaderMiddleware"]
+    response = officer.get("/home/")
+    assert int(response["X-Query-Count"]) > 0 and float(response["X-CPU-Ms"]) >= 0
