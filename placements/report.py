@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 
 from organisation.models import ReportingPeriod, ServiceArea
 
@@ -19,7 +20,7 @@ def owning_service_area() -> ServiceArea | None:
 
 def quarters_with_snapshots() -> list[ReportingPeriod]:
     return list(ReportingPeriod.objects.quarters().filter(
-        pk__in=PlacementSnapshot.objects.values("period")).order_by("year", "quarter"))
+        Exists(PlacementSnapshot.objects.filter(period=OuterRef("pk")))).order_by("year", "quarter"))
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from organisation import access
 from organisation.models import ReportingPeriod
@@ -162,8 +162,10 @@ def with_review_detail(rows: list[RiskRow]) -> list[RiskRow]:
 
 def default_quarter() -> ReportingPeriod | None:
     """The newest quarter with a review, or the open quarter."""
-    latest = RiskReview.objects.select_related("period").order_by("-period__year", "-period__quarter").first()
-    return latest.period if latest else ReportingPeriod.objects.latest_quarter()
+    # Newest quarter first, each checked for a review through the (period, risk) index: no sort of every review.
+    latest = ReportingPeriod.objects.quarters().filter(
+        Exists(RiskReview.objects.filter(period=OuterRef("pk")))).order_by("-year", "-quarter").first()
+    return latest or ReportingPeriod.objects.latest_quarter()
 
 
 def active_scheme() -> tuple[ScoringScheme, scoring.Scheme]:

@@ -221,3 +221,16 @@ def test_placement_pages_queries_do_not_grow_with_the_data(officer, executive, o
     build(30, ["2017/18 Q1", "2017/18 Q2", "2017/18 Q3", "2017/18 Q4", "2018/19 Q1", "2018/19 Q2", "2018/19 Q3",
                "2018/19 Q4"])
     assert count() <= small and small <= 25
+
+
+def test_the_report_shows_each_quarters_children_and_cost_and_none_where_missing(executive, snapshots):
+    assert load("period,heading,category,children,average_weekly_cost\n"
+                "2019/20 Q1,Foster Care,Agency Foster Care,180,800\n"
+                "2019/20 Q1,Foster Care,In-House Foster Care,380,330\n").ok
+    page = executive.get("/placements/").content.decode()
+    secure = page[page.index("Secure <span"):]
+    secure = secure[:secure.index("</tr>", secure.index("Weekly cost"))]
+    assert '<td class="govuk-table__cell app-numeric">1</td><td class="govuk-table__cell app-numeric">' \
+           '<span class="app-muted">none</span></td>' in secure
+    assert '<td class="govuk-table__cell app-numeric">£2,703</td><td class="govuk-table__cell app-numeric"></td>' \
+        in secure
