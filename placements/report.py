@@ -69,9 +69,12 @@ def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None) -> 
     periods = list(quarters) + ([baseline] if baseline and baseline not in quarters else [])
     categories = list(PlacementCategory.objects.select_related("heading").order_by(
         "heading__order", "heading__name", "order", "name"))
-    snapshots = {
-        (s.period_id, s.category_id): s
-        for s in PlacementSnapshot.objects.filter(period__in=[p.pk for p in periods])
+    # (children, average weekly cost) by (period, category), read as plain values.
+    snapshots: dict[tuple[int, int], tuple[int, Decimal]] = {
+        (period_id, category_id): (children, weekly_cost)
+        for period_id, category_id, children, weekly_cost in PlacementSnapshot.objects.filter(
+            period__in=[p.pk for p in periods]).values_list("period_id", "category_id", "children",
+                                                            "average_weekly_cost").order_by()
     }
     used = {cid for (_, cid) in snapshots}
     categories = [c for c in categories if c.active or c.pk in used]
@@ -81,7 +84,7 @@ def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None) -> 
         for c in cats:
             s = snapshots.get((period.pk, c.pk))
             if s is not None:
-                out.append(costing.Line(s.children, s.average_weekly_cost, costing.Provision(c.provision),
+                out.append(costing.Line(s[0], s[1], costing.Provision(c.provision),
                                         c.heading.is_foster_care))
         return out
 
@@ -92,8 +95,7 @@ def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None) -> 
     for cats in by_heading.values():
         rows = [
             CategoryRow(c, [
-                Cell(snapshots[(q.pk, c.pk)].children, snapshots[(q.pk, c.pk)].average_weekly_cost)
-                if (q.pk, c.pk) in snapshots else Cell(None, None)
+                Cell(*snapshots.get((q.pk, c.pk), (None, None)))
                 for q in quarters
             ])
             for c in cats
