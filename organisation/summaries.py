@@ -30,7 +30,7 @@ T = TypeVar("T")
 STAMPED_MODELS = (
     "kpis.Indicator", "kpis.Target", "kpis.Actual",
     "risks.Risk", "risks.RiskReview",
-    "placements.PlacementCategory", "placements.PlacementSnapshot",
+    "placements.PlacementHeading", "placements.PlacementCategory", "placements.PlacementSnapshot",
 )
 
 
@@ -38,9 +38,7 @@ def _history_tables() -> list[str]:
     tables = []
     for label in STAMPED_MODELS:
         model = apps.get_model(label)
-        history = getattr(model, "history", None)
-        if history is not None:
-            tables.append(history.model._meta.db_table)
+        tables.append(model.history.model._meta.db_table)
     return tables
 
 

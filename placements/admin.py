@@ -11,13 +11,13 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(PlacementHeading)
-class PlacementHeadingAdmin(admin.ModelAdmin):
+class PlacementHeadingAdmin(SimpleHistoryAdmin):
     list_display = ("name", "order", "is_foster_care")
     inlines = [CategoryInline]
 
 
 @admin.register(PlacementCategory)
-class PlacementCategoryAdmin(admin.ModelAdmin):
+class PlacementCategoryAdmin(SimpleHistoryAdmin):
     list_display = ("name", "heading", "provision", "ssda903_codes", "active")
     list_filter = ("heading", "provision", "active")
     list_select_related = ("heading",)

@@ -15,6 +15,8 @@ class PlacementHeading(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     is_foster_care = models.BooleanField(default=False, help_text="Counts towards the foster-care split.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
 
@@ -36,6 +38,8 @@ class PlacementCategory(models.Model):
         max_length=60, blank=True, help_text="National SSDA903 placement types covered, e.g. U4, U5, U6 or K2."
     )
     active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["heading__order", "heading__name", "order", "name"]

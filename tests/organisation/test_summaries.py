@@ -103,3 +103,14 @@ def test_a_snapshot_refreshes_the_placements_summary(executive, officer_user, co
     after = assert_fresh(executive)["placements-panel-title"]
     assert after != before and "2019/20 Q1" in after
 
+
+
+def test_a_category_change_in_the_admin_refreshes_the_placements_summary(executive, council):
+    from placements.models import PlacementCategory
+
+    before = assert_fresh(executive)["placements-panel-title"]
+    category = PlacementCategory.objects.get(name="Agency Foster Care")
+    category.provision = PlacementCategory.ProvisionType.IN_HOUSE  # as an officer would in the admin
+    category.save()
+    after = assert_fresh(executive)["placements-panel-title"]
+    assert after != before and "100.0%" in after  # every foster child is now in-house
