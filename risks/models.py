@@ -88,7 +88,24 @@ class Risk(models.Model):
         return f"{self.reference} {self.title}"
 
 
-class RiskReview(models.Model):
+class ReviewRatings:
+    """A review's two ratings from its scores, shared by RiskReview and queries.Scores."""
+
+    likelihood: int
+    impact: int
+    tolerance_likelihood: int
+    tolerance_impact: int
+
+    @property
+    def rating(self) -> int:
+        return scoring.rating(self.likelihood, self.impact)
+
+    @property
+    def tolerance_rating(self) -> int:
+        return scoring.rating(self.tolerance_likelihood, self.tolerance_impact)
+
+
+class RiskReview(ReviewRatings, models.Model):
     """A risk's quarterly review: its scores and what is being done."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
@@ -117,14 +134,6 @@ class RiskReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.risk.reference} {self.period}"
-
-    @property
-    def rating(self) -> int:
-        return scoring.rating(self.likelihood, self.impact)
-
-    @property
-    def tolerance_rating(self) -> int:
-        return scoring.rating(self.tolerance_likelihood, self.tolerance_impact)
 
 
 class RiskAction(models.Model):

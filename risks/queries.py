@@ -12,7 +12,7 @@ from organisation.models import ReportingPeriod
 from organisation.periods import quarter_range
 
 from . import scoring
-from .models import Risk, RiskReview, ScoringScheme
+from .models import ReviewRatings, Risk, RiskReview, ScoringScheme
 
 HISTORY_QUARTERS = 5
 
@@ -36,8 +36,8 @@ def risk_facts(risks: QuerySet[Risk]) -> list[RiskFacts]:
     return [RiskFacts(*values) for values in risks.values_list("pk", "reference", "title", "kind")]
 
 
-@dataclass(frozen=True, slots=True)
-class Scores:
+@dataclass(frozen=True)
+class Scores(ReviewRatings):
     """The scores of a review, read as plain values (registers read thousands of them)."""
 
     pk: int
@@ -47,14 +47,6 @@ class Scores:
     impact: int
     tolerance_likelihood: int
     tolerance_impact: int
-
-    @property
-    def rating(self) -> int:
-        return scoring.rating(self.likelihood, self.impact)
-
-    @property
-    def tolerance_rating(self) -> int:
-        return scoring.rating(self.tolerance_likelihood, self.tolerance_impact)
 
 
 SCORE_FIELDS = ("pk", "period_id", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact")
