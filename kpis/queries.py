@@ -76,6 +76,9 @@ class Figure:
     def is_revised(self) -> bool:
         return self.reported_value is not None and self.value != self.reported_value
 
+    def get_state_display(self) -> str:
+        return Actual.State(self.state).label
+
 
 FIGURE_FIELDS = ("pk", "value", "numerator", "denominator", "reported_value", "commentary", "state", "version")
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history
 
+from organisation import summaries
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 from organisation.periods import PeriodError, parse
 from organisation.resources import CouncilResource
@@ -237,10 +238,17 @@ def _update_with_history(actuals: list[Actual], fields: list[str], *, batch_size
     records are the ones simple_history's bulk_update_with_history would write.
     """
     with transaction.atomic(savepoint=False):
+        # The upsert must only ever update: lock the rows, and refuse if one has gone meanwhile.
+        ids = {a.pk for a in actuals}
+        still_there = set(Actual.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+        if still_there != ids:
+            raise ValueError("some figures in this file were deleted while it was being imported; "
+                             "nothing was saved - import it again")
         Actual.objects.bulk_create(actuals, batch_size=batch_size, update_conflicts=True, unique_fields=["id"],
                                    update_fields=fields)
         Actual.history.bulk_history_create(actuals, batch_size=batch_size, update=True, default_user=user,
                                            default_change_reason="imported")
+        summaries.changed()  # bulk writes send no signals
 
 
 class ActualResource(_Base):
@@ -253,6 +261,7 @@ class ActualResource(_Base):
         # Existing figures for the file's indicators, in one query.
         ids = [i.pk for i in getattr(self, "_indicators", {}).values()]
         self._existing = {(a.indicator_id, a.period_id): a for a in Actual.objects.filter(indicator_id__in=ids)}
+        self._seen: set[tuple[int, int]] = set()  # (indicator, period) of the rows read so far
 
     class Meta:
         model = Actual
@@ -272,6 +281,13 @@ class ActualResource(_Base):
                                 f"{period.value.financial_year.label}")
         elif not indicator.is_annual and period.is_year:
             errors["period"] = f"{indicator.code} is reported {indicator.frequency}: give a quarter such as {period.label} Q1"
+        seen = getattr(self, "_seen", None)
+        if seen is not None and "period" not in errors:
+            # "2019/20 Q1" and "2019/2020 Q1" are the same quarter: one figure may appear once.
+            if (indicator.pk, period.pk) in seen:
+                errors["period"] = (f"{indicator.code} {period.label} is already in an earlier row of this file "
+                                    "(each figure may appear once)")
+            seen.add((indicator.pk, period.pk))
         cache = getattr(self, "_existing", None)
         existing = cache.get((indicator.pk, period.pk)) if cache is not None else \
             Actual.objects.filter(indicator=indicator, period=period).first()
@@ -310,6 +326,7 @@ class ActualResource(_Base):
             try:
                 bulk_create_with_history(self.create_instances, Actual, batch_size=batch_size,
                                          default_user=self.importing_user(), default_change_reason="imported")
+                summaries.changed()  # bulk writes send no signals
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:

@@ -150,3 +150,17 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
+
+
+class DataVersion(models.Model):
+    """A counter raised after every committed change to the data the cached summaries show.
+
+    See organisation/summaries.py: it is raised once a transaction commits, so it
+    moves in commit order, which the history tables' ids do not.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.number}"

@@ -1,16 +1,20 @@
-"""A per-process cache for council-wide summaries, stamped by the change history.
+"""A per-process cache for council-wide summaries, keyed by the data's version.
 
 The executive home page summarises every indicator, risk and placement of the
 council. Those summaries change only when a figure, target, indicator, risk,
-review or placement snapshot changes, and every such change writes a change
-history record (simple_history; the audit trail is a requirement, and imports
-write it too). So a summary is cached under a key that includes the newest
-history id of each of those tables: any change gives a new key, and nothing
-has to be told to forget anything. That keeps the cache correct across
-several gunicorn processes and hosts without a shared cache.
+review or placement snapshot, category or heading changes. Each such change
+raises a counter (DataVersion "summaries") once its transaction commits:
+saves and deletes through the models' signals, bulk writes by calling
+changed(). A summary is cached under a key that holds that counter, so any
+committed change gives a new key and nothing has to be told to forget
+anything; that keeps the cache correct across several gunicorn processes and
+hosts without a shared cache. The key also holds the newest change-history
+id of each of those tables, as a second line for a write that raises no
+counter (every change writes history; the import and the generator write it
+or call changed() themselves).
 
-Writes that bypass the change history (the synthetic data generator, data
-migrations, raw SQL) are not seen until the entry expires (SUMMARY_CACHE_SECONDS).
+Writes that do neither (raw SQL, data migrations) are seen once the entry
+expires (SUMMARY_CACHE_SECONDS).
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from typing import Any, TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 
@@ -42,14 +48,49 @@ def _history_tables() -> list[str]:
     return tables
 
 
+VERSION_NAME = "summaries"
+
+
+def _raise_version() -> None:
+    from .models import DataVersion
+
+    if not DataVersion.objects.filter(pk=VERSION_NAME).update(number=F("number") + 1):
+        DataVersion.objects.get_or_create(pk=VERSION_NAME, defaults={"number": 1})
+
+
+def changed() -> None:
+    """Record that summarised data changed: the version rises when the current transaction commits
+    (at once outside one); once per transaction however many rows changed."""
+    if connection.in_atomic_block and any(func is _raise_version for _, func, *_ in connection.run_on_commit):
+        return
+    transaction.on_commit(_raise_version)
+
+
+def _on_change(sender, **kwargs) -> None:
+    changed()
+
+
+def connect_signals() -> None:
+    """Raise the version on every save and delete of a summarised model (called from AppConfig.ready)."""
+    for label in STAMPED_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"summaries-save-{label}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"summaries-delete-{label}")
+
+
 def data_stamp(request=None) -> tuple:
-    """The newest history id of each stamped table, read in one query (once per request)."""
+    """The data version and the newest history id of each summarised table, in one query (once per request)."""
     if request is not None and hasattr(request, "_summary_stamp"):
         return request._summary_stamp
+    from .models import DataVersion
+
     quote = connection.ops.quote_name
+    version = (f"(SELECT {quote('number')} FROM {quote(DataVersion._meta.db_table)} "
+               f"WHERE {quote('name')} = %s)")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(
-            f"(SELECT MAX({quote('history_id')}) FROM {quote(table)})" for table in _history_tables()))
+        cursor.execute("SELECT " + ", ".join([version] + [
+            f"(SELECT MAX({quote('history_id')}) FROM {quote(table)})" for table in _history_tables()]),
+            [VERSION_NAME])
         stamp = tuple(cursor.fetchone())
     if request is not None:
         request._summary_stamp = stamp

@@ -40,17 +40,18 @@ def _values(row, public: bool) -> list:
     ]
 
 
-def _with_detail(rows) -> None:
-    """Read the whole review (controls, actions) of rows that do not have it yet."""
+def _with_detail(rows) -> list:
+    """Read the whole review (controls, actions) of rows that do not have it yet; leave out
+    any whose review was deleted since the rows were scored."""
     missing = [r for r in rows if r.detail is None and r.review is not None]
     if missing:
         queries.with_review_detail(missing)
+    return [r for r in rows if r.detail is not None]
 
 
 def committee_dataset(rows, *, public: bool) -> tablib.Dataset:
     data = tablib.Dataset(headers=COMMITTEE_COLUMNS)
-    _with_detail(rows)
-    for row in rows:
+    for row in _with_detail(rows):
         data.append(_values(row, public))
     return data
 
@@ -66,7 +67,7 @@ def _tint(hex_colour: str) -> colors.Color:
 
 
 def register_pdf(title: str, rows, scheme: scoring.Scheme, *, public: bool) -> bytes:
-    _with_detail(rows)
+    rows = _with_detail(rows)
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=landscape(A3), leftMargin=12 * mm, rightMargin=12 * mm,
                             topMargin=12 * mm, bottomMargin=12 * mm, title=title, author="Performance and risk")

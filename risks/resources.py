@@ -145,6 +145,8 @@ def export_rows(quarter: ReportingPeriod, user=None) -> tablib.Dataset:
     data = tablib.Dataset(headers=list(EXPORT_COLUMNS))
     rows = [r for r in queries.rows_for(risks, quarter, scheme) if r.review is not None and r.reviewed_this_quarter]
     for r in queries.with_review_detail(rows):
+        if r.detail is None:  # deleted since the rows were scored
+            continue
         risk, review = r.risk, r.detail
         data.append([
             risk.reference, risk.title, risk.description, risk.causes, risk.kind, risk.register,

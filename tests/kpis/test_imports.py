@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from kpis.models import Actual, Indicator, KeyCommitment, Target
 from organisation import demo, interchange
@@ -135,3 +136,27 @@ def test_imported_figures_are_saved_in_batches_with_their_history(db, officer_us
         (Decimal("70"), officer_user, "imported", "+"), (Decimal("71"), officer_user, "imported", "~")]
     actual = Actual.objects.get(indicator__code="DPE007")
     assert actual.version == 2 and actual.entered_by == officer_user
+
+
+
+def test_the_same_figure_twice_under_two_spellings_of_its_period_is_refused(db, officer_user):
+    run("indicators", INDICATORS)
+    interchange.import_file("actuals", "a.csv", b"code,period,value\nDPE007,2019/20 Q1,70\n", dry_run=False)
+    text = b"code,period,value\nDPE007,2019/20 Q1,71\nDPE007,2019/2020 Q1,72\n"
+    report = interchange.import_file("actuals", "a.csv", text, dry_run=False, user=officer_user)
+    assert not report.ok
+    assert "DPE007 2019/20 Q1 is already in an earlier row of this file" in " ".join(str(e) for e in report.errors)
+    assert Actual.objects.get(indicator__code="DPE007").value == Decimal("70")  # nothing saved
+
+
+def test_the_batch_update_refuses_figures_deleted_meanwhile(db, officer_user):
+    from kpis.resources import _update_with_history
+
+    run("indicators", INDICATORS)
+    interchange.import_file("actuals", "a.csv", b"code,period,value\nDPE007,2019/20 Q1,70\n", dry_run=False)
+    actual = Actual.objects.get(indicator__code="DPE007")
+    Actual.objects.filter(pk=actual.pk).delete()
+    actual.value = Decimal("71")
+    with pytest.raises(ValueError, match="deleted while it was being imported"), transaction.atomic():
+        _update_with_history([actual], ["value"], batch_size=None, user=officer_user)
+    assert not Actual.objects.filter(indicator__code="DPE007").exists()  # not brought back

@@ -93,6 +93,13 @@ def test_the_entry_form_shows_each_indicator_with_target_and_last_year(manager_a
     page = manager_a.get(entry_url(open_quarter, dpe007.service_area)).content.decode()
     assert "DPE007 Indicator DPE007" in page and "Target: 90.0%" in page and "2018/19 Q1: 79.1%" in page
     assert "Submit figures" in page
+    assert "Not entered yet." in page
+
+
+def test_the_entry_form_says_what_state_each_figure_is_in(manager_a, dpe007, open_quarter):
+    set_actual(dpe007, "2019/20 Q1", "75.8", state="submitted", reported_value=Decimal("75"))
+    page = manager_a.get(entry_url(open_quarter, dpe007.service_area)).content.decode()
+    assert "Now: submitted, reported 75.0%." in page
 
 
 def test_a_manager_cannot_read_or_post_another_areas_entry_form(manager_a, adults_indicator, open_quarter):

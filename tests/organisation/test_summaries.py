@@ -114,3 +114,33 @@ def test_a_category_change_in_the_admin_refreshes_the_placements_summary(executi
     category.save()
     after = assert_fresh(executive)["placements-panel-title"]
     assert after != before and "100.0%" in after  # every foster child is now in-house
+
+
+def test_committed_changes_raise_the_data_version_once_per_transaction(
+        officer_user, council, dpe007, open_quarter, django_capture_on_commit_callbacks):
+    from organisation import summaries
+    from organisation.models import DataVersion
+
+    def version():
+        return DataVersion.objects.filter(pk="summaries").values_list("number", flat=True).first() or 0
+
+    def committed():
+        # Each test runs in a transaction rolled back at its end, so on-commit callbacks pile up
+        # unrun (the fixtures' too); start each step afresh and run what it registers, as a
+        # commit would.
+        connection.run_on_commit.clear()
+        return django_capture_on_commit_callbacks(execute=True)
+
+    start, stamp = version(), summaries.data_stamp()
+    with committed():
+        figures_save(user=officer_user, submit=False, figures=[FigureInput(
+            indicator=dpe007, period=open_quarter, version=1, value=Decimal("60"), numerator=None,
+            denominator=None, commentary="")])
+    assert version() == start + 1 and summaries.data_stamp() != stamp
+    rows = b"code,period,value\nDPE007,2019/20 Q1,61\nDPE007,2018/19 Q4,62\n"
+    with committed():
+        assert interchange.import_file("actuals", "a.csv", rows, dry_run=True, user=officer_user).ok
+    assert version() == start + 1  # a dry run saves nothing and changes nothing
+    with committed() as callbacks:
+        assert interchange.import_file("actuals", "a.csv", rows, dry_run=False, user=officer_user).ok
+    assert version() == start + 2 and len(callbacks) == 1  # one rise for the whole file
