@@ -244,14 +244,18 @@ PLACEMENTS_TARGET_IN_HOUSE = env_int("PLACEMENTS_TARGET_IN_HOUSE", 80)
 # The indicator tolerance used when an indicator has none (percent).
 DEFAULT_TOLERANCE = 15
 
-# Council-wide summaries on the home page are cached in each process under a key
-# stamped with the newest change-history record (organisation/summaries.py), so a
-# change anywhere gives a new key; entries expire after this many seconds (0: off).
+# Council-wide summaries on the home page, and the quarterly report and committee
+# register downloads, are cached in each process under a key holding the data
+# version (organisation/summaries.py), so a committed change anywhere gives a new
+# key; entries expire after this many seconds (0: off).
 SUMMARY_CACHE_SECONDS = env_int("SUMMARY_CACHE_SECONDS", 300)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "summaries": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "summaries",
                   "OPTIONS": {"MAX_ENTRIES": 500}},
+    # Whole downloads (the quarterly report, the committee register): fewer, larger entries.
+    "downloads": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "downloads",
+                  "OPTIONS": {"MAX_ENTRIES": 40}},
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from organisation import access, interchange
+from organisation import access, interchange, summaries
 from organisation.charts import Series, line_chart
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 from organisation.shortcuts import get_quarter_or_404
@@ -395,7 +395,13 @@ def export_report(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
     if not access.can_view_performance(request.user):
         raise PermissionDenied
     quarter = _quarter(period)
-    indicators = queries.indicators_visible_to(request.user).order_by("code")
-    dataset = resources.kpi_report_rows(queries.judge_quarter(queries.indicator_facts(indicators), quarter,
-                                                              ids=indicators.values("pk")))
-    return interchange.download_response(dataset, fmt, f"kpi-report-{quarter.slug}", title=quarter.label)
+
+    def build() -> bytes:
+        indicators = queries.indicators_visible_to(request.user).order_by("code")
+        dataset = resources.kpi_report_rows(queries.judge_quarter(queries.indicator_facts(indicators), quarter,
+                                                                  ids=indicators.values("pk")))
+        return interchange.write(dataset, fmt, title=quarter.label)
+
+    # The same for every reader of performance: kept until the data changes (organisation/summaries.py).
+    content = summaries.cached("kpi-report", (quarter.pk, fmt), build, request=request, store="downloads")
+    return interchange.attachment(content, fmt, f"kpi-report-{quarter.slug}")

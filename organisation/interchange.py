@@ -489,10 +489,18 @@ def blank_template(kind_name: str, fmt: str) -> bytes:
 
 def download_response(dataset: tablib.Dataset, fmt: str, filename: str, *, title: str = "Export"):
     """An HTTP attachment of a formula-safe export (the web's one export path)."""
-    from django.http import Http404, HttpResponse
+    from django.http import Http404
 
     if fmt not in FORMATS:
         raise Http404(f"No {fmt} export")
-    response = HttpResponse(write(dataset, fmt, title=title), content_type=CONTENT_TYPES[fmt])
+    return attachment(write(dataset, fmt, title=title), fmt, filename)
+
+
+def attachment(content: bytes, fmt: str, filename: str):
+    """An HTTP attachment of an export already written (csv, xlsx, json or pdf)."""
+    from django.http import HttpResponse
+
+    content_type = "application/pdf" if fmt == "pdf" else CONTENT_TYPES[fmt]
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

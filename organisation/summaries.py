@@ -97,13 +97,16 @@ def data_stamp(request=None) -> tuple:
     return stamp
 
 
-def cached(name: str, parts: tuple, compute: Callable[[], T], *, request=None) -> T:
-    """compute(), or its result from an earlier call with the same name, parts and data."""
+def cached(name: str, parts: tuple, compute: Callable[[], T], *, request=None, store: str = "summaries") -> T:
+    """compute(), or its result from an earlier call with the same name, parts and data.
+
+    store: the cache to keep it in ("summaries", or "downloads" for whole files).
+    """
     seconds = settings.SUMMARY_CACHE_SECONDS
     if seconds <= 0:
         return compute()
     key = "summary:" + hashlib.sha256(repr((name, parts, data_stamp(request))).encode()).hexdigest()
-    cache = caches["summaries"]
+    cache = caches[store]
     found: Any = cache.get(key)
     if found is None:
         found = compute()

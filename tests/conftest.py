@@ -136,8 +136,10 @@ def persona(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_summary_cache():
-    """Each test starts with an empty summary cache (its keys can repeat across rolled-back tests)."""
+    """Each test starts with empty summary and download caches (their keys can repeat across rolled-back
+    tests)."""
     from django.core.cache import caches
 
     caches["summaries"].clear()
+    caches["downloads"].clear()
     yield

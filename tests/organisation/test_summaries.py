@@ -144,3 +144,44 @@ def test_committed_changes_raise_the_data_version_once_per_transaction(
     with committed() as callbacks:
         assert interchange.import_file("actuals", "a.csv", rows, dry_run=False, user=officer_user).ok
     assert version() == start + 2 and len(callbacks) == 1  # one rise for the whole file
+
+
+
+def download(client, url) -> str:
+    """A download as its cached copy, after checking it equals one written afresh."""
+    cached = client.get(url).content.decode()
+    with override_settings(SUMMARY_CACHE_SECONDS=0):
+        fresh = client.get(url).content.decode()
+    assert cached == fresh
+    return cached
+
+
+def test_the_quarterly_report_download_follows_the_figures(executive, officer_user, council, dpe007, open_quarter):
+    url = f"/performance/report/{open_quarter.slug}.csv"
+    assert "DPE007,2019/20 Q1,95," in download(executive, url)
+    figures_save(user=officer_user, submit=False, figures=[FigureInput(
+        indicator=dpe007, period=open_quarter, version=1, value=Decimal("50"), numerator=None, denominator=None,
+        commentary="fell")])
+    assert "DPE007,2019/20 Q1,50,,,fell," in download(executive, url)
+
+
+def test_the_register_download_follows_reviews_filters_and_parts(audit, officer_user, council, open_quarter):
+    url = f"/risks/export.csv?period={open_quarter.slug}"
+    assert "CRR9" in download(audit, url)
+    assert "CRR9" not in download(audit, url + "&level=service")  # another filter, another copy
+    current = RiskReview.objects.get(risk=council, period=open_quarter)
+    review_save(user=officer_user, risk=council, period=open_quarter, version=current.version, data=ReviewInput(
+        likelihood=4, impact=7, tolerance_likelihood=1, tolerance_impact=3, inherent_likelihood=None,
+        inherent_impact=None, controls="Weekly checks", actions="a", next_review_date=None))
+    assert "Weekly checks" in download(audit, url)
+
+
+def test_a_second_download_reads_the_cached_copy(audit, council, open_quarter):
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert audit.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    url = f"/risks/export.xlsx?period={open_quarter.slug}"
+    first, second = count(url), count(url)
+    assert second < first
