@@ -99,8 +99,9 @@ def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: Repo
         (p.year, p.quarter): p
         for p in ReportingPeriod.objects.filter(year__in={v.year for v in window}, quarter__isnull=False)
     }
-    window_periods = [periods.get((v.year, v.quarter)) for v in window]
-    labels = {p.pk: v.label for v, p in zip(window, window_periods) if p}
+    # (label, period id or None) for each quarter of the window, oldest first: worked out once.
+    slots = [(v.label, periods[(v.year, v.quarter)].pk if (v.year, v.quarter) in periods else None) for v in window]
+    labels = {period_id: label for label, period_id in slots if period_id}
     reviews: dict[tuple[int, int], Scores] = {}
     if risk_list and labels:
         if ids is None:
@@ -109,8 +110,6 @@ def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: Repo
             risk_id__in=ids, period_id__in=list(labels)
         ).values_list("risk_id", *SCORE_FIELDS).order_by():
             reviews[(risk_id, period_id)] = Scores(pk, period_id, labels[period_id], *scores)
-    # Labels and primary keys once, not once per risk and quarter.
-    slots = [(value.label, period.pk if period else None) for value, period in zip(window, window_periods)]
     this_period_id = slots[-1][1]
     rows = []
     for risk in risk_list:
