@@ -69,7 +69,7 @@ COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Bristol City Council")
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Performance and risk")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "organisation.admin_apps.CouncilAdminConfig",  # django.contrib.admin with the role-based site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -96,7 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware, but a save that arrives after the session expired keeps what was typed.
+    "organisation.typed_work.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -129,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organisation.context_processors.service",
+                "organisation.accounts.session_timeout",
             ],
         },
     },
@@ -158,6 +160,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Also, after AXES_USERNAME_FAILURE_LIMIT failures for one username from any addresses within the
+# cool-off, that username is locked out everywhere (organisation/throttling.py; 0 turns it off). It is
+# higher than the per-address limit so that a handful of guesses cannot lock a colleague out.
+AXES_HANDLER = "organisation.throttling.SignInThrottle"
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20)
+if AXES_USERNAME_FAILURE_LIMIT and AXES_USERNAME_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        f"AXES_USERNAME_FAILURE_LIMIT ({AXES_USERNAME_FAILURE_LIMIT}) must be 0 (off) or at least "
+        f"AXES_FAILURE_LIMIT ({AXES_FAILURE_LIMIT})"
+    )
 # Behind a load balancer, the number of proxies in X-Forwarded-For to trust.
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_int("PROXY_COUNT", 0) else [
@@ -173,6 +185,36 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)  # one hour of inactivity
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Pages warn this many seconds before the session expires and offer "Stay signed in".
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+if not 0 < SESSION_WARNING_SECONDS < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured(
+        f"SESSION_WARNING_SECONDS must be more than 0 and less than SESSION_COOKIE_AGE ({SESSION_COOKIE_AGE}), "
+        f"not {SESSION_WARNING_SECONDS}"
+    )
+
+# Email (password reset links) goes through Django's email backend: printed to the console unless
+# EMAIL_BACKEND is smtp (or another backend's dotted path), which reads the EMAIL_* settings below.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_email_backend = os.environ.get("EMAIL_BACKEND", "").strip() or "console"
+if _email_backend not in _EMAIL_BACKENDS and "." not in _email_backend:
+    raise ImproperlyConfigured(f"EMAIL_BACKEND must be console, smtp or a dotted path, not {_email_backend!r}")
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (port 465)")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds, so that a dead mail server cannot hold a worker
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# A password reset link works once, for this many seconds.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

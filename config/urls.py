@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from organisation import accounts
 from organisation import urls as organisation_urls
 from organisation import views as organisation_views
 from organisation.forms import LoginForm
@@ -18,8 +19,12 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Your account, password change and reset, and the session-timeout endpoints.
+    path("account/", include(accounts.patterns)),
+    path("account/", include(accounts.auth_patterns)),
     path("periods/", include(organisation_urls.period_patterns)),
     path("imports/", include(organisation_urls.import_patterns)),
+    path("audit/", include(organisation_urls.audit_patterns)),
     path("performance/", include("kpis.urls")),
     path("risks/", include("risks.urls")),
     path("placements/", include("placements.urls")),

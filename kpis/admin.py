@@ -1,40 +1,68 @@
+"""Indicators and key commitments are set up here through kpis.services; targets, figures and benchmarks are
+read-only (their pages and the imports change them under the record's rules)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from organisation.admin_site import ReadOnlyAdmin, ServiceAdmin
+
+from . import services
 from .models import Actual, Comparator, Indicator, KeyCommitment, Target
 
 
 @admin.register(KeyCommitment)
-class KeyCommitmentAdmin(admin.ModelAdmin):
+class KeyCommitmentAdmin(ServiceAdmin):
     list_display = ("code", "title")
     search_fields = ("code", "title")
 
+    def save_service(self, user, obj, form, change):
+        services.commitment_save(user=user, commitment=obj, via="admin")
+
+    def delete_service(self, user, obj):
+        services.commitment_delete(user=user, commitment=obj)
+
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ServiceAdmin, SimpleHistoryAdmin):
     list_display = ("code", "title", "service_area", "frequency", "active")
     list_filter = ("service_area", "frequency", "active")
     search_fields = ("code", "title")
     list_select_related = ("service_area",)
 
+    def save_service(self, user, obj, form, change):
+        services.indicator_save(user=user, indicator=obj, via="admin")
+
+    def delete_service(self, user, obj):
+        services.indicator_delete(user=user, indicator=obj, via="admin")
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old version would write around the services: the history is read-only.
+        extra_context = {**(extra_context or {}), "revert_disabled": True}
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        extra_context = {**(extra_context or {}), "revert_disabled": True}
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ReadOnlyHistoryAdmin):
     list_display = ("indicator", "period", "value")
     list_select_related = ("indicator", "period")
     search_fields = ("indicator__code",)
 
 
 @admin.register(Actual)
-class ActualAdmin(SimpleHistoryAdmin):
-    list_display = ("indicator", "period", "value", "state")
+class ActualAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("indicator", "period", "value", "state", "signed_status")
     list_filter = ("state",)
     list_select_related = ("indicator", "period")
     search_fields = ("indicator__code",)
-    readonly_fields = ("version",)
 
 
 @admin.register(Comparator)
-class ComparatorAdmin(admin.ModelAdmin):
+class ComparatorAdmin(ReadOnlyAdmin):
     list_display = ("indicator", "period", "england", "statistical_neighbours", "quartile")
     list_select_related = ("indicator", "period")

@@ -6,9 +6,11 @@ class KpisConfig(AppConfig):
     verbose_name = "Performance indicators"
 
     def ready(self) -> None:
-        from organisation import home, interchange
+        from organisation import home, interchange, synthetic
+        from organisation import services as organisation_services
 
-        from . import panels, resources
+        from . import panels, resources, services
+        from . import synthetic as synthetic_data
 
         for name, label, resource, required, key, description in (
             ("indicators", "Indicators", resources.IndicatorResource,
@@ -29,3 +31,5 @@ class KpisConfig(AppConfig):
             columns=resources.KPI_REPORT_COLUMNS, importable=False, export=resources.kpi_report,
         ))
         home.register(panels.kpi_panel)
+        organisation_services.register_lock(check=panels.lock_check, step=services.lock_step)
+        synthetic.register(synthetic_data.generate)

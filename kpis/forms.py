@@ -4,16 +4,18 @@ from decimal import Decimal
 
 from django import forms
 
-from organisation.models import ReportingPeriod
-from organisation.periods import PeriodError, parse
+from django.utils import timezone
 
-from . import status as rules
+from organisation import parsing
+from organisation.models import ReportingPeriod
+from organisation.parsing import InvalidValue, parse_decimal
+
+from . import validation
 from .models import Comparator, Indicator
-from .parsing import InvalidValue, parse_decimal
 
 
 class FigureForm(forms.Form):
-    """One indicator's row in the quarterly entry form."""
+    """One indicator's row in the quarterly entry form; the rules are kpis/validation.py's, as the import's."""
 
     value = forms.CharField(required=False, label="Value")
     numerator = forms.CharField(required=False, label="Numerator")
@@ -21,11 +23,17 @@ class FigureForm(forms.Form):
     commentary = forms.CharField(required=False, label="Commentary", widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, indicator: Indicator, target: Decimal | None, submitting: bool = False, **kwargs):
+    def __init__(self, *args, indicator: Indicator, target: Decimal | None, submitting: bool = False,
+                 previous_to_date: Decimal | None = None, previous_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.target = target
         self.submitting = submitting
+        self.previous_to_date, self.previous_label = previous_to_date, previous_label
+        self.warnings: list[str] = []
+        self.implied: Decimal | None = None
+        if indicator.accumulation == Indicator.Accumulation.CUMULATIVE:
+            self.fields["value"].label = "Value (year to date)"
 
     def _number(self, name: str) -> Decimal | None:
         raw = self.cleaned_data.get(name, "")
@@ -38,42 +46,23 @@ class FigureForm(forms.Form):
         return self._number("value")
 
     def clean_numerator(self):
-        value = self._number("numerator")
-        if value is not None and value < 0:
-            raise forms.ValidationError(f"{self.indicator.code} numerator: cannot be negative")
-        return value
+        return self._number("numerator")
 
     def clean_denominator(self):
-        value = self._number("denominator")
-        if value is not None and value <= 0:
-            raise forms.ValidationError(f"{self.indicator.code} denominator: must be more than zero")
-        return value
+        return self._number("denominator")
 
     def clean(self):
         data = super().clean()
-        code = self.indicator.code
-        value, numerator, denominator = data.get("value"), data.get("numerator"), data.get("denominator")
-        commentary = (data.get("commentary") or "").strip()
-        data["commentary"] = commentary
-        if self.indicator.is_percent and value is not None and value > 100:
-            self.add_error("value", f"{code} value: a percentage cannot be more than 100")
-        if self.indicator.is_percent and value is not None and value < 0:
-            self.add_error("value", f"{code} value: a percentage cannot be negative")
-        if (self.indicator.is_percent and numerator is not None and denominator is not None
-                and numerator > denominator):
-            self.add_error("numerator", f"{code} numerator: {numerator} is larger than the denominator "
-                                        f"({denominator})")
-        if (numerator is None) != (denominator is None) and "numerator" not in self.errors \
-                and "denominator" not in self.errors:
-            missing = "denominator" if denominator is None else "numerator"
-            self.add_error(missing, f"{code} {missing}: give both the numerator and the denominator, or neither")
-        if value is not None and not commentary and "value" not in self.errors:
-            judged = rules.judge(value, self.target, self.indicator.polarity, self.indicator.effective_tolerance)
-            if judged in (rules.Status.BELOW, rules.Status.WELL_BELOW):
-                self.add_error("commentary", f"{code} commentary: explain why the figure is "
-                                             f"{judged.value.lower()} and what is being done")
-        if self.submitting and value is None and not commentary and "value" not in self.errors:
-            self.add_error("value", f"{code} value: enter a value, or say in the commentary why there is no data")
+        if any(name in self.errors for name in ("value", "numerator", "denominator")):
+            return data
+        data["commentary"] = (data.get("commentary") or "").strip()
+        check = validation.check_figure(
+            indicator=self.indicator, value=data.get("value"), numerator=data.get("numerator"),
+            denominator=data.get("denominator"), commentary=data["commentary"], target=self.target,
+            submitting=self.submitting, previous_to_date=self.previous_to_date, previous_label=self.previous_label)
+        for name, message in check.errors.items():
+            self.add_error(name, f"{self.indicator.code} {name}: {message}")
+        self.warnings, self.implied = check.warnings, check.implied
         return data
 
 
@@ -108,8 +97,8 @@ class TargetForm(forms.Form):
 
     def clean_period(self):
         try:
-            value = parse(self.cleaned_data["period"])
-        except PeriodError as exc:
+            value = parsing.parse_period(self.cleaned_data["period"], timezone.localdate())
+        except InvalidValue as exc:
             raise forms.ValidationError(str(exc)) from None
         if self.indicator.is_annual and not value.is_year:
             raise forms.ValidationError(f"{self.indicator.code} is annual: give a financial year such as "
@@ -136,9 +125,6 @@ class ComparatorForm(forms.ModelForm):
 
     def clean_year(self):
         try:
-            value = parse(self.cleaned_data["year"])
-        except PeriodError as exc:
+            return parsing.parse_period(self.cleaned_data["year"], timezone.localdate(), quarter=False)
+        except InvalidValue as exc:
             raise forms.ValidationError(str(exc)) from None
-        if not value.is_year:
-            raise forms.ValidationError("Give a financial year such as 2018/19, not a quarter")
-        return value

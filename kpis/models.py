@@ -3,20 +3,24 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from organisation import parsing
 from organisation.models import ReportingPeriod, ServiceArea
 
 from . import status as rules
+
+CODE_VALIDATOR = RegexValidator(parsing.CODE, 'The code may use only letters, digits, ".", "-" and "_" (at most 20)')
+TEXT_VALIDATOR = MaxLengthValidator(parsing.TEXT_MAX)
 
 
 class KeyCommitment(models.Model):
     """A corporate-plan key commitment, e.g. EC1."""
 
-    code = models.CharField(max_length=20, unique=True)
+    code = models.CharField(max_length=20, unique=True, validators=[CODE_VALIDATOR])
     title = models.CharField(max_length=255, blank=True)
 
     class Meta:
@@ -73,9 +77,10 @@ class Indicator(IndicatorRules, models.Model):
         SNAPSHOT = "snapshot", "Snapshot"
         CUMULATIVE = "cumulative", "Cumulative (year to date)"
 
-    code = models.CharField(max_length=20, unique=True)
+    code = models.CharField(max_length=20, unique=True, validators=[CODE_VALIDATOR])
     title = models.CharField(max_length=255)
-    description = models.TextField(blank=True, help_text="Definition: what is counted and how.")
+    description = models.TextField(blank=True, help_text="Definition: what is counted and how.",
+                                   validators=[TEXT_VALIDATOR])
     service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="indicators")
     polarity = models.CharField(max_length=6, choices=Polarity.choices)
     unit = models.CharField(max_length=20, choices=Unit.choices)
@@ -110,7 +115,7 @@ class Indicator(IndicatorRules, models.Model):
 class Target(models.Model):
     """The target for a quarter, or for a financial year. A blank value means establish a baseline."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
 
@@ -132,12 +137,12 @@ class Actual(models.Model):
         SUBMITTED = "submitted", "Submitted"
         SIGNED_OFF = "signed_off", "Signed off"
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="actuals")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    commentary = models.TextField(blank=True)
+    commentary = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -148,8 +153,22 @@ class Actual(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
-    # The value as it stood when signed off; a later correction goes in value.
+    # The value as it stood when first signed off; a later correction goes in value.
     reported_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    # The record: the figure and its judgement as last signed off, frozen when its quarter locks.
+    # A locked quarter shows these, never the live fields above (which a reopen may revise).
+    reported_in = models.ForeignKey(
+        ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The quarter whose sign-off reported this figure (an annual figure locks with it).")
+    signed_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    signed_numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    signed_denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    signed_commentary = models.TextField(blank=True)
+    signed_target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    signed_previous = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    signed_status = models.CharField(max_length=20, blank=True)
+    signed_direction = models.CharField(max_length=12, blank=True)
+    signed_unit = models.CharField(max_length=20, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -174,7 +193,7 @@ class Actual(models.Model):
 class Comparator(models.Model):
     """Benchmarks for an indicator in a financial year, and the council's quartile."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comparators")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="comparators")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
                                limit_choices_to={"quarter__isnull": True})
     england = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)

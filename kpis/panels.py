@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from organisation import access, summaries
 from organisation.home import Panel
+from organisation.services import Outstanding
 
 from . import queries
 from . import status as rules
@@ -41,3 +42,27 @@ def kpi_panel(request) -> Panel | None:
             "summary": summary, "exceptions": queries.worst_first(rows),
         }, order=10)
     return None
+
+
+def lock_check(quarter) -> list[Outstanding]:
+    """What locking the quarter would leave: figures not entered, drafts, submitted but not signed off."""
+    from django.urls import reverse
+
+    from .views import submission_progress
+
+    progress = submission_progress(quarter)
+    missing = sum(p["due"] - p["entered"] for p in progress)
+    drafts = sum(p["draft"] for p in progress)
+    waiting = sum(p["submitted"] for p in progress)
+    link = reverse("kpis:submissions", args=[quarter.slug])
+    out = []
+    if missing:
+        out.append(Outstanding(f"{missing} figure{'s' if missing != 1 else ''} not entered", missing, link))
+    if drafts:
+        out.append(Outstanding(f"{drafts} figure{'s are' if drafts != 1 else ' is a'} draft{'s' if drafts != 1 else ''}"
+                               f" not submitted: locked, {'they' if drafts != 1 else 'it'} will read "
+                               "\"not submitted\" and never be reported", drafts, link))
+    if waiting:
+        out.append(Outstanding(f"{waiting} submitted figure{'s' if waiting != 1 else ''} not yet signed off "
+                               "(sign them off below, or they will read \"not submitted\")", waiting, link))
+    return out

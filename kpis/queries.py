@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from organisation import access
 from organisation.models import ReportingPeriod
@@ -17,6 +17,21 @@ from .models import Actual, Indicator, IndicatorRules, Target
 def indicators_visible_to(user) -> QuerySet[Indicator]:
     qs = Indicator.objects.filter(active=True)
     if not access.can_view_performance(user):
+        return qs.none()
+    return qs
+
+
+def indicators_in(quarter: ReportingPeriod | None, user=None) -> QuerySet[Indicator]:
+    """The indicators a quarter's pages and reports show: the active ones, and retired ones that have a
+    figure for the quarter (or its year), which stay in the reports they were part of."""
+    if quarter is None:
+        qs = Indicator.objects.filter(active=True)
+    else:
+        periods = ReportingPeriod.objects.filter(year=quarter.year).filter(
+            Q(quarter=quarter.quarter) | Q(quarter__isnull=True)).values("pk")
+        qs = Indicator.objects.filter(
+            Q(active=True) | Exists(Actual.objects.filter(indicator=OuterRef("pk"), period__in=periods)))
+    if user is not None and not access.can_view_performance(user):
         return qs.none()
     return qs
 
@@ -60,7 +75,8 @@ class Figure:
     """The parts of an Actual that pages and reports show, read as plain values.
 
     Judging a whole council reads thousands of figures; building a model
-    instance for each cost more than everything else on the page.
+    instance for each cost more than everything else on the page. In a locked
+    quarter these are the figure as recorded at sign-off (Actual.signed_*).
     """
 
     pk: int
@@ -81,11 +97,20 @@ class Figure:
 
 
 FIGURE_FIELDS = ("pk", "value", "numerator", "denominator", "reported_value", "commentary", "state", "version")
+RECORD_FIELDS = ("pk", "signed_value", "signed_numerator", "signed_denominator", "reported_value",
+                 "signed_commentary", "state", "version")
+RECORD_JUDGEMENT = ("signed_status", "signed_direction", "signed_target", "signed_previous", "signed_unit",
+                    "reported_in__year", "reported_in__quarter")
 
 
 @dataclass
 class Row:
-    """One indicator judged for a quarter (annual indicators: for its financial year)."""
+    """One indicator judged for a quarter (annual indicators: for its financial year).
+
+    In a locked quarter the row is the record: the figure and judgement as
+    signed off (recorded=True), or "not submitted" for a figure that was never
+    signed off there (it was never reported).
+    """
 
     indicator: Indicator | IndicatorFacts
     period_label: str
@@ -98,6 +123,14 @@ class Row:
     direction: rules.Direction
     deviation: Decimal | None
     data_quality: str | None
+    recorded: bool = False  # the judgement recorded at sign-off (a locked quarter)
+    not_submitted: bool = False  # a figure existed but was never reported in this (locked) quarter
+    revision_pending: bool = False  # recorded, and a later revision has not been signed off
+    unit: str = ""  # the unit the value is shown in (as recorded)
+
+    @property
+    def precision(self) -> int:
+        return self.indicator.precision
 
     @property
     def status_severity(self) -> int:
@@ -135,8 +168,14 @@ def _periods_around(quarter: ReportingPeriod) -> dict[str, ReportingPeriod]:
 
 
 def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[IndicatorFacts], quarter: ReportingPeriod,
-                  *, ids: QuerySet | None = None) -> list[Row]:
-    """Judge each indicator for the quarter in three queries (plus the indicators themselves)."""
+                  *, ids: QuerySet | None = None, recorded: bool | None = None) -> list[Row]:
+    """Judge each indicator for the quarter in three queries (plus the indicators themselves).
+
+    recorded (default: whether the quarter is locked): show the record made
+    at sign-off instead of judging today's figures against today's targets.
+    """
+    if recorded is None:
+        recorded = quarter.is_locked
     periods = _periods_around(quarter)
     indicator_list = list(indicators)
     # A queryset goes to the database as a subquery: cheaper than a long IN list.
@@ -145,20 +184,26 @@ def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[Indic
     current_ids = [p.pk for k, p in periods.items() if k in ("quarter", "year")]
     last_ids = [p.pk for k, p in periods.items() if k in ("quarter_last_year", "year_last_year")]
     figures: dict[tuple[int, int], Figure] = {}
+    records: dict[tuple[int, int], tuple] = {}
     previous_values: dict[tuple[int, int], Decimal | None] = {}
     targets: dict[tuple[int, int], Decimal] = {}
     if indicator_list and current_ids:
-        for indicator_id, period_id, *fields in Actual.objects.filter(
-            indicator_id__in=ids, period_id__in=current_ids
-        ).values_list("indicator_id", "period_id", *FIGURE_FIELDS).order_by():
-            figures[(indicator_id, period_id)] = Figure(*fields)
+        current = Actual.objects.filter(indicator_id__in=ids, period_id__in=current_ids).order_by()
+        if recorded:
+            for indicator_id, period_id, *fields in current.values_list(
+                    "indicator_id", "period_id", *RECORD_FIELDS, *RECORD_JUDGEMENT):
+                figures[(indicator_id, period_id)] = Figure(*fields[:len(RECORD_FIELDS)])
+                records[(indicator_id, period_id)] = tuple(fields[len(RECORD_FIELDS):])
+        else:
+            for indicator_id, period_id, *fields in current.values_list("indicator_id", "period_id", *FIGURE_FIELDS):
+                figures[(indicator_id, period_id)] = Figure(*fields)
         targets = {
             (indicator_id, period_id): value
             for indicator_id, period_id, value in Target.objects.filter(
                 indicator_id__in=ids, period_id__in=current_ids
             ).values_list("indicator_id", "period_id", "value").order_by()
         }
-    if indicator_list and last_ids:
+    if indicator_list and last_ids and not recorded:
         previous_values = {
             (indicator_id, period_id): value
             for indicator_id, period_id, value in Actual.objects.filter(
@@ -174,31 +219,80 @@ def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[Indic
     for indicator in indicator_list:
         if indicator.is_annual:
             current, last = pid("year"), pid("year_last_year")
-            target = targets.get((indicator.pk, pid("year")))
             label = quarter.value.financial_year.label
         else:
             current, last = pid("quarter"), pid("quarter_last_year")
+            label = quarter.label
+        actual = figures.get((indicator.pk, current))
+        if indicator.is_annual:
+            target = targets.get((indicator.pk, pid("year")))
+        else:
             target = rules.target_in_force(
                 quarter_target=targets.get((indicator.pk, pid("quarter"))),
                 year_target=targets.get((indicator.pk, pid("year"))),
                 accumulation=indicator.accumulation,
                 quarter=quarter.quarter,
             )
-            label = quarter.label
-        actual = figures.get((indicator.pk, current))
-        value = actual.value if actual else None
-        previous = previous_values.get((indicator.pk, last))
-        judged = rules.judge(value, target, indicator.polarity, indicator.effective_tolerance)
-        rows.append(Row(
-            indicator=indicator, period_label=label, actual=actual, value=value, target=target,
-            previous=previous, status=judged, rag=rules.rag(judged),
-            direction=rules.direction(value, previous, indicator.polarity),
-            deviation=rules.deviation(value, target, indicator.polarity) if value is not None and target else None,
-            data_quality=rules.data_quality_problem(
-                value, actual.numerator if actual else None, actual.denominator if actual else None, indicator.unit
-            ),
-        ))
+        if recorded:
+            rows.append(_recorded_row(indicator, label, actual, records.get((indicator.pk, current)), quarter,
+                                      target))
+            continue
+        rows.append(_judged_row(indicator, label, actual, target, previous_values.get((indicator.pk, last)),
+                                indicator.unit))
     return rows
+
+
+def _judged_row(indicator, label, actual, target, previous, unit, **extra) -> Row:
+    value = actual.value if actual else None
+    judged = rules.judge(value, target, indicator.polarity, indicator.effective_tolerance)
+    return Row(
+        indicator=indicator, period_label=label, actual=actual, value=value, target=target,
+        previous=previous, status=judged, rag=rules.rag(judged),
+        direction=rules.direction(value, previous, indicator.polarity),
+        deviation=rules.deviation(value, target, indicator.polarity) if value is not None and target else None,
+        data_quality=rules.data_quality_problem(
+            value, actual.numerator if actual else None, actual.denominator if actual else None, unit
+        ),
+        unit=unit, **extra,
+    )
+
+
+def _recorded_row(indicator, label: str, actual: Figure | None, record: tuple | None, quarter: ReportingPeriod,
+                  target_now: Decimal | None) -> Row:
+    """A locked quarter's row: what was signed off, or "not submitted"."""
+    if actual is not None and record is not None:
+        status, direction, target, previous, unit, in_year, in_quarter = record
+        reported_here = bool(status) and in_year is not None and (in_year, in_quarter) <= (quarter.year,
+                                                                                           quarter.quarter)
+        if reported_here:
+            judged = rules.Status(status)
+            value = actual.value
+            return Row(
+                indicator=indicator, period_label=label, actual=actual, value=value, target=target,
+                previous=previous, status=judged, rag=rules.rag(judged), direction=rules.Direction(direction),
+                deviation=rules.deviation(value, target, indicator.polarity) if value is not None and target else None,
+                data_quality=rules.data_quality_problem(value, actual.numerator, actual.denominator, unit),
+                recorded=True, revision_pending=actual.state != Actual.State.SIGNED_OFF, unit=unit,
+            )
+    return Row(
+        indicator=indicator, period_label=label, actual=None, value=None, target=target_now, previous=None,
+        status=rules.Status.NO_DATA, rag=None, direction=rules.Direction.NOT_KNOWN, deviation=None,
+        data_quality=None, recorded=True, not_submitted=actual is not None, unit=indicator.unit,
+    )
+
+
+def previous_to_date(indicators, quarter: ReportingPeriod) -> dict[int, tuple[Decimal, str]]:
+    """For year-to-date (cumulative) indicators: the previous quarter's count in the same year, if any."""
+    cumulative = [i.pk for i in indicators if i.accumulation == rules.Accumulation.CUMULATIVE and not i.is_annual]
+    if not cumulative or quarter.quarter in (None, 1):
+        return {}
+    label = ReportingPeriod(year=quarter.year, quarter=quarter.quarter - 1).label
+    return {
+        indicator_id: (value, label)
+        for indicator_id, value in Actual.objects.filter(
+            indicator_id__in=cumulative, period__year=quarter.year, period__quarter=quarter.quarter - 1,
+            value__isnull=False).values_list("indicator_id", "value")
+    }
 
 
 def worst_first(rows: list[Row]) -> list[Row]:

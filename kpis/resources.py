@@ -1,24 +1,27 @@
-"""Import/export Resources for indicators, targets and actuals (formats.md), and the kpi-report export."""
+"""Import/export Resources for indicators, targets and actuals (formats.md), and the kpi-report export.
+
+Each row is checked with kpis/validation.py (the rules the entry form uses) and saved through
+kpis/services.py (the only code that writes indicators, targets and figures).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import tablib
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from import_export.instance_loaders import BaseInstanceLoader
-from simple_history.utils import bulk_create_with_history
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils import timezone
 
-from organisation import summaries
-from organisation.models import Directorate, ReportingPeriod, ServiceArea
-from organisation.periods import PeriodError, parse
+from organisation import parsing
+from organisation.models import ReportingPeriod
+from organisation.parsing import InvalidValue, parse_choice, parse_decimal
+from organisation.records import locked_message
 from organisation.resources import CouncilResource
+from organisation.services import directorate_get_or_create, service_area_get_or_create
 
-from . import queries
+from . import queries, services, validation
 from . import status as rules
-from .models import Actual, Indicator, KeyCommitment, Target
-from .parsing import InvalidValue, parse_choice, parse_decimal
+from .models import Actual, Indicator, Target
 
 POLARITIES = {"higher": "higher", "+": "higher", "lower": "lower", "-": "lower"}
 UNITS = {u: u for u in Indicator.Unit.values}
@@ -30,150 +33,99 @@ def number_text(value: Decimal | None) -> str:
     """A decimal as written in a file: 75.8000 -> 75.8, 550.0000 -> 550."""
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 class _Base(CouncilResource):
-    """Row-by-row import that validates every cell and reports it by column."""
-
-    def __init__(self, user=None):
-        super().__init__(user)
-        self._periods: dict[str, ReportingPeriod] = {}
-
-    def period(self, text: str, column: str = "period") -> ReportingPeriod:
-        if not text:
-            raise InvalidValue("enter a period such as 2019/20 Q1 or 2019/20")
-        try:
-            value = parse(text)
-        except PeriodError as exc:
-            raise InvalidValue(str(exc)) from None
-        if value.label not in self._periods:
-            self._periods[value.label] = ReportingPeriod.for_value(value)
-        return self._periods[value.label]
+    """Indicators named by code, read once for the whole file."""
 
     def before_import(self, dataset, **kwargs):
-        # One query for every indicator the file names, instead of one a row.
+        super().before_import(dataset, **kwargs)
+        self._indicators: dict[str, Indicator] = {}
+        self._year_quarters: dict[int, list[ReportingPeriod]] = {}
         if "code" in (dataset.headers or []):
             codes = {str(c).strip() for c in dataset["code"] if c}
             self._indicators = {i.code.lower(): i for i in Indicator.objects.filter(code__in=codes)}
-            for code in {c for c in codes if c.lower() not in self._indicators}:  # codes in another case
-                found = Indicator.objects.filter(code__iexact=code).first()
-                if found is not None:
-                    self._indicators[code.lower()] = found
+            missing = [c for c in codes if c.lower() not in self._indicators]
+            if missing:  # codes written in another case
+                for found in Indicator.objects.filter(code__iregex=r"^(" + "|".join(
+                        _regex_escape(c) for c in missing[:500]) + r")$"):
+                    self._indicators.setdefault(found.code.lower(), found)
 
     def indicator(self, code: str) -> Indicator:
         if not code:
             raise InvalidValue("enter the indicator code")
-        cache = getattr(self, "_indicators", None)
-        found = cache.get(code.strip().lower()) if cache is not None else \
-            Indicator.objects.filter(code__iexact=code.strip()).first()
+        found = self._indicators.get(code.strip().lower())
         if found is None:
             raise InvalidValue(f'no indicator has the code "{code}" (import the indicators first)')
         return found
 
-    # import-export plumbing -------------------------------------------------
-    def get_instance(self, instance_loader, row):
-        return None  # found in import_instance
+    def year_quarters(self, year: int) -> list[ReportingPeriod]:
+        if year not in self._year_quarters:
+            self._year_quarters[year] = list(ReportingPeriod.objects.quarters().filter(year=year))
+        return self._year_quarters[year]
 
-    def init_instance(self, row=None):
-        return self._meta.model()
-
-    def get_or_init_instance(self, instance_loader, row):
-        errors: dict[str, str] = {}
-        instance, new = self.find(row, errors)
-        if errors:
-            raise ValidationError({k: [v] for k, v in errors.items()})
-        # What the stored row held, for telling changed rows from unchanged ones
-        # (cheaper than import-export's deep copy of every instance).
-        self._original_values = None if new else {f: getattr(instance, f) for f in self.compared_fields}
-        return instance, new
-
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict[str, str] = {}
-        self.apply(instance, row, errors)
-        if errors:
-            raise ValidationError({k: [v] for k, v in errors.items()})
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        before = getattr(self, "_original_values", None)
-        if import_validation_errors or before is None or instance.pk is None:
-            return False
-        return all(getattr(instance, f) == before[f] for f in self.compared_fields)
-
-    def guard(self, errors: dict[str, str], column: str, func, *args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except InvalidValue as exc:
-            errors.setdefault(column, str(exc))
-            return None
+    def figure_locked(self, errors: dict[str, str], period: ReportingPeriod, actual: Actual | None) -> None:
+        """A figure in a locked quarter, or an annual figure whose year (or reporting quarter) is locked."""
+        if not period.is_year:
+            self.locked(errors, period)
+            return
+        reported_in = actual.reported_in if actual is not None and actual.reported_in_id else None
+        if reported_in is not None and reported_in.is_locked:
+            errors[NON_FIELD_ERRORS] = locked_message(reported_in.label)
+            return
+        quarters = self.year_quarters(period.year)
+        if services.year_locked(quarters):
+            errors[NON_FIELD_ERRORS] = locked_message(max(quarters, key=lambda q: q.quarter).label)
 
 
-class _AuditedSave:
-    def save_instance(self, instance, is_create, row, **kwargs):
-        if self.importing_user() is not None:
-            instance._history_user = self.user
-        instance._change_reason = "imported"
-        super().save_instance(instance, is_create, row, **kwargs)
+def _regex_escape(text: str) -> str:
+    import re
+
+    return re.escape(text)
 
 
-class IndicatorResource(_AuditedSave, _Base):
+class IndicatorResource(_Base):
     columns = ("code", "title", "directorate", "service_area", "polarity", "unit", "frequency",
                "accumulation", "commitment", "tolerance")
-    compared_fields = ("title", "service_area_id", "polarity", "unit", "frequency", "accumulation",
+    compared_fields = ("code", "title", "service_area_id", "polarity", "unit", "frequency", "accumulation",
                        "commitment_id", "tolerance")
+    field_labels = {"service_area_id": "service_area", "commitment_id": "commitment"}
 
-    class Meta:
+    class Meta(CouncilResource.Meta):
         model = Indicator
-        instance_loader_class = BaseInstanceLoader
-        skip_diff = True
 
     def find(self, row, errors):
-        code = self.cell(row, "code")
-        if not code:
-            errors["code"] = "enter the indicator code"
+        code = self.guard(errors, "code", parsing.check_code, self.cell(row, "code"), what="indicator code")
+        if code is None:
             return Indicator(), True
-        existing = Indicator.objects.filter(code__iexact=code).first()
+        existing = self._indicators.get(code.lower()) or Indicator.objects.filter(code__iexact=code).first()
         return (existing, False) if existing else (Indicator(code=code), True)
 
     def apply(self, instance, row, errors):
-        title = self.cell(row, "title")
-        if not title:
-            errors["title"] = "enter the indicator's title"
-        instance.title = title
-        directorate_name = self.cell(row, "directorate")
-        area_name = self.cell(row, "service_area")
+        if self.has("title") or instance.pk is None:
+            title = self.cell(row, "title")
+            if not title:
+                errors["title"] = "enter the indicator's title"
+            else:
+                self.guard(errors, "title", parsing.check_text, title, limit=parsing.NAME_MAX, what="title")
+            instance.title = title
+        directorate_name, area_name = self.cell(row, "directorate"), self.cell(row, "service_area")
         if not directorate_name:
             errors["directorate"] = "enter the owning directorate"
         if not area_name:
             errors["service_area"] = "enter the owning service area"
-        if directorate_name and area_name:
-            directorate, created = Directorate.objects.get_or_create(name=directorate_name)
-            if created:
-                self.notes.append(f"New directorate: {directorate_name}")
-            area, created = ServiceArea.objects.get_or_create(directorate=directorate, name=area_name)
-            if created:
-                self.notes.append(f"New service area: {area_name} ({directorate_name})")
-            instance.service_area = area
+        if directorate_name and area_name and not errors.get("directorate"):
+            directorate = self.guard(errors, "directorate", self._directorate, directorate_name)
+            if directorate is not None:
+                area = self.guard(errors, "service_area", self._area, directorate, area_name)
+                if area is not None:
+                    instance.service_area = area
         polarity = self.guard(errors, "polarity", parse_choice, self.cell(row, "polarity"), POLARITIES,
                               allowed="higher or lower (or + / -)")
-        unit = self.guard(errors, "unit", parse_choice, self.cell(row, "unit"), UNITS,
-                          allowed=", ".join(UNITS))
+        unit = self.guard(errors, "unit", parse_choice, self.cell(row, "unit"), UNITS, allowed=", ".join(UNITS))
         frequency = self.guard(errors, "frequency", parse_choice, self.cell(row, "frequency"), FREQUENCIES,
                                allowed="monthly, quarterly or annual")
-        accumulation = self.guard(errors, "accumulation", parse_choice, self.cell(row, "accumulation") or "snapshot",
-                                  ACCUMULATIONS, allowed="snapshot or cumulative")
-        tolerance = self.guard(errors, "tolerance", parse_decimal, self.cell(row, "tolerance"))
-        if tolerance is not None and not (0 <= tolerance <= 100):
-            errors["tolerance"] = f"{self.cell(row, 'tolerance')} is not a percentage between 0 and 100"
-        commitment_code = self.cell(row, "commitment")
-        if commitment_code:
-            commitment, created = KeyCommitment.objects.get_or_create(code=commitment_code)
-            if created:
-                self.notes.append(f"New key commitment: {commitment_code}")
-            instance.commitment = commitment
-        else:
-            instance.commitment = None
         if polarity:
             instance.polarity = polarity
         if unit:
@@ -181,10 +133,47 @@ class IndicatorResource(_AuditedSave, _Base):
             if instance.pk is None:
                 instance.precision = 0 if unit == "number" else (2 if unit in ("score", "points") else 1)
         if frequency:
+            if instance.pk is not None and frequency != instance.frequency and (
+                    instance.actuals.exists() or instance.targets.exists()):
+                errors["frequency"] = (f"{instance.code} is {instance.frequency} and has figures or targets: its "
+                                       "frequency cannot change (retire it and add a new indicator)")
             instance.frequency = frequency
-        if accumulation:
-            instance.accumulation = accumulation
-        instance.tolerance = tolerance
+        if self.has("accumulation") or instance.pk is None:
+            accumulation = self.guard(errors, "accumulation", parse_choice,
+                                      self.cell(row, "accumulation") or "snapshot", ACCUMULATIONS,
+                                      allowed="snapshot or cumulative")
+            if accumulation:
+                instance.accumulation = accumulation
+        if self.has("tolerance"):
+            tolerance = self.guard(errors, "tolerance", parse_decimal, self.cell(row, "tolerance"),
+                                   max_digits=5, decimal_places=2)
+            instance.tolerance = self.guard(errors, "tolerance", validation.check_tolerance, tolerance)
+        if self.has("commitment"):
+            code = self.cell(row, "commitment")
+            if code:
+                found = self.guard(errors, "commitment", services.commitment_get_or_create, code=code)
+                if found is not None:
+                    commitment, created = found
+                    if created:
+                        self.notes.append(f"New key commitment: {commitment.code}")
+                    instance.commitment = commitment
+            else:
+                instance.commitment = None
+
+    def _directorate(self, name):
+        directorate, created = directorate_get_or_create(name=name)
+        if created:
+            self.notes.append(f"New directorate: {directorate.name}")
+        return directorate
+
+    def _area(self, directorate, name):
+        area, created = service_area_get_or_create(directorate=directorate, name=name)
+        if created:
+            self.notes.append(f"New service area: {area.name} ({directorate.name})")
+        return area
+
+    def save(self, instance, is_create, row):
+        services.indicator_save(user=self.importing_user(), indicator=instance, reason="imported")
 
     def export_dataset(self, period=None) -> tablib.Dataset:
         data = tablib.Dataset(headers=list(self.columns))
@@ -195,14 +184,13 @@ class IndicatorResource(_AuditedSave, _Base):
         return data
 
 
-class TargetResource(_AuditedSave, _Base):
+class TargetResource(_Base):
     columns = ("code", "period", "target")
     compared_fields = ("value",)
+    field_labels = {"value": "target"}
 
-    class Meta:
+    class Meta(CouncilResource.Meta):
         model = Target
-        instance_loader_class = BaseInstanceLoader
-        skip_diff = True
 
     def find(self, row, errors):
         indicator = self.guard(errors, "code", self.indicator, self.cell(row, "code"))
@@ -210,12 +198,22 @@ class TargetResource(_AuditedSave, _Base):
         if indicator is None or period is None:
             return Target(), True
         if indicator.is_annual and not period.is_year:
-            errors["period"] = f"{indicator.code} is an annual indicator: give a financial year such as {period.value.financial_year.label}"
+            errors["period"] = (f"{indicator.code} is an annual indicator: give a financial year such as "
+                                f"{period.value.financial_year.label}")
+        elif period.is_year:
+            if services.year_locked(self.year_quarters(period.year)):
+                errors[NON_FIELD_ERRORS] = locked_message(f"{period.label} (every quarter of it)")
+        else:
+            self.locked(errors, period)
         existing = Target.objects.filter(indicator=indicator, period=period).first()
         return (existing, False) if existing else (Target(indicator=indicator, period=period), True)
 
     def apply(self, instance, row, errors):
         instance.value = self.guard(errors, "target", parse_decimal, self.cell(row, "target"))
+
+    def save(self, instance, is_create, row):
+        services.target_set(user=self.importing_user(), indicator=instance.indicator, period=instance.period,
+                            value=instance.value, reason="imported")
 
     def export_dataset(self, period=None) -> tablib.Dataset:
         data = tablib.Dataset(headers=list(self.columns))
@@ -228,48 +226,25 @@ class TargetResource(_AuditedSave, _Base):
         return data
 
 
-def _update_with_history(actuals: list[Actual], fields: list[str], *, batch_size: int | None, user) -> None:
-    """Save changed figures and their history records, in one transaction.
-
-    Django's bulk_update writes a CASE WHEN per row and column, which cost more
-    than the rest of a large import put together; an upsert keyed on the primary
-    key (INSERT ... ON CONFLICT (id) DO UPDATE SET the changed columns), on rows
-    that all exist, updates the same rows for a fraction of the cost. The history
-    records are the ones simple_history's bulk_update_with_history would write.
-    """
-    with transaction.atomic(savepoint=False):
-        # The upsert must only ever update: lock the rows, and refuse if one has gone meanwhile.
-        ids = {a.pk for a in actuals}
-        still_there = set(Actual.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
-        if still_there != ids:
-            raise ValueError("some figures in this file were deleted while it was being imported; "
-                             "nothing was saved - import it again")
-        Actual.objects.bulk_create(actuals, batch_size=batch_size, update_conflicts=True, unique_fields=["id"],
-                                   update_fields=fields)
-        Actual.history.bulk_history_create(actuals, batch_size=batch_size, update=True, default_user=user,
-                                           default_change_reason="imported")
-        summaries.changed()  # bulk writes send no signals
-
-
 class ActualResource(_Base):
     columns = ("code", "period", "value", "numerator", "denominator", "commentary")
     compared_fields = ("value", "numerator", "denominator", "commentary")
 
+    class Meta(CouncilResource.Meta):
+        model = Actual
+        # Saved in batches through kpis.services.figures_import, each with its history records.
+        use_bulk = True
+        batch_size = 1000
+
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self._changed_fields: set[str] = set()
-        # Existing figures for the file's indicators, in one query.
-        ids = [i.pk for i in getattr(self, "_indicators", {}).values()]
-        self._existing = {(a.indicator_id, a.period_id): a for a in Actual.objects.filter(indicator_id__in=ids)}
+        ids = [i.pk for i in self._indicators.values()]
+        # Existing figures and targets of the file's indicators, in one query each.
+        self._existing = {(a.indicator_id, a.period_id): a
+                          for a in Actual.objects.filter(indicator_id__in=ids).select_related("reported_in")}
+        self._targets = {(t.indicator_id, t.period_id): t.value for t in Target.objects.filter(indicator_id__in=ids)}
         self._seen: set[tuple[int, int]] = set()  # (indicator, period) of the rows read so far
-
-    class Meta:
-        model = Actual
-        instance_loader_class = BaseInstanceLoader
-        skip_diff = True
-        # Saved in batches, each with its history records (bulk_*_with_history below).
-        use_bulk = True
-        batch_size = 1000
 
     def find(self, row, errors):
         indicator = self.guard(errors, "code", self.indicator, self.cell(row, "code"))
@@ -281,70 +256,86 @@ class ActualResource(_Base):
                                 f"{period.value.financial_year.label}")
         elif not indicator.is_annual and period.is_year:
             errors["period"] = f"{indicator.code} is reported {indicator.frequency}: give a quarter such as {period.label} Q1"
-        seen = getattr(self, "_seen", None)
-        if seen is not None and "period" not in errors:
+        if "period" not in errors:
             # "2019/20 Q1" and "2019/2020 Q1" are the same quarter: one figure may appear once.
-            if (indicator.pk, period.pk) in seen:
+            if (indicator.pk, period.pk) in self._seen:
                 errors["period"] = (f"{indicator.code} {period.label} is already in an earlier row of this file "
                                     "(each figure may appear once)")
-            seen.add((indicator.pk, period.pk))
-        cache = getattr(self, "_existing", None)
-        existing = cache.get((indicator.pk, period.pk)) if cache is not None else \
-            Actual.objects.filter(indicator=indicator, period=period).first()
+            self._seen.add((indicator.pk, period.pk))
+        existing = self._existing.get((indicator.pk, period.pk))
+        if "period" not in errors:
+            self.figure_locked(errors, period, existing)
         if existing is not None:
             existing.indicator, existing.period = indicator, period  # already loaded: no query per row
-        return (existing, False) if existing else (Actual(indicator=indicator, period=period), True)
+            return existing, False
+        return Actual(indicator=indicator, period=period), True
 
     def apply(self, instance, row, errors):
-        value = self.guard(errors, "value", parse_decimal, self.cell(row, "value"))
-        numerator = self.guard(errors, "numerator", parse_decimal, self.cell(row, "numerator"))
-        denominator = self.guard(errors, "denominator", parse_decimal, self.cell(row, "denominator"))
-        if denominator == 0 and "denominator" not in errors:
-            errors["denominator"] = "the denominator cannot be zero"
-        indicator = getattr(instance, "indicator", None) if instance.indicator_id else None
-        if indicator is not None and value is not None and indicator.is_percent and not (0 <= value <= 100):
-            errors.setdefault("value", f"{value} is not a percentage between 0 and 100")
-        instance.value, instance.numerator, instance.denominator = value, numerator, denominator
-        instance.commentary = self.cell(row, "commentary")
-        if indicator is not None and not errors:
-            problem = rules.data_quality_problem(value, numerator, denominator, indicator.unit)
-            if problem:
-                self.warnings.append(f"{indicator.code} {instance.period.label}: data quality - {problem}")
+        for name in ("value", "numerator", "denominator"):
+            if self.has(name):
+                setattr(instance, name, self.guard(errors, name, parse_decimal, self.cell(row, name)))
+        if self.has("commentary"):
+            instance.commentary = self.cell(row, "commentary")
+        indicator = instance.indicator if instance.indicator_id else None
+        if indicator is None or errors:
+            return
+        period = instance.period
+        check = validation.check_figure(
+            indicator=indicator, value=instance.value, numerator=instance.numerator,
+            denominator=instance.denominator, commentary=instance.commentary, target=self._target(indicator, period),
+            submitting=False, **self._to_date(indicator, period))
+        for name, message in check.errors.items():
+            errors.setdefault(name, message)
+        for warning in check.warnings:
+            self.warnings.append(f"{indicator.code} {period.label}: {warning}")
+
+    def _target(self, indicator: Indicator, period: ReportingPeriod) -> Decimal | None:
+        year = self._periods.get((period.year, None)) or ReportingPeriod.objects.filter(
+            year=period.year, quarter__isnull=True).first()
+        year_target = self._targets.get((indicator.pk, year.pk)) if year else None
+        if period.is_year:
+            return year_target
+        return rules.target_in_force(quarter_target=self._targets.get((indicator.pk, period.pk)),
+                                     year_target=year_target, accumulation=indicator.accumulation,
+                                     quarter=period.quarter)
+
+    def _to_date(self, indicator: Indicator, period: ReportingPeriod) -> dict:
+        """For a year-to-date indicator: the previous quarter's count of the same year, if stored."""
+        if indicator.accumulation != rules.Accumulation.CUMULATIVE or period.is_year or period.quarter == 1:
+            return {}
+        previous = next((q for q in self.year_quarters(period.year) if q.quarter == period.quarter - 1), None)
+        stored = self._existing.get((indicator.pk, previous.pk)) if previous else None
+        if stored is None or stored.value is None:
+            return {}
+        return {"previous_to_date": stored.value, "previous_label": previous.label}
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if not is_create:
-            instance.version += 1
-            # Only the columns that changed go into the batch's UPDATE (bulk_update is costly per column).
-            before = self._original_values or {}
+            before = self._original or {}
             self._changed_fields.update(f for f in self.compared_fields if getattr(instance, f) != before.get(f))
-        if self.importing_user() is not None:
-            instance.entered_by = self.user
-        super().save_instance(instance, is_create, row, **kwargs)
+            self._changed_fields.update(("entered_by", "entered_at"))
+        instance.entered_by, instance.entered_at = self.importing_user(), timezone.now()
+        # use_bulk: import-export collects the instances; bulk_create / bulk_update save them.
+        super(CouncilResource, self).save_instance(instance, is_create, row, **kwargs)
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.create_instances and (using_transactions or not dry_run):
-            try:
-                bulk_create_with_history(self.create_instances, Actual, batch_size=batch_size,
-                                         default_user=self.importing_user(), default_change_reason="imported")
-                summaries.changed()  # bulk writes send no signals
-            except Exception as exc:
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.create_instances.clear()
+        self._bulk(result, raise_errors)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances and (using_transactions or not dry_run):
-            try:
-                fields = sorted(self._changed_fields) + ["version"]
-                if self.importing_user() is not None:
-                    fields.append("entered_by")
-                _update_with_history(self.update_instances, fields, batch_size=batch_size,
-                                     user=self.importing_user())
-            except Exception as exc:
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.update_instances.clear()
-                self._changed_fields.clear()
+        self._bulk(result, raise_errors)
+
+    def _bulk(self, result, raise_errors) -> None:
+        if not (self.create_instances or self.update_instances):
+            return
+        try:
+            services.figures_import(user=self.importing_user(), creates=list(self.create_instances),
+                                    updates=list(self.update_instances), fields=self._changed_fields)
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
+        finally:
+            self.create_instances.clear()
+            self.update_instances.clear()
+            self._changed_fields.clear()
 
     def export_dataset(self, period=None) -> tablib.Dataset:
         data = tablib.Dataset(headers=list(self.columns))
@@ -359,7 +350,7 @@ class ActualResource(_Base):
 
 
 def _periods_matching(label: str):
-    value = parse(label)
+    value = parsing.parse(label)
     return ReportingPeriod.objects.filter(year=value.year, quarter=value.quarter)
 
 
@@ -375,7 +366,8 @@ def kpi_report_rows(rows: list[queries.Row]) -> tablib.Dataset:
             r.indicator.code, r.period_label, number_text(r.value), number_text(a.numerator if a else None),
             number_text(a.denominator if a else None), a.commentary if a else "", number_text(r.target),
             r.status.value, r.rag.value if r.rag else "", r.direction.value, number_text(r.previous),
-            r.data_quality or "",
+            "not submitted (a draft when the quarter was locked: never reported)" if r.not_submitted
+            else r.data_quality or "",
         ])
     return data
 
@@ -383,12 +375,12 @@ def kpi_report_rows(rows: list[queries.Row]) -> tablib.Dataset:
 def kpi_report(period: str | None, user=None) -> tablib.Dataset:
     if not period:
         raise ValueError('kpi-report needs --period, a quarter such as "2019/20 Q1"')
-    value = parse(period)
+    value = parsing.parse(period)
     if value.is_year:
         raise ValueError(f'kpi-report needs a quarter such as "{value.label} Q1", not a whole year')
     quarter = ReportingPeriod.objects.filter(year=value.year, quarter=value.quarter).first()
     if quarter is None:
         raise ValueError(f"There are no figures for {value.label}")
-    indicators = Indicator.objects.filter(active=True).order_by("code")
+    indicators = queries.indicators_in(quarter).order_by("code")
     return kpi_report_rows(queries.judge_quarter(queries.indicator_facts(indicators), quarter,
                                                  ids=indicators.values("pk")))

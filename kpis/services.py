@@ -1,140 +1,555 @@
-"""Writes: entering, submitting and signing off figures; targets and indicators."""
+"""Writes for performance indicators: the only code that changes indicators, targets, figures and benchmarks.
+
+Web forms, the import pipeline (web and command), the admin and the loaders
+all call these functions. Each runs in one transaction, takes the rows it
+changes and the periods they belong to under a lock, and enforces the record's
+invariants: a locked period (for an annual figure, the quarter it was reported
+in) never changes; sign-off states move forward except through a change that
+needs signing off again; versions match; values are in range.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
+from organisation import audit, parsing, summaries
 from organisation.models import ReportingPeriod
+from organisation.records import (
+    ConcurrentEdit,
+    Conflict,
+    InvalidWrite,
+    PeriodLocked,
+    RecordError,
+    insert,
+    lock_periods,
+    stale,
+    user_name,
+)
 
-from .models import Actual, Indicator, Target
+from . import validation
+from .models import Actual, Comparator, Indicator, KeyCommitment, Target
 
+Action = audit.Action
+FIGURE_FIELDS = ("value", "numerator", "denominator", "commentary")
+DEFINITION_FIELDS = ("polarity", "unit", "precision", "frequency", "accumulation", "tolerance")
+INDICATOR_FIELDS = ("code", "title", "description", "service_area", "polarity", "unit", "precision", "frequency",
+                    "accumulation", "commitment", "tolerance", "owner", "active")
+
+
+# --- periods an indicator's figures and targets belong to -------------------------------------
+
+def _year_quarters(year_values: Iterable[int]) -> dict[int, list[ReportingPeriod]]:
+    out: dict[int, list[ReportingPeriod]] = {}
+    for quarter in ReportingPeriod.objects.quarters().filter(year__in=set(year_values)):
+        out.setdefault(quarter.year, []).append(quarter)
+    return out
+
+
+def year_locked(quarters: list[ReportingPeriod]) -> bool:
+    """A financial year is closed to change once every quarter of it that exists is locked (and one does)."""
+    return bool(quarters) and all(q.is_locked for q in quarters)
+
+
+def annual_reporting_quarter(year: ReportingPeriod, quarters: list[ReportingPeriod]) -> ReportingPeriod | None:
+    """The quarter an annual figure entered now would be reported in: the year's newest open quarter."""
+    open_ones = [q for q in quarters if not q.is_locked]
+    return max(open_ones, key=lambda q: q.quarter) if open_ones else None
+
+
+def _check_writable(actual: Actual | None, period: ReportingPeriod, periods: dict[int, ReportingPeriod],
+                    year_quarters: dict[int, list[ReportingPeriod]]) -> None:
+    """Raise PeriodLocked if this figure may not change (the periods are locked for this transaction)."""
+    if not period.is_year:
+        if periods[period.pk].is_locked:
+            raise PeriodLocked(periods[period.pk])
+        return
+    reported_in = periods.get(actual.reported_in_id) if actual is not None and actual.reported_in_id else None
+    if reported_in is not None and reported_in.is_locked:
+        raise PeriodLocked(reported_in)
+    quarters = year_quarters.get(period.year, [])
+    if year_locked(quarters):
+        raise PeriodLocked(max(quarters, key=lambda q: q.quarter))
+
+
+def _lock_for(periods: Iterable[ReportingPeriod], actuals: Iterable[Actual] = ()):
+    """Lock the periods involved (and for years, their quarters and the quarters figures were reported in)."""
+    periods = list(periods)
+    years = {p.year for p in periods if p.is_year}
+    year_quarters = _year_quarters(years) if years else {}
+    ids = {p.pk for p in periods} | {q.pk for qs in year_quarters.values() for q in qs}
+    ids |= {a.reported_in_id for a in actuals if a.reported_in_id}
+    locked = lock_periods(ids)
+    # Re-read the quarters' states from the locked rows.
+    year_quarters = {y: [locked[q.pk] for q in qs] for y, qs in year_quarters.items()}
+    return locked, year_quarters
+
+
+# --- figures ------------------------------------------------------------------------------------
 
 @dataclass
 class FigureInput:
     indicator: Indicator
-    period: ReportingPeriod
-    version: int  # the version the form was opened at; 0 = there was no figure
+    period: ReportingPeriod  # the quarter, or the financial year of an annual indicator
+    version: int | None  # the version the form was opened at (0: there was no figure); None: not checked
     value: Decimal | None
     numerator: Decimal | None
     denominator: Decimal | None
     commentary: str
-
-
-@dataclass
-class Conflict:
-    indicator: Indicator
-    theirs: Decimal | None
-    yours: Decimal | None
-    by: str
-
-
-class ConcurrentEdit(Exception):
-    def __init__(self, conflicts: list[Conflict]):
-        super().__init__(f"{len(conflicts)} figure(s) were changed by someone else")
-        self.conflicts = conflicts
+    # The fields this input gives (an import file may leave columns out: they are kept as stored).
+    given: frozenset[str] = frozenset(FIGURE_FIELDS)
 
 
 def _changed(actual: Actual, figure: FigureInput) -> bool:
-    return (
-        actual.value != figure.value
-        or actual.numerator != figure.numerator
-        or actual.denominator != figure.denominator
-        or actual.commentary != figure.commentary
-    )
+    return any(getattr(actual, f) != getattr(figure, f) for f in figure.given)
+
+
+def _apply_change(actual: Actual, *, submit: bool) -> None:
+    """A changed figure needs (re)submitting and signing off: its state steps back."""
+    if actual.state in (Actual.State.SUBMITTED, Actual.State.SIGNED_OFF):
+        actual.state = Actual.State.SUBMITTED if submit else Actual.State.DRAFT
+
+
+@dataclass
+class SaveResult:
+    saved: int = 0
+    submitted: int = 0
+    stepped_back: list[str] = field(default_factory=list)  # codes of figures that need signing off again
 
 
 @transaction.atomic
-def figures_save(*, user, figures: list[FigureInput], submit: bool) -> int:
-    """Save (and optionally submit) figures; all or none.
+def figures_save(*, user, quarter: ReportingPeriod, figures: list[FigureInput], submit: bool,
+                 reason: str = "") -> SaveResult:
+    """Save (and optionally submit) figures entered for a quarter; all or none.
 
     A figure saved by someone else since the form was opened is never
-    overwritten: the whole save is refused with both values.
+    overwritten: the whole save is refused with both values (ConcurrentEdit).
+    An annual figure entered in a quarter's form is reported in that quarter.
     """
     now = timezone.now()
-    conflicts: list[Conflict] = []
-    saved = 0
+    periods, year_quarters = _lock_for([quarter] + [f.period for f in figures])
     existing = {
         (a.indicator_id, a.period_id): a
         for a in Actual.objects.select_for_update(of=("self",)).filter(
-            indicator__in=[f.indicator for f in figures], period__in={f.period.pk for f in figures}
+            indicator__in=[f.indicator.pk for f in figures], period__in={f.period.pk for f in figures}
         ).select_related("entered_by")
     }
+    keys = {(f.indicator.pk, f.period.pk): f for f in figures}
+    late = stale(existing, {k: f.version for k, f in keys.items()})
+    if late:
+        raise ConcurrentEdit([
+            Conflict(key=keys[k].indicator, theirs=existing[k].value if k in existing else None, yours=keys[k].value,
+                     by=user_name(existing[k].entered_by) if k in existing and existing[k].entered_by
+                     else "someone else")
+            for k in late
+        ])
+    result = SaveResult()
     for figure in figures:
         actual = existing.get((figure.indicator.pk, figure.period.pk))
-        current_version = actual.version if actual else 0
-        if current_version != figure.version:
-            conflicts.append(Conflict(
-                figure.indicator, actual.value if actual else None, figure.value,
-                (actual.entered_by.get_full_name() or actual.entered_by.username)
-                if actual and actual.entered_by else "someone else",
-            ))
-            continue
+        _check_writable(actual, figure.period, periods, year_quarters)
         if actual is None:
             if figure.value is None and figure.numerator is None and not figure.commentary and not submit:
                 continue
             actual = Actual(indicator=figure.indicator, period=figure.period, version=0)
-        changed = actual.pk is None or _changed(actual, figure)
+        is_new = actual.pk is None
+        changed = is_new or _changed(actual, figure)
         becomes_submitted = submit and actual.state == Actual.State.DRAFT
         if not changed and not becomes_submitted:
             continue
-        actual.value, actual.numerator, actual.denominator = figure.value, figure.numerator, figure.denominator
-        actual.commentary = figure.commentary
+        for name in figure.given:
+            setattr(actual, name, getattr(figure, name))
+        _validate(actual, quarter=quarter, submitting=submit)
         if changed:
             actual.entered_by, actual.entered_at = user, now
             if actual.state == Actual.State.SIGNED_OFF:
-                # A correction after a reopen needs signing off again; the
-                # figure as reported stays in reported_value.
-                actual.state = Actual.State.SUBMITTED if submit else Actual.State.DRAFT
+                result.stepped_back.append(figure.indicator.code)
+            _apply_change(actual, submit=submit)
         if submit and actual.state == Actual.State.DRAFT:
             actual.state, actual.submitted_at = Actual.State.SUBMITTED, now
+            result.submitted += 1
         actual.version += 1
-        actual._change_reason = "submitted" if submit else "saved"
+        actual._change_reason = reason or ("submitted" if submit else "saved")
         actual._history_user = user
-        actual.save()
-        saved += 1
-    if conflicts:
-        transaction.set_rollback(True)
-        raise ConcurrentEdit(conflicts)
-    return saved
+        if is_new:
+            insert(actual, Conflict(key=figure.indicator, theirs=None, yours=figure.value))
+        else:
+            actual.save()
+        result.saved += 1
+    return result
+
+
+def _validate(actual: Actual, *, quarter: ReportingPeriod, submitting: bool) -> None:
+    """The domain's checks, again, under the lock (forms and imports ran them first to say where)."""
+    errors = {}
+    for name in ("value", "numerator", "denominator"):
+        number = getattr(actual, name)
+        if number is not None:
+            try:
+                parsing.check_decimal(number, max_digits=14, decimal_places=4)
+            except parsing.InvalidValue as exc:
+                errors[name] = str(exc)
+    if errors:
+        raise InvalidWrite(errors, actual.indicator.code)
+    check = validation.check_figure(
+        indicator=actual.indicator, value=actual.value, numerator=actual.numerator, denominator=actual.denominator,
+        commentary=actual.commentary, target=None, submitting=False)
+    if check.errors:
+        raise InvalidWrite(check.errors, actual.indicator.code)
 
 
 @transaction.atomic
-def figures_sign_off(*, user, period: ReportingPeriod, service_area_id: int | None = None) -> int:
-    """Sign off every submitted figure of the quarter (optionally of one service area)."""
-    now = timezone.now()
-    periods = [period]
-    year = ReportingPeriod.objects.filter(year=period.year, quarter__isnull=True).first()
-    if year is not None:
-        periods.append(year)
-    actuals = Actual.objects.select_for_update(of=("self",)).filter(period__in=periods, state=Actual.State.SUBMITTED)
+def figures_import(*, user, creates: list[Actual], updates: list[Actual], fields: Iterable[str]) -> None:
+    """Save a batch of imported figures (already validated by the Resource) with their history.
+
+    The periods are locked and checked again here; a changed figure that was
+    submitted or signed off goes back to draft (it needs signing off again).
+    """
+    all_rows = creates + updates
+    if not all_rows:
+        return
+    periods, year_quarters = _lock_for({a.period for a in all_rows}, all_rows)
+    if updates:
+        ids = {a.pk for a in updates}
+        current = {a.pk: a for a in Actual.objects.select_for_update().filter(pk__in=ids).only(
+            "pk", "state", "reported_in", "version")}
+        if set(current) != ids:
+            raise RecordError("some figures in this file were deleted while it was being imported; nothing was "
+                              "saved - import it again")
+        for actual in updates:
+            stored = current[actual.pk]
+            actual.state, actual.reported_in_id = stored.state, stored.reported_in_id
+            _check_writable(actual, actual.period, periods, year_quarters)
+            _apply_change(actual, submit=False)
+            actual.version = stored.version + 1
+    for actual in creates:
+        _check_writable(None, actual.period, periods, year_quarters)
+    for actual in all_rows:
+        _validate(actual, quarter=actual.period, submitting=False)
+    if creates:
+        bulk_create_with_history(creates, Actual, batch_size=1000, default_user=user,
+                                 default_change_reason="imported")
+    if updates:
+        columns = sorted(set(fields) | {"state", "version"})
+        # An upsert keyed on the primary key (INSERT ... ON CONFLICT (id) DO UPDATE SET the changed
+        # columns) on rows that all exist and are locked above: Django's bulk_update writes a CASE WHEN
+        # per row and column, which cost more than the rest of a large import put together.
+        Actual.objects.bulk_create(updates, batch_size=1000, update_conflicts=True, unique_fields=["id"],
+                                   update_fields=columns)
+        Actual.history.bulk_history_create(updates, batch_size=1000, update=True, default_user=user,
+                                           default_change_reason="imported")
+    summaries.changed()  # bulk writes send no signals
+
+
+def _record(actual: Actual, row, quarter: ReportingPeriod) -> None:
+    """Copy the figure and its judgement into the record fields (what a locked quarter shows)."""
+    actual.signed_value, actual.signed_numerator = actual.value, actual.numerator
+    actual.signed_denominator, actual.signed_commentary = actual.denominator, actual.commentary
+    actual.signed_target, actual.signed_previous = row.target, row.previous
+    actual.signed_status, actual.signed_direction = row.status.value, row.direction.value
+    actual.signed_unit = actual.indicator.unit
+    actual.reported_in = quarter
+
+
+RECORD_FIELDS = ["signed_value", "signed_numerator", "signed_denominator", "signed_commentary", "signed_target",
+                 "signed_previous", "signed_status", "signed_direction", "signed_unit", "reported_in"]
+
+
+def _submitted_in(quarter: ReportingPeriod, service_area_id: int | None, state: str):
+    """The figures reported in this quarter's forms: the quarter's own, and its year's annual figures
+    not reported in an earlier quarter."""
+    qs = Actual.objects.filter(state=state).filter(
+        Q(period=quarter) | Q(period__year=quarter.year, period__quarter__isnull=True, indicator__frequency="annual")
+        & (Q(reported_in__isnull=True) | Q(reported_in=quarter)))
     if service_area_id is not None:
-        actuals = actuals.filter(indicator__service_area_id=service_area_id)
-    count = 0
+        qs = qs.filter(indicator__service_area_id=service_area_id)
+    return qs
+
+
+@transaction.atomic
+def figures_submit(*, user, period: ReportingPeriod, service_area_id: int | None = None) -> int:
+    """Submit every draft figure with a value reported in this quarter's forms (a loader's, or an
+    officer's on a manager's behalf); drafts without a value stay drafts."""
+    periods, _ = _lock_for([period])
+    if periods[period.pk].is_locked:
+        raise PeriodLocked(period)
+    drafts = list(_submitted_in(period, service_area_id, Actual.State.DRAFT).filter(value__isnull=False)
+                  .select_for_update(of=("self",)).select_related("indicator"))
+    now = timezone.now()
+    for actual in drafts:
+        actual.state, actual.submitted_at = Actual.State.SUBMITTED, now
+        actual.version += 1
+        actual._change_reason = "submitted"
+        actual._history_user = user
+        actual.save()
+    return len(drafts)
+
+
+@transaction.atomic
+def figures_sign_off(*, user, period: ReportingPeriod, service_area_id: int | None = None,
+                     indicator_ids: Iterable[int] | None = None) -> int:
+    """Sign off every submitted figure of the quarter (optionally of one service area, or some indicators),
+    recording each with the judgement it is reported with."""
+    from . import queries
+
+    quarter = period
+    periods, _ = _lock_for([quarter])
+    if periods[quarter.pk].is_locked:
+        raise PeriodLocked(quarter)
+    actuals = list(_submitted_in(quarter, service_area_id, Actual.State.SUBMITTED)
+                   .select_for_update(of=("self",)).select_related("indicator"))
+    if indicator_ids is not None:
+        wanted = set(indicator_ids)
+        actuals = [a for a in actuals if a.indicator_id in wanted]
+    if not actuals:
+        return 0
+    now = timezone.now()
+    rows = {r.indicator.pk: r for r in queries.judge_quarter([a.indicator for a in actuals], quarter, recorded=False)}
     for actual in actuals:
         actual.state = Actual.State.SIGNED_OFF
         actual.signed_off_by, actual.signed_off_at = user, now
         if actual.reported_value is None:
             actual.reported_value = actual.value
+        _record(actual, rows[actual.indicator_id], quarter)
         actual.version += 1
         actual._change_reason = "signed off"
         actual._history_user = user
         actual.save()
-        count += 1
-    return count
+    codes = sorted(a.indicator.code for a in actuals)
+    audit.record(user=user, action=Action.SIGNED_OFF, object_type="Figures",
+                 object_label=_scope_label(service_area_id, quarter), period=quarter,
+                 detail=f"{len(codes)} figure{'s' if len(codes) != 1 else ''}: {', '.join(codes)}")
+    return len(actuals)
 
+
+def _scope_label(service_area_id: int | None, quarter: ReportingPeriod) -> str:
+    from organisation.models import ServiceArea
+
+    area = ServiceArea.objects.filter(pk=service_area_id).first() if service_area_id else None
+    return f"{area.name if area else 'All service areas'}, {quarter.label}"
+
+
+def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
+    """Locking a quarter: sign off what was submitted (if asked), then freeze the judgement of every
+    signed-off figure reported in it with the targets and definitions in force now."""
+    from . import queries
+
+    signed = figures_sign_off(user=user, period=quarter) if sign_off_submitted else 0
+    recorded = list(_submitted_in(quarter, None, Actual.State.SIGNED_OFF).select_related("indicator")
+                    .select_for_update(of=("self",)))
+    if recorded:
+        rows = {r.indicator.pk: r for r in queries.judge_quarter([a.indicator for a in recorded], quarter,
+                                                                 recorded=False)}
+        for actual in recorded:
+            _record(actual, rows[actual.indicator_id], quarter)
+        Actual.objects.bulk_update(recorded, RECORD_FIELDS, batch_size=500)
+    drafts = _submitted_in(quarter, None, Actual.State.DRAFT).count()
+    waiting = _submitted_in(quarter, None, Actual.State.SUBMITTED).count()
+    parts = [f"{len(recorded)} signed-off figure{'s' if len(recorded) != 1 else ''} recorded"]
+    if signed:
+        parts.append(f"{signed} signed off at the lock")
+    if drafts or waiting:
+        parts.append(f"{drafts} draft and {waiting} submitted figure{'s' if drafts + waiting != 1 else ''} "
+                     "not reported (they read \"not submitted\")")
+    summaries.changed()
+    return "; ".join(parts)
+
+
+# --- targets ------------------------------------------------------------------------------------
 
 @transaction.atomic
-def target_set(*, user, indicator: Indicator, period: ReportingPeriod, value: Decimal | None) -> Target:
+def target_set(*, user, indicator: Indicator, period: ReportingPeriod, value: Decimal | None,
+               reason: str = "") -> Target:
+    """Set a quarter's or a year's target. A target changes open quarters only: a locked quarter,
+    or a year whose quarters are all locked, is refused (signed-off figures keep the target they were
+    judged against)."""
+    periods, year_quarters = _lock_for([period])
+    if period.is_year:
+        quarters = year_quarters.get(period.year, [])
+        if year_locked(quarters):
+            raise PeriodLocked(f"{period.label} (every quarter of it)")
+    elif periods[period.pk].is_locked:
+        raise PeriodLocked(periods[period.pk])
+    if indicator.is_annual and not period.is_year:
+        raise RecordError(f"{indicator.code} is annual: give a financial year such as "
+                          f"{period.value.financial_year.label}")
+    if value is not None:
+        try:
+            parsing.check_decimal(value, max_digits=14, decimal_places=4)
+        except parsing.InvalidValue as exc:
+            raise InvalidWrite({"target": str(exc)}, indicator.code) from None
     target = Target.objects.select_for_update(of=("self",)).filter(indicator=indicator, period=period).first()
+    old = target.value if target is not None else None
     if target is None:
         target = Target(indicator=indicator, period=period, value=value)
     elif target.value == value:
         return target
     target.value = value
     target._history_user = user
-    target.save()
+    target._change_reason = reason or "target set"
+    if target.pk is None:
+        insert(target, Conflict(key=indicator, theirs=None, yours=value))
+    else:
+        target.save()
+    audit.record(user=user, action=Action.TARGET_CHANGED, object_type="Target", object_label=indicator.code,
+                 period=period, detail=f"target: {audit.shown(old) if target.pk else 'none'} -> {audit.shown(value)}"
+                 .replace("blank", "baseline"), reason=reason)
     return target
+
+
+# --- indicators ---------------------------------------------------------------------------------
+
+def _check_indicator(indicator: Indicator) -> None:
+    errors = {}
+    try:
+        parsing.check_code(indicator.code, what="indicator code")
+    except parsing.InvalidValue as exc:
+        errors["code"] = str(exc)
+    if not (indicator.title or "").strip():
+        errors["title"] = "enter the indicator's title"
+    for name, limit in (("title", parsing.NAME_MAX), ("description", parsing.TEXT_MAX)):
+        try:
+            parsing.check_text(getattr(indicator, name) or "", limit=limit, what=name)
+        except parsing.InvalidValue as exc:
+            errors[name] = str(exc)
+    try:
+        validation.check_tolerance(indicator.tolerance)
+    except parsing.InvalidValue as exc:
+        errors["tolerance"] = str(exc)
+    clash = Indicator.objects.filter(code__iexact=indicator.code).exclude(pk=indicator.pk).first()
+    if clash is not None and "code" not in errors:
+        errors["code"] = f"an indicator with the code {clash.code} already exists"
+    if errors:
+        raise InvalidWrite(errors, indicator.code)
+
+
+@transaction.atomic
+def indicator_save(*, user, indicator: Indicator, reason: str = "", via: str = "") -> Indicator:
+    """Create or change an indicator. A new definition (polarity, unit, tolerance, accumulation...)
+    applies to open quarters only: locked quarters show the judgement they were signed off with."""
+    _check_indicator(indicator)
+    before = None
+    if indicator.pk is not None:
+        before = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
+        if before.frequency != indicator.frequency and (
+                before.actuals.exists() or before.targets.exists()):
+            raise InvalidWrite({"frequency": "it cannot change once the indicator has figures or targets "
+                                             "(they are kept per quarter or per year): retire it and add a new one"},
+                               indicator.code)
+    indicator._history_user = user
+    indicator._change_reason = reason or via or ("created" if before is None else "changed")
+    if before is None:
+        insert(indicator, Conflict(key=indicator.code, theirs=None))
+        if via:
+            audit.record(user=user, action=Action.ADMIN_ADDED if via == "admin" else Action.CREATED,
+                         object_type="Indicator", object_label=indicator.code, detail=f"{indicator.title}",
+                         reason=reason)
+        return indicator
+    indicator.save()
+    definition = audit.changes(audit.field_values(before, DEFINITION_FIELDS),
+                               audit.field_values(indicator, DEFINITION_FIELDS))
+    if definition:
+        audit.record(user=user, action=Action.DEFINITION_CHANGED, object_type="Indicator",
+                     object_label=indicator.code, detail=definition, reason=reason)
+    if before.active != indicator.active:
+        audit.record(user=user, action=Action.RETIRED if not indicator.active else Action.REINSTATED,
+                     object_type="Indicator", object_label=indicator.code, reason=reason)
+    if via == "admin":
+        other = audit.changes(audit.field_values(before, ("code", "title", "description", "service_area",
+                                                          "commitment", "owner")),
+                              audit.field_values(indicator, ("code", "title", "description", "service_area",
+                                                             "commitment", "owner")))
+        if other:
+            audit.record(user=user, action=Action.ADMIN_CHANGED, object_type="Indicator",
+                         object_label=indicator.code, detail=other, reason=reason)
+    return indicator
+
+
+@transaction.atomic
+def indicator_retire(*, user, indicator: Indicator, reason: str = "", active: bool = False) -> Indicator:
+    """Retire (or reinstate) an indicator: hidden from entry, kept in history and reports."""
+    indicator = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
+    if indicator.active == active:
+        return indicator
+    indicator.active = active
+    return indicator_save(user=user, indicator=indicator, reason=reason)
+
+
+@transaction.atomic
+def indicator_delete(*, user, indicator: Indicator, via: str = "") -> None:
+    """Only an indicator with no figures, targets or benchmarks can be deleted; others are retired."""
+    indicator = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
+    if indicator.actuals.exists() or indicator.targets.exists() or indicator.comparators.exists():
+        raise RecordError(f"{indicator.code} has figures or targets, so it is kept: retire it instead "
+                          "(untick Active)")
+    indicator._history_user = user
+    audit.record(user=user, action=Action.ADMIN_DELETED if via == "admin" else Action.DELETED,
+                 object_type="Indicator", object_label=indicator.code, detail=indicator.title)
+    indicator.delete()
+
+
+@transaction.atomic
+def commitment_save(*, user, commitment: KeyCommitment, via: str = "") -> KeyCommitment:
+    try:
+        parsing.check_code(commitment.code, what="commitment code")
+        parsing.check_text(commitment.title or "", limit=parsing.NAME_MAX, what="title")
+    except parsing.InvalidValue as exc:
+        raise InvalidWrite({"code": str(exc)}) from None
+    before = KeyCommitment.objects.filter(pk=commitment.pk).first() if commitment.pk else None
+    commitment.save()
+    if via:
+        detail = audit.changes(audit.field_values(before, ("code", "title")) if before else {},
+                               audit.field_values(commitment, ("code", "title")))
+        audit.record(user=user, action=Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED,
+                     object_type="Key commitment", object_label=commitment.code, detail=detail)
+    return commitment
+
+
+def commitment_get_or_create(*, code: str) -> tuple[KeyCommitment, bool]:
+    parsing.check_code(code, what="commitment code")
+    found = KeyCommitment.objects.filter(code__iexact=code).first()
+    if found is not None:
+        return found, False
+    return KeyCommitment.objects.create(code=code), True
+
+
+@transaction.atomic
+def commitment_delete(*, user, commitment: KeyCommitment) -> None:
+    if commitment.indicators.exists():
+        raise RecordError(f"{commitment.code} has indicators, so it is kept")
+    audit.record(user=user, action=Action.ADMIN_DELETED, object_type="Key commitment", object_label=commitment.code)
+    commitment.delete()
+
+
+@transaction.atomic
+def comparator_set(*, user, indicator: Indicator, year: ReportingPeriod, values: dict) -> Comparator:
+    for name in ("england", "statistical_neighbours", "regional"):
+        if values.get(name) is not None:
+            parsing.check_decimal(values[name], max_digits=14, decimal_places=4)
+    comparator = Comparator.objects.select_for_update(of=("self",)).filter(indicator=indicator, period=year).first()
+    before = audit.field_values(comparator, values) if comparator else {}
+    comparator = comparator or Comparator(indicator=indicator, period=year)
+    for name, value in values.items():
+        setattr(comparator, name, value)
+    comparator.save()
+    detail = audit.changes(before, values)
+    if detail:
+        audit.record(user=user, action=Action.CHANGED, object_type="Benchmarks", object_label=indicator.code,
+                     period=year, detail=detail)
+    return comparator
+
+
+
+@transaction.atomic
+def bulk_load(*, indicators: list[Indicator], targets: list[Target], actuals: list[Actual]) -> None:
+    """For the synthetic loader only: write a generated council's indicators, targets and figures in bulk
+    (no history: nothing was changed, it was made)."""
+    Indicator.objects.bulk_create(indicators)
+    Target.objects.bulk_create(targets, batch_size=2000)
+    Actual.objects.bulk_create(actuals, batch_size=2000)
+    summaries.changed()

@@ -13,16 +13,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from organisation import access, interchange, summaries
+from organisation import access, history, interchange, summaries
 from organisation.charts import Series, line_chart
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
+from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
 
 from . import queries, resources, services
 from . import status as rules
 from .filters import IndicatorFilter
 from .forms import ComparatorForm, FigureForm, IndicatorForm, TargetForm
-from .models import Actual, Comparator, Indicator, Target
+from .models import Actual, Indicator, Target
 from .tables import IndicatorTable
 from .templatetags.kpis import format_value
 
@@ -119,7 +120,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         y_title=indicator.get_unit_display(),
     )
     commentary = [(label, actual) for label, _, _, actual in reversed(series) if actual is not None]
-    quarter = queries.default_quarter()
+    # The quarter the page was reached from (?period=), else the default one.
+    quarter = _quarter(request.GET.get("period")) if request.GET.get("period") else queries.default_quarter()
     current = queries.judge_quarter([indicator], quarter)[0] if quarter else None
     comparators = list(indicator.comparators.select_related("period").order_by("-period__year"))
     history = _history(indicator) if access.can_view_history(request.user) else None
@@ -132,37 +134,17 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _history(indicator: Indicator) -> list[dict]:
     """Every change to the indicator's targets and figures: who, when, old and new."""
-    entries = []
+    found = []
     for model, kind, fields in (
         (Actual, "Figure", ("value", "numerator", "denominator", "commentary", "state", "reported_value")),
         (Target, "Target", ("value",)),
     ):
-        records = list(
-            model.history.filter(indicator_id=indicator.pk).select_related("history_user", "period")
-            .order_by("id", "history_date", "history_id")
-        )
-        previous: dict[int, object] = {}
-        for record in records:
-            before = previous.get(record.id)
-            changes = []
-            for name in fields:
-                new = getattr(record, name)
-                old = getattr(before, name) if before is not None else None
-                if before is None and (new in (None, "")):
-                    continue
-                if before is None or old != new:
-                    changes.append((name.replace("_", " "), _shown(old, indicator, name), _shown(new, indicator, name)))
-            previous[record.id] = record
-            if changes or record.history_type == "-":
-                entries.append({
-                    "when": record.history_date, "kind": kind, "period": record.period.label,
-                    "who": (record.history_user.get_full_name() or record.history_user.username)
-                    if record.history_user else "an import or system process",
-                    "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
-                    "reason": record.history_change_reason or "", "changes": changes,
-                })
-    entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries[:100]
+        records = model.history.filter(indicator_id=indicator.pk).select_related("history_user", "period").order_by(
+            "history_date", "history_id")
+        found += history.entries(records, fields, kind=lambda r, kind=kind: f"{kind} {r.period.label}",
+                                 shown=lambda name, value: _shown(value, indicator, name))
+    found.sort(key=lambda e: e["when"], reverse=True)
+    return found[:100]
 
 
 def _shown(value, indicator, name) -> str:
@@ -207,7 +189,10 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
         Indicator.objects.filter(active=True, service_area=area).select_related("service_area", "commitment")
         .order_by("frequency", "code")
     )
-    rows = queries.judge_quarter(indicators, quarter)
+    # The form edits today's figures (a locked quarter shows them read-only with the record beside them).
+    rows = queries.judge_quarter(indicators, quarter, recorded=False)
+    recorded = {r.indicator.pk: r for r in queries.judge_quarter(indicators, quarter)} if quarter.is_locked else {}
+    to_date = queries.previous_to_date(indicators, quarter)
     submitting = request.POST.get("action") == "submit"
     forms = []
     for row in rows:
@@ -217,17 +202,21 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
             "commentary": row.actual.commentary if row.actual else "",
             "version": row.actual.version if row.actual else 0,
         }
+        previous_to_date, previous_label = to_date.get(row.indicator.pk, (None, ""))
         form = FigureForm(
             request.POST if request.method == "POST" else None, prefix=f"i{row.indicator.pk}", initial=initial,
             indicator=row.indicator, target=row.target, submitting=submitting,
+            previous_to_date=previous_to_date, previous_label=previous_label,
         )
         if not editable:
             for field in form.fields.values():
                 field.disabled = True
         form.row = row
+        form.record = recorded.get(row.indicator.pk)
         forms.append(form)
 
     conflicts = []
+    problem = ""
     if request.method == "POST" and all(f.is_valid() for f in forms):
         year = ReportingPeriod.for_value(quarter.value.financial_year)
         figures = [
@@ -240,16 +229,17 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
             for f in forms
         ]
         try:
-            saved = services.figures_save(user=request.user, figures=figures, submit=submitting)
-        except services.ConcurrentEdit as exc:
+            result = services.figures_save(user=request.user, quarter=quarter, figures=figures, submit=submitting)
+        except ConcurrentEdit as exc:
             conflicts = [
-                {"code": c.indicator.code, "theirs": format_value(c.theirs, c.indicator) or "blank",
-                 "yours": format_value(c.yours, c.indicator) or "blank", "by": c.by}
+                {"code": c.key.code, "theirs": format_value(c.theirs, c.key) or "blank",
+                 "yours": format_value(c.yours, c.key) or "blank", "by": c.by}
                 for c in exc.conflicts
             ]
+        except RecordError as exc:
+            problem = exc.message
         else:
-            verb = "submitted" if submitting else "saved as a draft"
-            messages.success(request, f"{area.name}, {quarter.label}: figures {verb} ({saved} changed).")
+            _saved_message(request, area, quarter, result, submitting, forms)
             return redirect("kpis:entry", period=quarter.slug, area_id=area.pk)
 
     quarterly = [f for f in forms if not f.indicator.is_annual]
@@ -257,10 +247,28 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
     states = Counter(f.row.actual.state if f.row.actual else "none" for f in forms)
     return render(request, "kpis/entry.html", {
         "quarter": quarter, "area": area, "quarterly": quarterly, "annual": annual, "forms": forms,
-        "editable": editable, "conflicts": conflicts, "states": states,
+        "editable": editable, "conflicts": conflicts, "states": states, "problem": problem,
         "year_label": quarter.value.financial_year.label,
         "last_year_label": quarter.value.same_period_last_year().label,
-    }, status=409 if conflicts else 200)
+    }, status=409 if conflicts else (400 if problem else 200))
+
+
+def _saved_message(request, area, quarter, result: services.SaveResult, submitting: bool, forms) -> None:
+    """Say what happened to each figure's state, not just that something was saved."""
+    parts = [f"{area.name}, {quarter.label}: {result.saved} figure{'s' if result.saved != 1 else ''} "
+             f"{'saved' if result.saved else 'changed'}"]
+    if submitting:
+        parts.append(f"{result.submitted} submitted to the performance team" if result.submitted
+                     else "nothing new to submit")
+    else:
+        parts.append("kept as drafts (not yet sent to the performance team)")
+    if result.stepped_back:
+        parts.append(f"{', '.join(result.stepped_back)} had been signed off and now "
+                     f"{'need' if len(result.stepped_back) > 1 else 'needs'} signing off again")
+    warnings = [f"{f.indicator.code}: {w}" for f in forms for w in f.warnings]
+    messages.success(request, "; ".join(parts) + ".")
+    for warning in warnings[:20]:
+        messages.warning(request, warning)
 
 
 def _plain(value: Decimal | None) -> str:
@@ -298,7 +306,7 @@ def submission_progress(quarter: ReportingPeriod) -> list[dict]:
             if state in ("none", "draft"):
                 waiting.append(i)
         out.append({
-            "area": area, "due": len(indicators), "entered": counts["entered"],
+            "area": area, "due": len(indicators), "entered": counts["entered"], "draft": counts["draft"],
             "submitted": counts["submitted"], "signed_off": counts["signed_off"],
             "not_submitted": waiting,
             "managers": ", ".join(m.get_full_name() or m.username for m in area.managers.all()) or "no manager",
@@ -320,9 +328,16 @@ def sign_off(request: HttpRequest, period: str) -> HttpResponse:
     if not access.can_sign_off(request.user):
         raise PermissionDenied
     quarter = _quarter(period)
-    area_id = request.POST.get("service_area")
+    area_id = request.POST.get("service_area", "")
+    if area_id and not area_id.isdigit():
+        raise Http404
     area = get_object_or_404(ServiceArea, pk=area_id) if area_id else None
-    count = services.figures_sign_off(user=request.user, period=quarter, service_area_id=area.pk if area else None)
+    try:
+        count = services.figures_sign_off(user=request.user, period=quarter,
+                                          service_area_id=area.pk if area else None)
+    except RecordError as exc:
+        messages.error(request, exc.message)
+        return redirect("kpis:submissions", period=quarter.slug)
     where = area.name if area else "all service areas"
     messages.success(request, f"Signed off {count} submitted figure{'s' if count != 1 else ''} for {where}, "
                               f"{quarter.label}.")
@@ -344,9 +359,18 @@ def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
     indicator = get_object_or_404(Indicator, code=code) if code else None
     form = IndicatorForm(request.POST if request.method == "POST" else None, instance=indicator)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, f"{saved.code} saved.")
-        return redirect("kpis:targets", code=saved.code)
+        try:
+            saved = services.indicator_save(user=request.user, indicator=form.save(commit=False),
+                                            reason=form.cleaned_data.get("reason", ""))
+        except InvalidWrite as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        except RecordError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"{saved.code} saved. A new definition applies to open quarters only: "
+                                      "locked quarters keep the judgement they were signed off with.")
+            return redirect("kpis:targets", code=saved.code)
     return render(request, "kpis/indicator_form.html", {"form": form, "indicator": indicator})
 
 
@@ -360,17 +384,23 @@ def targets(request: HttpRequest, code: str) -> HttpResponse:
                                      prefix="c")
     if request.method == "POST":
         if request.POST.get("form") == "target" and target_form.is_valid():
-            target = services.target_set(user=request.user, indicator=indicator, period=target_form.period_object(),
-                                         value=target_form.cleaned_data["value"])
-            messages.success(request, f"Target for {target.period.label} saved.")
-            return redirect("kpis:targets", code=indicator.code)
+            try:
+                target = services.target_set(user=request.user, indicator=indicator,
+                                             period=target_form.period_object(),
+                                             value=target_form.cleaned_data["value"],
+                                             reason=target_form.cleaned_data.get("reason", ""))
+            except RecordError as exc:
+                target_form.add_error("period", exc.message)
+            else:
+                messages.success(request, f"Target for {target.period.label} saved. It applies to open quarters: "
+                                          "figures signed off in locked quarters keep the target they were judged "
+                                          "against.")
+                return redirect("kpis:targets", code=indicator.code)
         if request.POST.get("form") == "comparator" and comparator_form.is_valid():
             year = ReportingPeriod.for_value(comparator_form.cleaned_data["year"])
-            Comparator.objects.update_or_create(
-                indicator=indicator, period=year,
-                defaults={k: comparator_form.cleaned_data[k] for k in
-                          ("england", "statistical_neighbours", "regional", "quartile")},
-            )
+            services.comparator_set(user=request.user, indicator=indicator, year=year, values={
+                k: comparator_form.cleaned_data[k] for k in
+                ("england", "statistical_neighbours", "regional", "quartile")})
             messages.success(request, f"Benchmarks for {year.label} saved.")
             return redirect("kpis:targets", code=indicator.code)
     return render(request, "kpis/targets.html", {

@@ -101,6 +101,11 @@ def can_import(user) -> bool:
     return is_performance_officer(user)
 
 
+def can_view_audit(user) -> bool:
+    """Read and export the audit trail (locks, reopens, sign-offs, scheme switches, admin changes)."""
+    return is_performance_officer(user) or is_audit_committee(user)
+
+
 def can_view_history(user) -> bool:
     """See the change history of figures, targets and risk reviews (read-only)."""
     return is_performance_officer(user) or is_audit_committee(user) or is_executive(user)

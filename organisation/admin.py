@@ -1,40 +1,102 @@
-from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+"""The admin for directorates, service areas, users and their roles, and the audit trail (read-only).
 
-from .models import Directorate, ReportingPeriod, ServiceArea
+See admin_site.py for who may use it and how domain writes reach the services.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+
+from . import roles, services
+from .admin_site import ReadOnlyAdmin, ServiceAdmin
+from .models import AuditEvent, Directorate, ReportingPeriod, ServiceArea
 
 User = get_user_model()
 
 
 class ServiceAreaInline(admin.TabularInline):
+    """Listed on the directorate (added and changed on their own page)."""
+
     model = ServiceArea
     extra = 0
     fields = ("name",)
+    readonly_fields = ("name",)
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Directorate)
-class DirectorateAdmin(admin.ModelAdmin):
+class DirectorateAdmin(ServiceAdmin):
     list_display = ("name",)
     search_fields = ("name",)
     inlines = [ServiceAreaInline]
 
+    def save_service(self, user, obj, form, change):
+        before = {"name": form.initial.get("name")} if change else None
+        services.organisation_save(user=user, instance=obj, before=before)
+
+    def save_formset(self, request, form, formset, change):
+        pass  # the inline is read-only
+
+    def delete_service(self, user, obj):
+        services.organisation_delete(user=user, instance=obj)
+
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
-    list_display = ("name", "directorate")
+class ServiceAreaAdmin(ServiceAdmin):
+    list_display = ("name", "directorate", "manager_names")
     list_filter = ("directorate",)
     search_fields = ("name",)
     filter_horizontal = ("managers",)
     list_select_related = ("directorate",)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("managers")
+
+    @admin.display(description="Service managers")
+    def manager_names(self, obj):
+        return ", ".join(m.get_username() for m in obj.managers.all())
+
+    def save_service(self, user, obj, form, change):
+        before = None
+        if change:
+            stored = ServiceArea.objects.get(pk=obj.pk)
+            before = {"name": stored.name, "directorate": str(stored.directorate),
+                      "managers": sorted(m.get_username() for m in stored.managers.all())}
+        services.organisation_save(user=user, instance=obj, before=before,
+                                   managers=list(form.cleaned_data.get("managers", [])))
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the managers were set by the service
+
+    def delete_service(self, user, obj):
+        services.organisation_delete(user=user, instance=obj)
+
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(ReadOnlyAdmin):
+    """Read-only: quarters are opened, locked and reopened on the Reporting periods page."""
+
     list_display = ("__str__", "start", "end", "state")
     list_filter = ("state", "year")
-    fields = ("year", "quarter", "start", "end", "state")
 
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("when", "who", "action", "object_type", "object_label", "period", "reason")
+    list_filter = ("action",)
+    search_fields = ("who", "object_label", "detail", "reason")
+    list_select_related = ("period",)
+
+
+# --- users and roles -------------------------------------------------------------------------
 
 class ManagedAreaInline(admin.TabularInline):
     model = ServiceArea.managers.through
@@ -44,7 +106,62 @@ class ManagedAreaInline(admin.TabularInline):
     autocomplete_fields = ("servicearea",)
 
 
+class OfficerUserForm(forms.ModelForm):
+    """What a performance officer may change about an account: names, email, active, roles."""
+
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.filter(name__in=roles.ALL_ROLES).order_by("name"), required=False,
+        widget=forms.CheckboxSelectMultiple, label="Roles")
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "is_active", "groups")
+
+
+class SetPasswordInvitation(PasswordResetForm):
+    """The password-reset email, sent to a new account (which has no password yet) to set its own."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def get_users(self, email):
+        return [self.user] if self.user.is_active else []
+
+
+def _access(user) -> dict:
+    """An account's access as the audit trail records it."""
+    if user is None or user.pk is None:
+        return {}
+    return {
+        "name": user.get_full_name(), "email": user.email, "active": user.is_active, "staff": user.is_staff,
+        "superuser": user.is_superuser, "roles": sorted(g.name for g in user.groups.all()),
+        "service areas": sorted(str(a) for a in user.managed_service_areas.all()),
+    }
+
+
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """Roles' permissions are set by the release, not edited: superusers only."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
 
 
 @admin.register(User)
@@ -52,6 +169,9 @@ class CouncilUserAdmin(UserAdmin):
     inlines = [ManagedAreaInline]
     list_display = ("username", "first_name", "last_name", "email", "is_active", "roles")
     list_filter = ("groups", "is_active", "is_staff")
+    officer_fieldsets = ((None, {"fields": ("username", "first_name", "last_name", "email", "is_active",
+                                            "groups")}),)
+    officer_add_fieldsets = ((None, {"fields": ("username", "first_name", "last_name", "email", "groups")}),)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -60,6 +180,54 @@ class CouncilUserAdmin(UserAdmin):
     def roles(self, obj):
         return ", ".join(g.name for g in obj.groups.all())
 
+    # Officers get a form without passwords, staff or superuser status, or permissions.
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.officer_add_fieldsets if obj is None else self.officer_fieldsets
 
-admin.site.site_header = "Performance and risk: administration"
-admin.site.site_title = "Administration"
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if request.user.is_superuser:
+            return super().get_form(request, obj, change=change, **kwargs)
+        kwargs["form"] = OfficerUserForm
+        return admin.ModelAdmin.get_form(self, request, obj, change=change, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied  # users set their own password, or ask for a reset link by email
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request, obj, form, change):
+        stored = User.objects.filter(pk=obj.pk).prefetch_related("groups", "managed_service_areas").first() \
+            if change else None
+        request._access_before = _access(stored)
+        if not request.user.is_superuser:
+            if stored is not None:  # what only a superuser changes stays as it was
+                obj.is_staff, obj.is_superuser, obj.password = stored.is_staff, stored.is_superuser, stored.password
+            else:
+                obj.is_staff = obj.is_superuser = False
+                obj.set_unusable_password()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        after = _access(User.objects.prefetch_related("groups", "managed_service_areas").get(pk=user.pk))
+        services.user_access_save(user=request.user, target=user, before=getattr(request, "_access_before", {}),
+                                  after=after)
+        if not change and not request.user.is_superuser and user.email:
+            reset = SetPasswordInvitation({"email": user.email}, user=user)
+            if reset.is_valid():
+                reset.save(request=request, use_https=request.is_secure(),
+                           subject_template_name="registration/password_set_subject.txt",
+                           email_template_name="registration/password_set_email.txt")
+                self.message_user(request, f"{user.get_username()} has been sent a link to set their password.",
+                                  messages.INFO)

@@ -6,6 +6,10 @@ class OrganisationConfig(AppConfig):
     verbose_name = "Organisation"
 
     def ready(self) -> None:
-        from . import summaries
+        from . import audit_trail, interchange, summaries
 
         summaries.connect_signals()
+        interchange.register(interchange.Kind(
+            name="audit-trail", label="Audit trail", resource_class=None, columns=audit_trail.COLUMNS,
+            importable=False, export=audit_trail.export,
+        ))

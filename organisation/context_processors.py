@@ -11,6 +11,7 @@ NAVIGATION = (
     ("Placements", "placements:report", access.can_view_placements, "placements"),
     ("Imports", "imports:index", access.can_import, "imports"),
     ("Periods", "periods:list", access.can_manage_periods, "periods"),
+    ("Audit trail", "audit:trail", access.can_view_audit, "audit"),
 )
 
 

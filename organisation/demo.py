@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from . import interchange, roles
-from .models import Directorate, ReportingPeriod, ServiceArea
+from . import interchange, roles, services
+from .models import ReportingPeriod
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 
@@ -53,28 +53,54 @@ class DemoError(RuntimeError):
     pass
 
 
+def has_data() -> bool:
+    """Whether the database already holds figures, risks, placements or periods of its own."""
+    from django.apps import apps
+
+    return ReportingPeriod.objects.exists() or any(
+        apps.get_model(label).objects.exists()
+        for label in ("kpis.Indicator", "risks.Risk", "placements.PlacementSnapshot")
+        if apps.is_installed(label.split(".")[0]))
+
+
 def load_data() -> list[str]:
-    """Import every demo file whose kind is registered; return summary lines."""
+    """Load the demo files into an empty database, then report the quarters before OPEN_QUARTER as the
+    council did: their figures submitted and signed off, and the quarters locked. An existing database
+    is never changed (its records and period states are its own)."""
+    if has_data():
+        return ["The database already holds data, so the demo data was not loaded (an existing database is "
+                "never changed)."]
     lines = []
-    for kind, filename in DEMO_FILES:
-        if kind not in interchange.kind_names(importable=True):
-            continue
-        path = DEMO_DIR / filename
-        report = interchange.import_file(kind, filename, path.read_bytes(), dry_run=False)
-        if report.errors:
-            raise DemoError(f"{filename}: " + "; ".join(report.errors[:5]))
-        lines.append(f"{kind}: {report.summary()}")
-    set_period_states()
+    with transaction.atomic():
+        for kind, filename in DEMO_FILES:
+            if kind not in interchange.kind_names(importable=True):
+                continue
+            path = DEMO_DIR / filename
+            report = interchange.import_file(kind, filename, path.read_bytes(), dry_run=False)
+            if report.errors:
+                raise DemoError(f"{filename}: " + "; ".join(report.errors[:5]))
+            lines.append(f"{kind}: {report.summary()}")
+        lines += report_earlier_quarters()
     return lines
 
 
-def set_period_states() -> None:
+def report_earlier_quarters() -> list[str]:
+    """Sign off and lock every quarter before the open one, oldest first, through the services."""
+    from kpis import services as kpi_services
+
+    from . import services
+
     open_quarter = ReportingPeriod.for_label(OPEN_QUARTER)
-    ReportingPeriod.objects.quarters().filter(year__lt=open_quarter.year).update(state=ReportingPeriod.State.LOCKED)
-    ReportingPeriod.objects.quarters().filter(year=open_quarter.year, quarter__lt=open_quarter.quarter).update(
-        state=ReportingPeriod.State.LOCKED
-    )
-    ReportingPeriod.objects.filter(pk=open_quarter.pk).update(state=ReportingPeriod.State.OPEN)
+    earlier = ReportingPeriod.objects.quarters().filter(state=ReportingPeriod.State.OPEN).order_by("year", "quarter")
+    lines = []
+    for quarter in earlier:
+        if quarter.value.sort_key >= open_quarter.value.sort_key:
+            continue
+        kpi_services.figures_submit(user=None, period=quarter)
+        services.period_lock(user=None, period=quarter, sign_off_submitted=True,
+                             reason="Demo data: reported to committee before this system")
+        lines.append(f"{quarter.label}: signed off and locked")
+    return lines
 
 
 @transaction.atomic
@@ -82,9 +108,11 @@ def create_users() -> list[DemoUser]:
     if not settings.DEBUG:
         raise DemoError("Demo users have a published password: they are only created when DEBUG is on.")
     User = get_user_model()
-    directorate, _ = Directorate.objects.get_or_create(name=DEMO_DIRECTORATE)
+    directorate, _ = services.directorate_get_or_create(name=DEMO_DIRECTORATE)
     for demo in DEMO_USERS:
-        user, _ = User.objects.get_or_create(username=demo.username)
+        if User.objects.filter(username=demo.username).exists():
+            continue  # an existing account is never changed
+        user = User(username=demo.username)
         user.first_name = demo.first_name
         user.last_name = demo.last_name
         user.email = f"{demo.username}@example.org"
@@ -92,8 +120,7 @@ def create_users() -> list[DemoUser]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([Group.objects.get(name=demo.role)])
-        areas = [
-            ServiceArea.objects.get_or_create(directorate=directorate, name=name)[0] for name in demo.service_areas
-        ]
+        areas = [services.service_area_get_or_create(directorate=directorate, name=name)[0]
+                 for name in demo.service_areas]
         user.managed_service_areas.set(areas)
     return list(DEMO_USERS)

@@ -36,3 +36,30 @@ class UploadForm(forms.Form):
             limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
             raise forms.ValidationError(f"The file must be smaller than {limit} MB")
         return upload
+
+
+class LockForm(forms.Form):
+    confirm = forms.BooleanField(
+        required=True, label="I understand that nothing in this quarter can change until it is reopened",
+        error_messages={"required": "Confirm that you want to lock the quarter"})
+    sign_off_submitted = forms.BooleanField(
+        required=False, initial=True, label="Sign off the submitted figures as they stand before locking",
+        help_text="Figures still in draft, and submitted figures you do not sign off, were never reported: "
+                  "in the locked quarter they read \"not submitted\".")
+    reason = forms.CharField(required=False, max_length=4000, label="Note for the audit trail (optional)",
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does this quarter need reopening?", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: correcting DPE007, wrongly entered as 7.5 instead of 75. The reason is kept in the "
+                  "audit trail.",
+        error_messages={"required": "Give the reason for reopening the quarter",
+                        "max_length": "The reason must be 4,000 characters or fewer"})
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give the reason for reopening the quarter")
+        return reason

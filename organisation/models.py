@@ -111,15 +111,18 @@ class ReportingPeriod(models.Model):
 
     @classmethod
     def for_value(cls, value: periods.Period) -> ReportingPeriod:
-        """Fetch or create the period (periods that do not exist yet are created)."""
-        obj, _ = cls.objects.get_or_create(
-            year=value.year, quarter=value.quarter, defaults={"start": value.start, "end": value.end}
-        )
-        return obj
+        """Fetch or create the period (periods that do not exist yet are created, open)."""
+        from .services import period_get_or_create
+
+        return period_get_or_create(value)
 
     @classmethod
     def for_label(cls, label: str) -> ReportingPeriod:
         return cls.for_value(periods.parse(label))
+
+    @property
+    def financial_year_label(self) -> str:
+        return self.value.financial_year.label
 
     def has_ended(self, today: date) -> bool:
         return self.end < today
@@ -164,3 +167,53 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.number}"
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail: who did what, when, to which record, and why.
+
+    Written only by organisation.audit.record(); never changed or deleted (on
+    PostgreSQL a trigger refuses UPDATE and DELETE). The change history of each
+    figure, target, review and snapshot is kept beside it by django-simple-history.
+    """
+
+    class Action(models.TextChoices):
+        OPENED = "opened", "Quarter opened"
+        LOCKED = "locked", "Quarter locked"
+        REOPENED = "reopened", "Quarter reopened"
+        SIGNED_OFF = "signed_off", "Figures signed off"
+        SENT_BACK = "sent_back", "Figure sent back"
+        ANSWERED = "answered", "Question answered"
+        STATUS_OVERRIDDEN = "status_overridden", "Reported status overridden"
+        SCHEME_SWITCHED = "scheme_switched", "Scoring scheme switched"
+        TARGET_CHANGED = "target_changed", "Target changed"
+        DEFINITION_CHANGED = "definition_changed", "Indicator definition changed"
+        CREATED = "created", "Record created"
+        CHANGED = "changed", "Record changed"
+        RETIRED = "retired", "Record retired"
+        REINSTATED = "reinstated", "Record reinstated"
+        DELETED = "deleted", "Record deleted"
+        ADMIN_ADDED = "admin_added", "Added in the admin"
+        ADMIN_CHANGED = "admin_changed", "Changed in the admin"
+        ADMIN_DELETED = "admin_deleted", "Deleted in the admin"
+        IMPORTED = "imported", "File imported"
+        LOADED = "loaded", "Data loaded"
+        PACK_ISSUED = "pack_issued", "Committee pack issued"
+
+    when = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    who = models.CharField(max_length=255, help_text="The user's name when it happened (kept if the user goes).")
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField(max_length=60)
+    object_label = models.CharField(max_length=255)
+    period = models.ForeignKey(ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    detail = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-when", "-pk"]
+        indexes = [models.Index(fields=["period", "when"])]
+
+    def __str__(self) -> str:
+        return f"{self.when:%Y-%m-%d %H:%M} {self.who}: {self.get_action_display()} {self.object_label}"

@@ -6,7 +6,8 @@ period_patterns = (
     [
         path("", views.period_list, name="list"),
         path("open-next/", views.period_open_next, name="open_next"),
-        path("<int:pk>/<str:state>/", views.period_set_state, name="set_state"),
+        path("<int:pk>/lock/", views.period_lock, name="lock"),
+        path("<int:pk>/reopen/", views.period_reopen, name="reopen"),
     ],
     "periods",
 )
@@ -19,4 +20,12 @@ import_patterns = (
         path("<str:kind>/<int:pk>/confirm/", views.import_confirm, name="confirm"),
     ],
     "imports",
+)
+
+audit_patterns = (
+    [
+        path("", views.audit_trail, name="trail"),
+        path("export.<str:fmt>", views.audit_export, name="export"),
+    ],
+    "audit",
 )

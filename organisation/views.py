@@ -8,9 +8,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import access, home, interchange, roles
-from .forms import UploadForm
-from .models import PendingImport, ReportingPeriod
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from . import access, home, interchange, parsing, roles, services
+from .audit_trail import AuditFilter, audit_dataset
+from .forms import LockForm, ReopenForm, UploadForm
+from .models import AuditEvent, PendingImport, ReportingPeriod
+from .periods import PeriodError
+from .records import RecordError
 
 
 @login_not_required
@@ -42,34 +50,109 @@ def period_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     quarters = ReportingPeriod.objects.quarters().order_by("-year", "-quarter")
     latest = quarters.first()
-    next_label = latest.value.next().label if latest else None
+    next_label = None
+    if latest is not None:
+        try:  # none past the limits periods are accepted within
+            next_label = parsing.check_period(latest.value.next(), timezone.localdate()).label
+        except (PeriodError, parsing.InvalidValue):
+            pass
     return render(request, "organisation/periods.html", {"quarters": quarters, "next_label": next_label})
 
 
-@require_POST
-def period_set_state(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+def _safe_next(request: HttpRequest, default: str) -> str:
+    """A `next` that is a path on this site, else the default (never javascript: or another host)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _quarter_or_404(pk: int) -> ReportingPeriod:
+    return get_object_or_404(ReportingPeriod, pk=pk, quarter__isnull=False)
+
+
+def period_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lock a quarter: first show what is still draft, submitted or unsigned, then lock on confirmation."""
     if not access.can_manage_periods(request.user):
         raise PermissionDenied
-    if state not in ReportingPeriod.State.values:
-        raise Http404
-    period = get_object_or_404(ReportingPeriod, pk=pk, quarter__isnull=False)
-    ReportingPeriod.objects.filter(pk=period.pk).update(state=state)
-    verb = "locked" if state == ReportingPeriod.State.LOCKED else "reopened for entry"
-    messages.success(request, f"{period.label} is {verb}.")
-    return redirect(request.POST.get("next") or "periods:list")
+    period = _quarter_or_404(pk)
+    form = LockForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lines = services.period_lock(user=request.user, period=period,
+                                         sign_off_submitted=form.cleaned_data["sign_off_submitted"],
+                                         reason=form.cleaned_data["reason"])
+        except RecordError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{period.label} is locked. " + ("; ".join(lines) + "." if lines else ""))
+        return redirect(_safe_next(request, reverse("periods:list")))
+    return render(request, "organisation/period_lock.html", {
+        "period": period, "form": form, "outstanding": services.outstanding(period) if not period.is_locked else [],
+        "next": _safe_next(request, ""),
+    }, status=400 if form.is_bound else 200)
+
+
+def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a locked quarter for a correction; a reason is required and goes in the audit trail."""
+    if not access.can_manage_periods(request.user):
+        raise PermissionDenied
+    period = _quarter_or_404(pk)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_reopen(user=request.user, period=period, reason=form.cleaned_data["reason"])
+        except RecordError as exc:
+            form.add_error("reason", exc.message)
+        else:
+            messages.success(request, f"{period.label} is open for corrections. Figures as reported stay beside "
+                                      "any revision; lock it again when the correction is signed off.")
+            return redirect(_safe_next(request, reverse("periods:list")))
+    return render(request, "organisation/period_reopen.html", {"period": period, "form": form},
+                  status=400 if form.is_bound else 200)
 
 
 @require_POST
 def period_open_next(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_periods(request.user):
         raise PermissionDenied
-    latest = ReportingPeriod.objects.quarters().order_by("-year", "-quarter").first()
-    if latest is None:
-        raise Http404
-    with transaction.atomic():
-        new = ReportingPeriod.for_value(latest.value.next())
-    messages.success(request, f"{new.label} is open for entry.")
+    try:
+        new = services.period_open_next(user=request.user)
+    except RecordError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{new.label} is open for entry.")
     return redirect("periods:list")
+
+
+# --- audit trail -----------------------------------------------------------
+
+AUDIT_PER_PAGE = 50
+
+
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_audit(request.user):
+        raise PermissionDenied
+    filterset = AuditFilter(request.GET or None, queryset=AuditEvent.objects.select_related("period"))
+    events = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "organisation/audit.html", {
+        "filter": filterset, "page": page, "events": page.object_list, "query": query.urlencode(),
+        "download_query": query.urlencode(),
+    })
+
+
+def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if not access.can_view_audit(request.user):
+        raise PermissionDenied
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filterset = AuditFilter(request.GET or None, queryset=AuditEvent.objects.select_related("period"))
+    events = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    return interchange.download_response(audit_dataset(events), fmt, "audit-trail", title="Audit trail")
 
 
 # --- imports ---------------------------------------------------------------

@@ -6,9 +6,11 @@ class PlacementsConfig(AppConfig):
     verbose_name = "Children's placements"
 
     def ready(self) -> None:
-        from organisation import home, interchange
+        from organisation import home, interchange, synthetic
+        from organisation import services as organisation_services
 
         from . import panels, resources
+        from . import synthetic as synthetic_data
 
         interchange.register(interchange.Kind(
             name="placements", label="Placements", resource_class=resources.PlacementResource,
@@ -21,3 +23,5 @@ class PlacementsConfig(AppConfig):
             columns=resources.REPORT_COLUMNS, importable=False, export=resources.placements_report,
         ))
         home.register(panels.placements_panel)
+        organisation_services.register_lock(check=panels.lock_check)
+        synthetic.register(synthetic_data.generate)

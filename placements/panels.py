@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from organisation import access, summaries
 from organisation.home import Panel
+from organisation.services import Outstanding
 
 from . import report as reports
 
@@ -29,3 +30,13 @@ def placements_panel(request) -> Panel | None:
         entered = bool(open_quarter and any(q.pk == open_quarter.pk for q in quarters))
         return Panel("placements/panel_manager.html", {"quarter": open_quarter, "entered": entered}, order=30)
     return None
+
+
+def lock_check(quarter) -> list[Outstanding]:
+    """A quarter with no placement snapshot (when there are placement categories)."""
+    from .models import PlacementCategory, PlacementSnapshot
+
+    if PlacementSnapshot.objects.filter(period=quarter).exists() or not PlacementCategory.objects.filter(
+            active=True).exists():
+        return []
+    return [Outstanding(f"No children's placement snapshot has been entered for {quarter.label}", 1)]

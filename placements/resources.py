@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import tablib
-from django.core.exceptions import ValidationError
-from import_export.instance_loaders import BaseInstanceLoader
 
-from kpis.parsing import InvalidValue, parse_decimal
-from organisation.models import ReportingPeriod
-from organisation.periods import PeriodError, parse
+from organisation.periods import parse
 from organisation.resources import CouncilResource
 
-from . import costing
-from .models import PlacementCategory, PlacementHeading, PlacementSnapshot
+from . import costing, services, validation
+from .models import PlacementSnapshot
 
 COLUMNS = ("period", "heading", "category", "children", "average_weekly_cost")
 REPORT_COLUMNS = COLUMNS + ("estimated_annual_cost",)
@@ -26,101 +22,54 @@ def money_text(value) -> str:
 
 class PlacementResource(CouncilResource):
     columns = COLUMNS
+    compared_fields = ("children", "average_weekly_cost")
 
-    class Meta:
+    class Meta(CouncilResource.Meta):
         model = PlacementSnapshot
-        instance_loader_class = BaseInstanceLoader
-        skip_html_diff = True
 
-    def __init__(self, user=None):
-        super().__init__(user)
-        self._periods: dict[str, ReportingPeriod] = {}
-
-    def get_or_init_instance(self, instance_loader, row):
-        errors = {}
-        period = None
-        text = self.cell(row, "period")
-        try:
-            value = parse(text) if text else None
-            if value is None:
-                errors["period"] = ["enter the quarter, such as 2018/19 Q1"]
-            elif value.is_year:
-                errors["period"] = [f"a snapshot is taken at a quarter end: give a quarter such as {value.label} Q4"]
-            else:
-                period = self._periods.get(value.label) or ReportingPeriod.for_value(value)
-                self._periods[value.label] = period
-        except PeriodError as exc:
-            errors["period"] = [str(exc)]
+    def find(self, row, errors):
+        period = self.guard(errors, "period", self.period, self.cell(row, "period"), quarter=True,
+                            why="a snapshot is taken at a quarter end")
         heading_name, category_name = self.cell(row, "heading"), self.cell(row, "category")
         if not heading_name:
-            errors["heading"] = ["enter the heading, such as Foster Care"]
+            errors["heading"] = "enter the heading, such as Foster Care"
         if not category_name:
-            errors["category"] = ["enter the placement category"]
+            errors["category"] = "enter the placement category"
+        self.locked(errors, period)
         if errors:
-            raise ValidationError(errors)
-        heading = PlacementHeading.objects.filter(name__iexact=heading_name).first()
-        if heading is None:
-            heading = PlacementHeading.objects.create(
-                name=heading_name, order=PlacementHeading.objects.count() + 1,
-                is_foster_care="foster" in heading_name.lower())
-            self.notes.append(f"New heading: {heading_name}")
-        category = PlacementCategory.objects.filter(heading=heading, name__iexact=category_name).first()
-        if category is None:
-            provision = costing.guess_provision(category_name)
-            category = PlacementCategory.objects.create(
-                heading=heading, name=category_name, provision=provision.value,
-                order=PlacementCategory.objects.filter(heading=heading).count() + 1)
-            self.notes.append(f"New category: {category_name} under {heading_name} "
+            return PlacementSnapshot(), True
+        found = self.guard(errors, "heading", services.heading_get_or_create, user=self.importing_user(),
+                           name=heading_name)
+        if found is None:
+            return PlacementSnapshot(), True
+        heading, created = found
+        if created:
+            self.notes.append(f"New heading: {heading.name}")
+        found = self.guard(errors, "category", services.category_get_or_create, user=self.importing_user(),
+                           heading=heading, name=category_name)
+        if found is None:
+            return PlacementSnapshot(), True
+        category, created = found
+        if created:
+            self.notes.append(f"New category: {category.name} under {heading.name} "
                               f"({category.get_provision_display().lower()} provision)")
         existing = PlacementSnapshot.objects.filter(period=period, category=category).first()
         if existing:
             return existing, False
         return PlacementSnapshot(period=period, category=category), True
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        children_text = self.cell(row, "children")
-        if not children_text:
-            errors["children"] = ["enter the number of children (0 if none)"]
-        else:
-            try:
-                children = parse_decimal(children_text)
-                if children != children.to_integral_value():
-                    errors["children"] = [f'"{children_text}" is not a whole number']
-                elif children < 0:
-                    errors["children"] = [f"{children_text} is negative: enter 0 or more"]
-                else:
-                    instance.children = int(children)
-            except InvalidValue as exc:
-                errors["children"] = [str(exc)]
-        cost_text = self.cell(row, "average_weekly_cost")
-        if not cost_text:
-            errors["average_weekly_cost"] = ["enter the average weekly cost in pounds (0 if none)"]
-        else:
-            try:
-                cost = parse_decimal(cost_text.lstrip("£"))
-                if cost < 0:
-                    errors["average_weekly_cost"] = [f"{cost_text} is negative: a cost cannot be below zero"]
-                else:
-                    instance.average_weekly_cost = cost.quantize(costing.Decimal("0.01"))
-            except InvalidValue as exc:
-                errors["average_weekly_cost"] = [str(exc)]
-        if errors:
-            raise ValidationError(errors)
+    def apply(self, instance, row, errors):
+        children = self.guard(errors, "children", validation.parse_children, self.cell(row, "children"))
+        cost = self.guard(errors, "average_weekly_cost", validation.parse_weekly_cost,
+                          self.cell(row, "average_weekly_cost"))
+        if children is not None:
+            instance.children = children
+        if cost is not None:
+            instance.average_weekly_cost = cost
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or original is None or original.pk is None:
-            return False
-        return (instance.children == original.children
-                and instance.average_weekly_cost == original.average_weekly_cost)
-
-    def save_instance(self, instance, is_create, row, **kwargs):
-        if not is_create:
-            instance.version += 1
-        if self.importing_user() is not None:
-            instance._history_user = self.user
-        instance._change_reason = "imported"
-        super().save_instance(instance, is_create, row, **kwargs)
+    def save(self, instance, is_create, row):
+        services.snapshot_save(user=self.importing_user(), period=instance.period, reason="imported", rows=[
+            services.SnapshotInput(instance.category, None, instance.children, instance.average_weekly_cost)])
 
     def export_dataset(self, period: str | None = None) -> tablib.Dataset:
         data = tablib.Dataset(headers=list(COLUMNS))

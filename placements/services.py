@@ -1,4 +1,9 @@
-"""Writes: a quarter's snapshot, all categories at once, with history and no lost updates."""
+"""Writes for children's placements: the only code that changes headings, categories and snapshots.
+
+The entry form, the import pipeline, the admin and the loaders call these. A
+snapshot in a locked quarter never changes; a category with snapshots is
+retired (inactive), never deleted.
+"""
 
 from __future__ import annotations
 
@@ -7,56 +12,158 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from organisation import audit, parsing
 from organisation.models import ReportingPeriod
+from organisation.records import (
+    ConcurrentEdit,
+    Conflict,
+    InvalidWrite,
+    RecordError,
+    ensure_open,
+    insert,
+    lock_periods,
+    stale,
+)
 
-from .models import PlacementCategory, PlacementSnapshot
+from . import costing, validation
+from .models import PlacementCategory, PlacementHeading, PlacementSnapshot
+
+Action = audit.Action
 
 
 @dataclass
 class SnapshotInput:
     category: PlacementCategory
-    version: int  # 0 = there was no snapshot when the form was opened
+    version: int | None  # 0 = there was no snapshot when the form was opened; None: not checked (imports)
     children: int
     weekly_cost: Decimal
 
 
-@dataclass
-class Conflict:
-    category: PlacementCategory
-    theirs: tuple[int, Decimal] | None
-    yours: tuple[int, Decimal]
-
-
-class ConcurrentEdit(Exception):
-    def __init__(self, conflicts: list[Conflict]):
-        super().__init__(f"{len(conflicts)} row(s) were changed by someone else")
-        self.conflicts = conflicts
-
-
 @transaction.atomic
-def snapshot_save(*, user, period: ReportingPeriod, rows: list[SnapshotInput]) -> int:
+def snapshot_save(*, user, period: ReportingPeriod, rows: list[SnapshotInput], reason: str = "") -> int:
+    """Save a quarter's snapshot rows, all or none, with history and no lost updates."""
+    if period.is_year:
+        raise RecordError("A snapshot is taken at a quarter end, not for a whole year")
+    ensure_open(lock_periods([period.pk])[period.pk])
+    errors = {}
+    for row in rows:
+        try:
+            validation.check_children(row.children)
+            row.weekly_cost = validation.check_weekly_cost(row.weekly_cost)
+        except parsing.InvalidValue as exc:
+            errors[row.category.name] = str(exc)
+    if errors:
+        raise InvalidWrite(errors)
     existing = {
         s.category_id: s
         for s in PlacementSnapshot.objects.select_for_update(of=("self",)).filter(
-            period=period, category__in=[r.category for r in rows])
+            period=period, category__in=[r.category.pk for r in rows])
     }
-    conflicts, saved = [], 0
+    by_category = {r.category.pk: r for r in rows}
+    late = stale(existing, {pk: r.version for pk, r in by_category.items()})
+    if late:
+        raise ConcurrentEdit([
+            Conflict(key=by_category[pk].category,
+                     theirs=(existing[pk].children, existing[pk].average_weekly_cost) if pk in existing else None,
+                     yours=(by_category[pk].children, by_category[pk].weekly_cost))
+            for pk in late
+        ])
+    saved = 0
     for row in rows:
         snap = existing.get(row.category.pk)
-        if (snap.version if snap else 0) != row.version:
-            conflicts.append(Conflict(row.category, (snap.children, snap.average_weekly_cost) if snap else None,
-                                      (row.children, row.weekly_cost)))
+        if snap is not None and snap.children == row.children and snap.average_weekly_cost == row.weekly_cost:
             continue
-        if snap is None:
-            snap = PlacementSnapshot(period=period, category=row.category, version=0)
-        elif snap.children == row.children and snap.average_weekly_cost == row.weekly_cost:
-            continue
+        is_new = snap is None
+        snap = snap or PlacementSnapshot(period=period, category=row.category, version=0)
         snap.children, snap.average_weekly_cost = row.children, row.weekly_cost
         snap.version += 1
         snap._history_user = user
-        snap.save()
+        snap._change_reason = reason or "saved"
+        if is_new:
+            insert(snap, Conflict(key=row.category, theirs=None, yours=(row.children, row.weekly_cost)))
+        else:
+            snap.save()
         saved += 1
-    if conflicts:
-        transaction.set_rollback(True)
-        raise ConcurrentEdit(conflicts)
     return saved
+
+
+# --- headings and categories ------------------------------------------------------------------
+
+def heading_get_or_create(*, user, name: str) -> tuple[PlacementHeading, bool]:
+    """For imports: a heading matched by name (any case), created if missing."""
+    name = validation.check_name(name, "heading")
+    found = PlacementHeading.objects.filter(name__iexact=name).first()
+    if found is not None:
+        return found, False
+    heading = PlacementHeading(name=name, order=PlacementHeading.objects.count() + 1,
+                               is_foster_care="foster" in name.lower())
+    heading._history_user = user
+    heading._change_reason = "imported"
+    return insert(heading, Conflict(key=name, theirs=None)), True
+
+
+def category_get_or_create(*, user, heading: PlacementHeading, name: str) -> tuple[PlacementCategory, bool]:
+    name = validation.check_name(name, "category")
+    found = PlacementCategory.objects.filter(heading=heading, name__iexact=name).first()
+    if found is not None:
+        return found, False
+    category = PlacementCategory(heading=heading, name=name, provision=costing.guess_provision(name).value,
+                                 order=PlacementCategory.objects.filter(heading=heading).count() + 1)
+    category._history_user = user
+    category._change_reason = "imported"
+    return insert(category, Conflict(key=name, theirs=None)), True
+
+
+FIELDS = {
+    PlacementHeading: ("name", "order", "is_foster_care"),
+    PlacementCategory: ("heading", "name", "order", "provision", "ssda903_codes", "active"),
+}
+
+
+@transaction.atomic
+def placement_setup_save(*, user, instance: PlacementHeading | PlacementCategory,
+                         via: str = "admin") -> PlacementHeading | PlacementCategory:
+    """Add or change a heading or category (the admin), with its history and an audit entry."""
+    kind = "heading" if isinstance(instance, PlacementHeading) else "category"
+    try:
+        instance.name = validation.check_name(instance.name, kind)
+        if isinstance(instance, PlacementCategory):
+            parsing.check_text(instance.ssda903_codes or "", limit=60, what="SSDA903 codes")
+    except parsing.InvalidValue as exc:
+        raise InvalidWrite({"name": str(exc)}) from None
+    model = type(instance)
+    before = model.objects.select_for_update().filter(pk=instance.pk).first() if instance.pk else None
+    instance._history_user = user
+    instance.save()
+    detail = audit.changes(audit.field_values(before, FIELDS[model]) if before else {},
+                           audit.field_values(instance, FIELDS[model]))
+    if detail:
+        audit.record(user=user, action=Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED,
+                     object_type=f"Placement {kind}", object_label=str(instance), detail=detail)
+    return instance
+
+
+@transaction.atomic
+def placement_setup_delete(*, user, instance: PlacementHeading | PlacementCategory) -> None:
+    """Only an empty heading or a category with no snapshots can be deleted; a category with snapshots
+    is retired instead (untick Active)."""
+    if isinstance(instance, PlacementCategory) and instance.snapshots.exists():
+        raise RecordError(f"{instance.name} has snapshots, so it is kept: retire it instead (untick Active)")
+    if isinstance(instance, PlacementHeading) and instance.categories.exists():
+        raise RecordError(f"{instance.name} has categories, so it is kept")
+    label = str(instance)
+    instance._history_user = user
+    instance.delete()
+    audit.record(user=user, action=Action.ADMIN_DELETED, object_type="Placement setup", object_label=label)
+
+
+@transaction.atomic
+def bulk_load(*, headings: list[PlacementHeading], categories: list[PlacementCategory],
+              snapshots: list[PlacementSnapshot]) -> None:
+    """For the synthetic loader only: a generated council's headings, categories and snapshots in bulk."""
+    PlacementHeading.objects.bulk_create(headings)
+    PlacementCategory.objects.bulk_create(categories)
+    PlacementSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    from organisation import summaries
+
+    summaries.changed()

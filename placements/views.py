@@ -12,6 +12,7 @@ from organisation import access, interchange
 from organisation.charts import Series, line_chart
 from organisation.models import ReportingPeriod, period_from_slug
 from organisation.periods import PeriodError
+from organisation.records import ConcurrentEdit, RecordError
 
 from . import costing, services
 from . import report as reports
@@ -147,15 +148,18 @@ def entry(request: HttpRequest, period: str) -> HttpResponse:
         form.previous = prev
         forms.append(form)
     conflicts = []
+    problem = ""
     if request.method == "POST" and all(f.is_valid() for f in forms):
         rows = [services.SnapshotInput(f.category, f.cleaned_data["version"], f.cleaned_data["children"],
                                        f.cleaned_data["weekly_cost"]) for f in forms]
         try:
             saved = services.snapshot_save(user=request.user, period=quarter, rows=rows)
-        except services.ConcurrentEdit as exc:
-            conflicts = [{"name": c.category.name,
+        except ConcurrentEdit as exc:
+            conflicts = [{"name": c.key.name,
                           "theirs": f"{c.theirs[0]} children at £{c.theirs[1]:,.2f}" if c.theirs else "nothing",
                           "yours": f"{c.yours[0]} children at £{c.yours[1]:,.2f}"} for c in exc.conflicts]
+        except RecordError as exc:
+            problem = exc.message
         else:
             messages.success(request, f"Placements for {quarter.label} saved ({saved} row{'s' if saved != 1 else ''} "
                                       "changed).")
@@ -167,8 +171,8 @@ def entry(request: HttpRequest, period: str) -> HttpResponse:
         headings[-1][1].append(form)
     return render(request, "placements/entry.html", {
         "quarter": quarter, "headings": headings, "forms": forms, "editable": editable, "conflicts": conflicts,
-        "previous_quarter": previous_quarter,
-    }, status=409 if conflicts else 200)
+        "previous_quarter": previous_quarter, "problem": problem,
+    }, status=409 if conflicts else (400 if problem else 200))
 
 
 def entry_start(request: HttpRequest) -> HttpResponse:

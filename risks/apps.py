@@ -6,16 +6,19 @@ class RisksConfig(AppConfig):
     verbose_name = "Risk registers"
 
     def ready(self) -> None:
-        from organisation import home, interchange
+        from organisation import home, interchange, synthetic
+        from organisation import services as organisation_services
 
         from . import panels, resources
+        from . import synthetic as synthetic_data
 
         interchange.register(interchange.Kind(
-            name="risks", label="Risks", resource_class=resources.RiskResource, columns=resources.COLUMNS,
-            required=("reference", "register", "directorate", "period", "likelihood", "impact",
-                      "tolerance_likelihood", "tolerance_impact"),
+            name="risks", label="Risks", resource_class=resources.RiskResource, columns=resources.IMPORT_COLUMNS,
+            required=resources.REQUIRED,
             key=("reference", "period"),
             description="One row per risk and quarter: the risk's details and its review scores.",
             export=resources.risks_export,
         ))
         home.register(panels.risk_panel)
+        organisation_services.register_lock(check=panels.lock_check)
+        synthetic.register(synthetic_data.generate)

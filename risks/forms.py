@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from . import scoring
+from . import scoring, validation
 from .models import Risk, RiskAction
 
 
@@ -31,8 +31,9 @@ class ReviewForm(forms.Form):
                                        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
                                        error_messages={"invalid": "Enter the next review date as a date, like 30/09/2019"})
 
-    def __init__(self, *args, scheme: scoring.Scheme, kind: str, **kwargs):
+    def __init__(self, *args, scheme: scoring.Scheme, kind: str, quarter=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.quarter = quarter
         likelihoods, impacts = scheme.likelihoods, scheme.impacts[scoring.Kind(kind)]
         impact_what = f"{kind} impact"
         self.fields["likelihood"] = _scale_field("Current likelihood", likelihoods, "likelihood")
@@ -46,19 +47,42 @@ class ReviewForm(forms.Form):
         self.order_fields(["likelihood", "impact", "tolerance_likelihood", "tolerance_impact",
                            "inherent_likelihood", "inherent_impact", "controls", "actions", "next_review_date"])
 
+    def clean(self):
+        data = super().clean()
+        for name, message in validation.check_texts(
+                {n: data.get(n) or "" for n in ("controls", "actions")}, validation.REVIEW_TEXT_LIMITS).items():
+            self.add_error(name, message[0].upper() + message[1:])
+        if (data.get("inherent_likelihood") is None) != (data.get("inherent_impact") is None):
+            missing = "inherent_impact" if data.get("inherent_impact") is None else "inherent_likelihood"
+            self.add_error(missing, "Give both the inherent likelihood and impact, or neither")
+        if self.quarter is not None and data.get("next_review_date"):
+            problem = validation.check_next_review(data["next_review_date"], self.quarter.end, self.quarter.label)
+            if problem:
+                self.add_error("next_review_date", problem[0].upper() + problem[1:])
+        return data
+
 
 class RiskForm(forms.ModelForm):
     class Meta:
         model = Risk
         fields = ["reference", "title", "description", "causes", "consequences", "kind", "register", "directorate",
-                  "service_area", "risk_owner", "action_owner", "portfolio", "strategy_themes", "treatment",
-                  "date_identified", "exempt"]
+                  "service_area", "risk_owner", "action_owner", "portfolio", "strategy_themes", "category",
+                  "treatment", "date_identified", "exempt", "exempt_paragraph"]
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("description", "causes", "consequences")}
         error_messages = {
             "reference": {"required": "Enter the risk reference", "unique": "A risk with this reference exists"},
             "title": {"required": "Enter the risk's title"},
             "directorate": {"required": "Choose the owning directorate"},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exempt_paragraph"].required = False
+        self.fields["exempt_paragraph"].help_text = ("The paragraph of Schedule 12A that applies to an exempt risk; "
+                                                     "leave blank for 3 (financial or business affairs).")
+
+    def clean_exempt_paragraph(self):
+        return self.cleaned_data.get("exempt_paragraph") or 3
 
     def clean(self):
         data = super().clean()

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from organisation import parsing
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 
 from . import scoring
+
+REFERENCE_VALIDATOR = RegexValidator(parsing.CODE, 'The reference may use only letters, digits, ".", "-" and "_" (at most 20)')
+TEXT_VALIDATOR = MaxLengthValidator(parsing.TEXT_MAX)
 
 
 class ScoringScheme(models.Model):
@@ -35,6 +40,12 @@ class ScoringScheme(models.Model):
     def current(cls) -> ScoringScheme:
         return cls.objects.filter(active=True).first() or cls.objects.order_by("pk").first()
 
+    @classmethod
+    def all_schemes(cls) -> dict[int, scoring.Scheme]:
+        """Every scheme by id (there are a handful): reviews are scored on the scheme they name."""
+        return {pk: scoring.Scheme.from_data(name, definition)
+                for pk, name, definition in cls.objects.values_list("pk", "name", "definition")}
+
 
 class Risk(models.Model):
     class Kind(models.TextChoices):
@@ -56,11 +67,11 @@ class Risk(models.Model):
         TRANSFER = "transfer", "Transfer"
         TERMINATE = "terminate", "Terminate"
 
-    reference = models.CharField(max_length=20, unique=True)
+    reference = models.CharField(max_length=20, unique=True, validators=[REFERENCE_VALIDATOR])
     title = models.CharField(max_length=255)
-    description = models.TextField(blank=True)
-    causes = models.TextField(blank=True)
-    consequences = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
+    causes = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
+    consequences = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.THREAT)
     register = models.CharField(max_length=12, choices=Register.choices, default=Register.SERVICE)
     directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="risks")
@@ -70,12 +81,18 @@ class Risk(models.Model):
     action_owner = models.CharField(max_length=200, blank=True)
     portfolio = models.CharField(max_length=200, blank=True)
     strategy_themes = models.CharField(max_length=300, blank=True)
+    category = models.CharField(max_length=120, blank=True,
+                                help_text="The risk category its appetite is set for (e.g. safeguarding, financial).")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     date_identified = models.DateField(null=True, blank=True)
     treatment = models.CharField(max_length=10, choices=Treatment.choices, default=Treatment.TREAT)
     exempt = models.BooleanField(
         default=False, help_text="The detail is confidential under the access-to-information rules: "
                                  "public registers show its title and rating only.")
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(7)],
+        help_text="The paragraph of Schedule 12A to the Local Government Act 1972 that makes the detail exempt "
+                  "(3: financial or business affairs).")
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -86,6 +103,12 @@ class Risk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+
+def active_scheme_id() -> int | None:
+    """A new review is scored on the active scheme (the services always say so explicitly)."""
+    scheme = ScoringScheme.current()
+    return scheme.pk if scheme is not None else None
 
 
 class ReviewRatings:
@@ -108,17 +131,21 @@ class ReviewRatings:
 class RiskReview(ReviewRatings, models.Model):
     """A risk's quarterly review: its scores and what is being done."""
 
-    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="reviews")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
                                limit_choices_to={"quarter__isnull": False})
+    # The scheme the review was scored on: its level is read from this scheme for ever
+    # (a switch of scheme re-scores open quarters only).
+    scheme = models.ForeignKey(ScoringScheme, on_delete=models.PROTECT, related_name="reviews",
+                               default=active_scheme_id)
     inherent_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
     inherent_impact = models.PositiveSmallIntegerField(null=True, blank=True)
     likelihood = models.PositiveSmallIntegerField()
     impact = models.PositiveSmallIntegerField()
     tolerance_likelihood = models.PositiveSmallIntegerField()
     tolerance_impact = models.PositiveSmallIntegerField()
-    controls = models.TextField(blank=True, help_text="What we have done")
-    actions = models.TextField(blank=True, help_text="What we are doing")
+    controls = models.TextField(blank=True, help_text="What we have done", validators=[TEXT_VALIDATOR])
+    actions = models.TextField(blank=True, help_text="What we are doing", validators=[TEXT_VALIDATOR])
     next_review_date = models.DateField(null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
@@ -141,8 +168,8 @@ class RiskAction(models.Model):
         OPEN = "open", "Open"
         DONE = "done", "Done"
 
-    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="action_items")
-    description = models.TextField()
+    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="action_items")
+    description = models.TextField(validators=[TEXT_VALIDATOR])
     owner = models.CharField(max_length=200, blank=True)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from organisation import access, summaries
 from organisation.home import Panel
+from organisation.services import Outstanding
 from organisation.models import ReportingPeriod
 
 from . import queries, scoring
@@ -47,3 +48,18 @@ def risk_panel(request) -> Panel | None:
         due = queries.reviews_due(user, quarter, timezone.localdate())
         return Panel("risks/panel_manager.html", {"quarter": quarter, "due": due}, order=20)
     return None
+
+
+def lock_check(quarter) -> list[Outstanding]:
+    """Open risks with no review in the quarter: locked, their last review is carried forward."""
+    from django.urls import reverse
+
+    from .models import RiskReview
+
+    due = Risk.objects.filter(status=Risk.Status.OPEN).exclude(
+        pk__in=RiskReview.objects.filter(period=quarter).values("risk_id")).count()
+    if not due:
+        return []
+    return [Outstanding(f"{due} open risk{'s have' if due != 1 else ' has'} no review for {quarter.label}: "
+                        f"{'their' if due != 1 else 'its'} last review will be carried forward", due,
+                        reverse("risks:register") + f"?period={quarter.slug}")]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from organisation import access
 from organisation.models import ReportingPeriod
-from organisation.periods import quarter_range
+from organisation.periods import Period, quarter_range
 
 from . import scoring
 from .models import ReviewRatings, Risk, RiskReview, ScoringScheme
@@ -20,6 +21,12 @@ HISTORY_QUARTERS = 5
 def risks_visible_to(user) -> QuerySet[Risk]:
     registers, areas = access.risk_visibility(user)
     return Risk.objects.filter(Q(register__in=registers) | Q(service_area_id__in=areas))
+
+
+def on_register(risks: QuerySet[Risk], quarter: ReportingPeriod) -> QuerySet[Risk]:
+    """The risks a quarter's register shows: the open ones, and closed (retired) ones reviewed in it."""
+    return risks.filter(Q(status=Risk.Status.OPEN) | Exists(RiskReview.objects.filter(risk=OuterRef("pk"),
+                                                                                       period=quarter)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,24 +54,26 @@ class Scores(ReviewRatings):
     impact: int
     tolerance_likelihood: int
     tolerance_impact: int
+    scheme_id: int
 
 
-SCORE_FIELDS = ("pk", "period_id", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact")
+SCORE_FIELDS = ("pk", "period_id", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "scheme_id")
 
 
 @dataclass
 class RiskRow:
     risk: Risk | RiskFacts
-    review: Scores | None  # the newest review up to the quarter (its scores)
+    review: Scores | None  # the newest review up to the quarter (carried forward when not reviewed in it)
     reviewed_this_quarter: bool
     rating: int | None
     level: scoring.Level | None
     tolerance_rating: int | None
     tolerance_level: scoring.Level | None
-    previous_rating: int | None
+    previous_rating: int | None  # the rating it had at the previous quarter
     travel: scoring.Travel | None
     outside: bool
     history: list[tuple[str, int | None, scoring.Travel | None]]  # (quarter, rating, travel), oldest first
+    scheme: scoring.Scheme | None = None  # the scheme the review was scored on
 
     @property
     def sort_rating(self) -> int:
@@ -73,6 +82,11 @@ class RiskRow:
     @property
     def level_name(self) -> str:
         return self.level.name if self.level else ""
+
+    @property
+    def not_reviewed_since(self) -> str | None:
+        """ "2018/19 Q4" when the review shown was carried forward from that quarter."""
+        return self.review.period_label if self.review is not None and not self.reviewed_this_quarter else None
 
     detail: RiskReview | None = None  # the whole review, when with_review_detail() has read it
 
@@ -86,14 +100,25 @@ def last_quarters(quarter: ReportingPeriod, count: int = HISTORY_QUARTERS) -> li
     return values
 
 
-def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: ReportingPeriod, scheme: scoring.Scheme,
-             *, ids: QuerySet | None = None) -> list[RiskRow]:
+def _before(period_value) -> Q:
+    """Periods strictly before a quarter."""
+    return Q(period__year__lt=period_value.year) | Q(period__year=period_value.year,
+                                                     period__quarter__lt=period_value.quarter)
+
+
+def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: ReportingPeriod,
+             scheme: scoring.Scheme | None = None, *, ids: QuerySet | None = None,
+             schemes: dict[int, scoring.Scheme] | None = None) -> list[RiskRow]:
     """Score each risk for the quarter and the four before it, highest current rating first.
 
-    Give Risk instances where a page shows a risk's details; RiskFacts (with
-    ids, the same risks as a subquery) where it only names and scores them.
+    A risk not reviewed in the quarter carries its last review forward (travel
+    "Not reviewed"); each review is placed in the level bands of the scheme it
+    was scored on. Give Risk instances where a page shows a risk's details;
+    RiskFacts (with ids, the same risks as a subquery) where it only names and
+    scores them. Four queries, whatever the number of risks.
     """
     risk_list = list(risks)
+    schemes = schemes if schemes is not None else ScoringScheme.all_schemes()
     window = last_quarters(quarter)
     periods = {
         (p.year, p.quarter): p
@@ -103,48 +128,91 @@ def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: Repo
     slots = [(v.label, periods[(v.year, v.quarter)].pk if (v.year, v.quarter) in periods else None) for v in window]
     labels = {period_id: label for label, period_id in slots if period_id}
     reviews: dict[tuple[int, int], Scores] = {}
+    if ids is None:
+        ids = risks.order_by().values("pk") if isinstance(risks, QuerySet) else [r.pk for r in risk_list]
     if risk_list and labels:
-        if ids is None:
-            ids = risks.order_by().values("pk") if isinstance(risks, QuerySet) else [r.pk for r in risk_list]
         for risk_id, pk, period_id, *scores in RiskReview.objects.filter(
             risk_id__in=ids, period_id__in=list(labels)
         ).values_list("risk_id", *SCORE_FIELDS).order_by():
             reviews[(risk_id, period_id)] = Scores(pk, period_id, labels[period_id], *scores)
     this_period_id = slots[-1][1]
-    rows = []
+    built = []
+    needing: list[int] = []  # risks with fewer than two reviews in the window: their last earlier review
     for risk in risk_list:
-        risk_id = risk.pk
         history: list[tuple[str, int | None, scoring.Travel | None]] = []
         previous: int | None = None
         latest: Scores | None = None
-        before_latest: int | None = None
+        before_latest: Scores | None = None
         for label, period_id in slots:
-            review = reviews.get((risk_id, period_id)) if period_id else None
+            review = reviews.get((risk.pk, period_id)) if period_id else None
             if review is None:
-                history.append((label, None, None))
+                history.append((label, previous, scoring.Travel.NOT_REVIEWED if previous is not None else None))
                 continue
             score = review.rating
             history.append((label, score, scoring.travel(score, previous)))
-            before_latest, previous, latest = previous, score, review
+            before_latest, previous, latest = latest, score, review
+        if before_latest is None:
+            needing.append(risk.pk)
+        built.append((risk, history, latest, before_latest))
+    earlier = _last_before(needing, window[0]) if needing else {}
+    rows = []
+    for risk, history, latest, before_latest in built:
+        older = earlier.get(risk.pk)
+        if latest is None:
+            latest = older
+            if older is not None:  # carried forward from before the window
+                history = [(label, older.rating, scoring.Travel.NOT_REVIEWED) for label, _, _ in history]
+        elif before_latest is None:
+            before_latest = older
         if latest is None:
             rows.append(RiskRow(risk, None, False, None, None, None, None, None, None, False, history))
             continue
+        reviewed_now = latest.period_id == this_period_id
+        review_scheme = schemes.get(latest.scheme_id) or scheme
         score, tolerance = latest.rating, latest.tolerance_rating
+        if reviewed_now:
+            previous_rating = before_latest.rating if before_latest is not None else None
+            travel = scoring.travel(score, previous_rating)
+        else:
+            previous_rating, travel = score, scoring.Travel.NOT_REVIEWED
         rows.append(RiskRow(
-            risk=risk, review=latest, reviewed_this_quarter=latest.period_id == this_period_id, rating=score,
-            level=scoring.level(scheme, score), tolerance_rating=tolerance,
-            tolerance_level=scoring.level(scheme, tolerance), previous_rating=before_latest,
-            travel=scoring.travel(score, before_latest),
-            outside=scoring.outside_tolerance(risk.kind, score, tolerance), history=history,
+            risk=risk, review=latest, reviewed_this_quarter=reviewed_now, rating=score,
+            level=scoring.level(review_scheme, score), tolerance_rating=tolerance,
+            tolerance_level=scoring.level(review_scheme, tolerance), previous_rating=previous_rating,
+            travel=travel, outside=scoring.outside_tolerance(risk.kind, score, tolerance), history=history,
+            scheme=review_scheme,
         ))
     rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
     return rows
 
 
+def _last_before(risk_ids: list[int], first) -> dict[int, Scores]:
+    """Each risk's newest review before a quarter (any age), in one query."""
+    newest = Subquery(RiskReview.objects.filter(risk=OuterRef("pk")).filter(_before(first)).order_by(
+        "-period__year", "-period__quarter").values("pk")[:1])
+    wanted = Risk.objects.filter(pk__in=risk_ids).annotate(last=newest).values("last")
+    return {
+        risk_id: Scores(pk, period_id, Period(year, q).label, *scores)
+        for risk_id, pk, period_id, year, q, *scores in RiskReview.objects.filter(pk__in=wanted).values_list(
+            "risk_id", "pk", "period_id", "period__year", "period__quarter", *SCORE_FIELDS[2:]).order_by()
+    }
+
+
+def quarter_scheme(rows: list[RiskRow], active: scoring.Scheme) -> scoring.Scheme:
+    """The scheme a quarter's register was scored on: the one most of its reviews name (a locked quarter
+    keeps its scheme after a switch), else the active one."""
+    counts = Counter(r.scheme.name for r in rows if r.scheme is not None)
+    if not counts:
+        return active
+    name = max(counts, key=lambda n: (counts[n], n == active.name))
+    return next(r.scheme for r in rows if r.scheme is not None and r.scheme.name == name)
+
+
 def with_review_detail(rows: list[RiskRow]) -> list[RiskRow]:
     """Read the whole newest review (controls, actions, dates) of each row, in one query."""
     wanted = [r.review.pk for r in rows if r.review is not None]
-    found = {review.pk: review for review in RiskReview.objects.filter(pk__in=wanted).select_related("period")
+    found = {review.pk: review for review in RiskReview.objects.filter(pk__in=wanted).select_related("period",
+                                                                                                    "scheme")
              .order_by()} if wanted else {}
     for r in rows:
         r.detail = found.get(r.review.pk) if r.review is not None else None

@@ -22,6 +22,7 @@ class Travel(enum.StrEnum):
     DOWN = "Down"
     SAME = "Same"
     NEW = "New"
+    NOT_REVIEWED = "Not reviewed"
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,16 @@ def rating(likelihood: int, impact: int) -> int:
     return likelihood * impact
 
 
+UNBANDED = Level("Not banded", 0, None, "#b1b4b6")
+
+
 def level(scheme: Scheme, score: int) -> Level:
+    """The scheme's band for a rating; a rating that falls in none (a scheme with gaps) is "Not banded",
+    never an error: a stored review must never take a page down."""
     for band in scheme.levels:
         if band.contains(score):
             return band
-    raise ValueError(f"rating {score} is in no level band of {scheme.name}")
+    return UNBANDED
 
 
 def travel(current: int, previous: int | None) -> Travel:

@@ -1,23 +1,42 @@
-"""Writes: reviews (no lost updates), escalation, closing, the active scheme."""
+"""Writes for risk registers: the only code that changes risks, reviews, actions and scoring schemes.
+
+Forms, the import pipeline, the admin and the loaders call these. A review
+in a locked quarter never changes; each review keeps the scheme it was scored
+on, so a switch of scheme re-scores open quarters only.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
+from organisation import audit
 from organisation.models import ReportingPeriod
+from organisation.records import (
+    ConcurrentEdit,
+    Conflict,
+    InvalidWrite,
+    RecordError,
+    ensure_open,
+    insert,
+    lock_periods,
+    stale,
+    user_name,
+)
 
-from .models import Risk, RiskReview, ScoringScheme
+from . import scoring, validation
+from .models import Risk, RiskAction, RiskReview, ScoringScheme
 
+Action = audit.Action
 LADDER = [Risk.Register.SERVICE, Risk.Register.DIRECTORATE, Risk.Register.CORPORATE]
-
-
-class ConcurrentEdit(Exception):
-    def __init__(self, theirs: RiskReview | None, by: str):
-        super().__init__("the review was changed by someone else")
-        self.theirs, self.by = theirs, by
+RISK_FIELDS = ("reference", "title", "description", "causes", "consequences", "kind", "register", "directorate",
+               "service_area", "risk_owner", "action_owner", "portfolio", "strategy_themes", "treatment",
+               "date_identified", "exempt", "exempt_paragraph")
+REVIEW_FIELDS = ("likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "inherent_likelihood",
+                 "inherent_impact", "controls", "actions", "next_review_date")
 
 
 @dataclass
@@ -26,29 +45,104 @@ class ReviewInput:
     impact: int
     tolerance_likelihood: int
     tolerance_impact: int
-    inherent_likelihood: int | None
-    inherent_impact: int | None
-    controls: str
-    actions: str
-    next_review_date: object
+    inherent_likelihood: int | None = None
+    inherent_impact: int | None = None
+    controls: str = ""
+    actions: str = ""
+    next_review_date: date | None = None
+    # The fields given (an import may leave optional columns out: they keep their stored values).
+    given: frozenset[str] = field(default=frozenset(REVIEW_FIELDS))
+
+
+def active_scheme() -> ScoringScheme:
+    scheme = ScoringScheme.current()
+    if scheme is None:
+        raise RecordError("There is no risk scoring scheme: add one in the admin")
+    return scheme
 
 
 @transaction.atomic
-def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int, data: ReviewInput) -> RiskReview:
+def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int | None, data: ReviewInput,
+                reason: str = "") -> RiskReview:
+    """Record (or correct) a risk's review for an open quarter, scored on the active scheme."""
+    periods = lock_periods([period.pk])
+    ensure_open(periods[period.pk])
+    if period.is_year:
+        raise RecordError("A review is for a quarter, not a whole year")
     review = RiskReview.objects.select_for_update(of=("self",)).filter(risk=risk, period=period).select_related(
         "reviewed_by").first()
-    if (review.version if review else 0) != version:
-        by = (review.reviewed_by.get_full_name() or review.reviewed_by.username) if review and review.reviewed_by \
-            else "someone else"
-        raise ConcurrentEdit(review, by)
+    if stale({risk.pk: review} if review else {}, {risk.pk: version}):
+        raise ConcurrentEdit([Conflict(key=risk, theirs=review, by=user_name(review.reviewed_by)
+                                       if review and review.reviewed_by else "someone else")])
+    if risk.status != Risk.Status.OPEN:
+        raise RecordError(f"{risk.reference} is closed: reopen it before reviewing it")
+    scheme = active_scheme()
+    values = {name: getattr(data, name) for name in data.given}
+    scores, errors = validation.check_scores(scheme.scheme, risk.kind, {
+        k: v for k, v in values.items() if k in REVIEW_FIELDS[:6]})
+    errors.update(validation.check_texts({k: v for k, v in values.items() if k in ("controls", "actions")},
+                                         validation.REVIEW_TEXT_LIMITS))
+    problem = validation.check_next_review(values.get("next_review_date"), period.end, period.label)
+    if problem:
+        errors["next_review_date"] = problem
+    if errors:
+        raise InvalidWrite(errors, risk.reference)
+    is_new = review is None
     review = review or RiskReview(risk=risk, period=period, version=0)
-    for name, value in data.__dict__.items():
-        setattr(review, name, value)
-    review.reviewed_by, review.reviewed_at = user, timezone.now()
+    for name, value in values.items():
+        setattr(review, name, scores.get(name, value))
+    review.scheme = scheme
+    review.reviewed_by, review.reviewed_at = (user if getattr(user, "is_authenticated", False) else None,
+                                              timezone.now())
     review.version += 1
     review._history_user = user
-    review.save()
+    review._change_reason = reason or "reviewed"
+    if is_new:
+        insert(review, Conflict(key=risk, theirs=None))
+    else:
+        review.save()
     return review
+
+
+def _check_risk(risk: Risk) -> None:
+    errors = validation.check_risk({name: getattr(risk, name) for name in (
+        "reference", "title", *validation.RISK_TEXT_LIMITS, "exempt_paragraph")})
+    if risk.kind not in Risk.Kind.values:
+        errors["kind"] = f'"{risk.kind}" is not allowed: use threat or opportunity'
+    if risk.register not in Risk.Register.values:
+        errors["register"] = f'"{risk.register}" is not a register: use service, directorate or corporate'
+    if risk.service_area_id and risk.directorate_id and risk.service_area.directorate_id != risk.directorate_id:
+        errors["service_area"] = f"{risk.service_area.name} is not in {risk.directorate.name}"
+    if risk.register == Risk.Register.SERVICE and not risk.service_area_id:
+        errors["service_area"] = "a service-level risk needs its service area"
+    clash = Risk.objects.filter(reference__iexact=risk.reference).exclude(pk=risk.pk).first()
+    if clash is not None and "reference" not in errors:
+        errors["reference"] = f"a risk with the reference {clash.reference} already exists"
+    if errors:
+        raise InvalidWrite(errors, risk.reference)
+
+
+@transaction.atomic
+def risk_save(*, user, risk: Risk, reason: str = "", via: str = "") -> Risk:
+    """Create or change a risk's own record (title, owners, register, exempt...)."""
+    _check_risk(risk)
+    before = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk) if risk.pk else None
+    risk._history_user = user
+    risk._change_reason = reason or via or ("created" if before is None else "changed")
+    if before is None:
+        risk.version = 1
+        insert(risk, Conflict(key=risk.reference, theirs=None))
+    else:
+        risk.version = before.version + 1
+        risk.save()
+    if via == "admin" or (before is not None and (before.exempt != risk.exempt or before.register != risk.register)):
+        detail = audit.changes(audit.field_values(before, RISK_FIELDS) if before else {},
+                               audit.field_values(risk, RISK_FIELDS))
+        action = (Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED) if via == "admin" else Action.CHANGED
+        if detail:
+            audit.record(user=user, action=action, object_type="Risk", object_label=risk.reference, detail=detail,
+                         reason=reason)
+    return risk
 
 
 @transaction.atomic
@@ -57,27 +151,178 @@ def risk_move(*, user, risk: Risk, up: bool) -> Risk:
     risk = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk)
     position = LADDER.index(risk.register) + (1 if up else -1)
     if not 0 <= position < len(LADDER):
-        raise ValueError(f"{risk.reference} is already on the {risk.get_register_display().lower()} register")
+        raise RecordError(f"{risk.reference} is already on the {risk.get_register_display().lower()} register")
+    before = risk.get_register_display()
     risk.register = LADDER[position]
     risk.version += 1
     risk._history_user = user
     risk._change_reason = "escalated" if up else "de-escalated"
     risk.save()
+    audit.record(user=user, action=Action.CHANGED, object_type="Risk", object_label=risk.reference,
+                 detail=f"register: {before} -> {risk.get_register_display()} "
+                        f"({'escalated' if up else 'de-escalated'})")
     return risk
 
 
 @transaction.atomic
-def risk_set_status(*, user, risk: Risk, status: str) -> Risk:
+def risk_set_status(*, user, risk: Risk, status: str, reason: str = "") -> Risk:
+    """Close a risk (it is retired: off the registers from now on, kept in history and past reports), or reopen it."""
+    if status not in Risk.Status.values:
+        raise RecordError(f'"{status}" is not a risk status')
     risk = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk)
+    if risk.status == status:
+        return risk
     risk.status = status
     risk.version += 1
     risk._history_user = user
     risk._change_reason = "closed" if status == Risk.Status.CLOSED else "reopened"
     risk.save()
+    audit.record(user=user, action=Action.RETIRED if status == Risk.Status.CLOSED else Action.REINSTATED,
+                 object_type="Risk", object_label=risk.reference, reason=reason)
     return risk
 
 
 @transaction.atomic
-def scheme_activate(*, scheme: ScoringScheme) -> None:
-    ScoringScheme.objects.exclude(pk=scheme.pk).update(active=False)
-    ScoringScheme.objects.filter(pk=scheme.pk).update(active=True)
+def risk_delete(*, user, risk: Risk, via: str = "") -> None:
+    """Only a risk with no reviews or actions can be deleted; others are closed (retired)."""
+    risk = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk)
+    if risk.reviews.exists() or risk.action_items.exists():
+        raise RecordError(f"{risk.reference} has reviews or actions, so it is kept: close it instead")
+    risk._history_user = user
+    audit.record(user=user, action=Action.ADMIN_DELETED if via == "admin" else Action.DELETED, object_type="Risk",
+                 object_label=risk.reference, detail=risk.title)
+    risk.delete()
+
+
+@transaction.atomic
+def action_save(*, user, action: RiskAction, via: str = "") -> RiskAction:
+    errors = validation.check_texts({"description": action.description, "owner": action.owner},
+                                    {"description": 4000, "owner": 200})
+    if not (action.description or "").strip():
+        errors["description"] = "describe the action"
+    if action.status not in RiskAction.Status.values:
+        errors["status"] = "choose open or done"
+    if errors:
+        raise InvalidWrite(errors)
+    before = RiskAction.objects.filter(pk=action.pk).first() if action.pk else None
+    action._history_user = user
+    action.save()
+    if via == "admin":
+        fields = ("description", "owner", "due_date", "status")
+        audit.record(user=user, action=Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED,
+                     object_type="Risk action", object_label=f"{action.risk.reference}: {action.description[:60]}",
+                     detail=audit.changes(audit.field_values(before, fields) if before else {},
+                                          audit.field_values(action, fields)))
+    return action
+
+
+@transaction.atomic
+def action_delete(*, user, action: RiskAction) -> None:
+    label = f"{action.risk.reference}: {action.description[:60]}"
+    action._history_user = user
+    action.delete()
+    audit.record(user=user, action=Action.ADMIN_DELETED, object_type="Risk action", object_label=label)
+
+
+# --- scoring schemes -------------------------------------------------------------------------------
+
+@dataclass
+class SwitchResult:
+    scheme: ScoringScheme
+    rescored: int  # reviews of open quarters now scored on the new scheme
+    off_scale: list[RiskReview]  # open quarters' reviews whose scores are not on the new scheme's scales
+
+
+@transaction.atomic
+def scheme_activate(*, user, scheme: ScoringScheme, reason: str = "") -> SwitchResult:
+    """Make a scheme the active one. It applies to open quarters only: their reviews whose scores are on
+    the new scales are re-scored on it; the others are listed for review (they keep the old scheme until
+    re-scored). Locked quarters keep the scheme they were scored on."""
+    schemes = list(ScoringScheme.objects.select_for_update().order_by("pk"))
+    chosen = next((s for s in schemes if s.pk == scheme.pk), None)
+    if chosen is None:
+        raise RecordError("That scheme no longer exists")
+    previous = next((s for s in schemes if s.active), None)
+    open_ids = list(ReportingPeriod.objects.quarters().filter(state=ReportingPeriod.State.OPEN)
+                    .values_list("pk", flat=True))
+    lock_periods(open_ids)
+    new = chosen.scheme
+    rescored, off_scale = [], []
+    for review in RiskReview.objects.filter(period_id__in=open_ids).exclude(scheme=chosen).select_related(
+            "risk", "period").select_for_update(of=("self",)):
+        _, errors = validation.check_scores(new, review.risk.kind, {
+            name: getattr(review, name) for name in REVIEW_FIELDS[:6]})
+        if errors:
+            off_scale.append(review)
+        else:
+            review.scheme = chosen
+            rescored.append(review)
+    if rescored:
+        RiskReview.objects.bulk_update(rescored, ["scheme"], batch_size=500)
+    ScoringScheme.objects.exclude(pk=chosen.pk).update(active=False)
+    ScoringScheme.objects.filter(pk=chosen.pk).update(active=True)
+    if previous is None or previous.pk != chosen.pk:
+        detail = f"{previous.name if previous else 'none'} -> {chosen.name}; {len(rescored)} open-quarter " \
+                 f"review{'s' if len(rescored) != 1 else ''} re-scored"
+        if off_scale:
+            detail += "; off the new scales, to re-score: " + ", ".join(
+                f"{r.risk.reference} {r.period.label}" for r in off_scale)
+        audit.record(user=user, action=Action.SCHEME_SWITCHED, object_type="Scoring scheme",
+                     object_label=chosen.name, detail=detail, reason=reason)
+    from organisation import summaries
+
+    summaries.changed()
+    return SwitchResult(chosen, len(rescored), off_scale)
+
+
+def check_definition(definition) -> scoring.Scheme:
+    try:
+        scheme = scoring.Scheme.from_data("check", definition)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidWrite({"definition": f"the scheme is not in the expected form ({exc}): give likelihood, "
+                                          "threat_impact and opportunity_impact as [[value, label]...] and levels "
+                                          "as [{name, min, max, colour}...]"}) from None
+    if not scheme.likelihoods or not all(scheme.impacts.values()) or not scheme.levels:
+        raise InvalidWrite({"definition": "a scheme needs likelihoods, impacts of both kinds and levels"})
+    return scheme
+
+
+@transaction.atomic
+def scheme_save(*, user, scheme: ScoringScheme, via: str = "admin") -> ScoringScheme:
+    """Add a scheme or change one; a scheme reviews were scored on keeps its scales and bands."""
+    check_definition(scheme.definition)
+    before = ScoringScheme.objects.select_for_update().filter(pk=scheme.pk).first() if scheme.pk else None
+    if before is not None and before.definition != scheme.definition and before.reviews.exists():
+        raise InvalidWrite({"definition": f"{before.name} has reviews scored on it, so its scales and bands are "
+                                          "kept: add a new scheme instead"})
+    if before is not None and before.active != scheme.active:
+        raise InvalidWrite({"active": "choose the active scheme on the Scoring schemes page, which re-scores the "
+                                      "open quarters"})
+    if before is None:
+        scheme.active = False
+    scheme.save()
+    detail = audit.changes(audit.field_values(before, ("name", "description", "definition")) if before else {},
+                           audit.field_values(scheme, ("name", "description", "definition")))
+    audit.record(user=user, action=Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED,
+                 object_type="Scoring scheme", object_label=scheme.name, detail=detail)
+    return scheme
+
+
+@transaction.atomic
+def scheme_delete(*, user, scheme: ScoringScheme) -> None:
+    if scheme.active:
+        raise RecordError(f"{scheme.name} is the active scheme: choose another before deleting it")
+    if scheme.reviews.exists():
+        raise RecordError(f"{scheme.name} has reviews scored on it, so it is kept")
+    audit.record(user=user, action=Action.ADMIN_DELETED, object_type="Scoring scheme", object_label=scheme.name)
+    scheme.delete()
+
+
+@transaction.atomic
+def bulk_load(*, risks: list[Risk], reviews: list[RiskReview]) -> None:
+    """For the synthetic loader only: a generated council's risks and reviews in bulk (no history)."""
+    Risk.objects.bulk_create(risks)
+    RiskReview.objects.bulk_create(reviews, batch_size=2000)
+    from organisation import summaries
+
+    summaries.changed()

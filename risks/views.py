@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from organisation import access, interchange, summaries
+from organisation import access, history, interchange, summaries
 from organisation.models import ReportingPeriod
+from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
 
 from . import pdf, queries, scoring, services
@@ -53,7 +54,7 @@ def _register_rows(request: HttpRequest, quarter: ReportingPeriod, *, facts: boo
     level = request.GET.get("level") or "all"
     if level not in dict(LEVELS):
         raise Http404
-    risks = queries.risks_visible_to(request.user).filter(status=Risk.Status.OPEN)
+    risks = queries.on_register(queries.risks_visible_to(request.user), quarter)
     if level != "all":
         risks = risks.filter(register=level)
     filterset = RegisterFilter(request.GET or None, queryset=risks)
@@ -63,6 +64,9 @@ def _register_rows(request: HttpRequest, quarter: ReportingPeriod, *, facts: boo
         rows = queries.rows_for(queries.risk_facts(chosen), quarter, scheme, ids=chosen.values("pk"))
     else:
         rows = queries.rows_for(chosen, quarter, scheme)
+    if quarter.is_locked:
+        rows = [r for r in rows if r.review is not None]  # risks not yet on a register then
+    scheme = queries.quarter_scheme(rows, scheme)
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
     if data.get("band"):
         rows = [r for r in rows if r.level and r.level.name.lower() == data["band"].lower()]
@@ -75,7 +79,9 @@ def _register_rows(request: HttpRequest, quarter: ReportingPeriod, *, facts: boo
             likelihood, impact = int(likelihood), int(impact)
         except ValueError:
             raise Http404 from None
-        rows = [r for r in rows if r.review and r.reviewed_this_quarter and (
+        if basis not in ("current", "tolerance"):
+            raise Http404
+        rows = [r for r in rows if r.review and (
             (r.review.likelihood, r.review.impact) if basis == "current"
             else (r.review.tolerance_likelihood, r.review.tolerance_impact)) == (likelihood, impact)]
     return rows, filterset, level, model, scheme
@@ -103,13 +109,15 @@ def register(request: HttpRequest) -> HttpResponse:
 def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
     risk = _visible_risk(request.user, reference)
     model, scheme = queries.active_scheme()
-    reviews = list(risk.reviews.select_related("period", "reviewed_by").order_by("-period__year", "-period__quarter"))
+    reviews = list(risk.reviews.select_related("period", "reviewed_by", "scheme").order_by(
+        "-period__year", "-period__quarter"))
     history_rows = []
     for index, review in enumerate(reviews):
         previous = reviews[index + 1].rating if index + 1 < len(reviews) else None
+        review_scheme = review.scheme.scheme
         history_rows.append({
-            "review": review, "level": scoring.level(scheme, review.rating),
-            "tolerance_level": scoring.level(scheme, review.tolerance_rating),
+            "review": review, "level": scoring.level(review_scheme, review.rating), "scheme": review_scheme,
+            "tolerance_level": scoring.level(review_scheme, review.tolerance_rating),
             "travel": scoring.travel(review.rating, previous),
             "outside": scoring.outside_tolerance(risk.kind, review.rating, review.tolerance_rating),
         })
@@ -118,8 +126,8 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
     open_quarter = ReportingPeriod.objects.latest_quarter()
     latest = reviews[0] if reviews else None
     review_overdue = bool(latest and latest.next_review_date and latest.next_review_date < today)
-    changes = _changes(risk) if access.can_view_history(request.user) else None
     hide_detail = risk.exempt and not access.can_view_exempt(request.user)
+    changes = _changes(risk, hide_detail=hide_detail) if access.can_view_history(request.user) else None
     return render(request, "risks/risk.html", {
         "risk": risk, "history_rows": history_rows, "scheme": scheme, "actions": actions,
         "open_quarter": open_quarter, "review_overdue": review_overdue, "changes": changes,
@@ -129,31 +137,25 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
     })
 
 
-def _changes(risk: Risk) -> list[dict]:
+def _changes(risk: Risk, *, hide_detail: bool) -> list[dict]:
     """Every change to the risk and its reviews (who, when, old and new), newest first."""
-    out = []
-    for records, label, fields in (
-        (list(risk.history.select_related("history_user").order_by("history_date", "history_id")), "Risk",
-         ("title", "register", "status", "risk_owner", "action_owner", "treatment", "exempt")),
-        (list(RiskReview.history.filter(risk_id=risk.pk).select_related("history_user", "period")
-              .order_by("history_date", "history_id")), "Review",
-         ("likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "controls", "actions")),
-    ):
-        previous = {}
-        for record in records:
-            before = previous.get(record.id)
-            changes = [(f.replace("_", " "), getattr(before, f) if before else None, getattr(record, f))
-                       for f in fields if before is None and getattr(record, f) not in ("", None, False)
-                       or before is not None and getattr(before, f) != getattr(record, f)]
-            previous[record.id] = record
-            if changes:
-                out.append({"when": record.history_date, "what": label + (f" {record.period.label}" if label ==
-                                                                            "Review" else ""),
-                            "who": (record.history_user.get_full_name() or record.history_user.username)
-                            if record.history_user else "an import or system process",
-                            "reason": record.history_change_reason or "", "changes": changes})
-    out.sort(key=lambda e: e["when"], reverse=True)
-    return out[:100]
+    risk_fields = ("title", "register", "status", "risk_owner", "action_owner", "treatment", "exempt")
+    review_fields = ("likelihood", "impact", "tolerance_likelihood", "tolerance_impact") + (
+        () if hide_detail else ("controls", "actions"))
+
+    def shown(name, value):
+        return "blank" if value in (None, "") else str(value)
+
+    found = history.entries(risk.history.select_related("history_user").order_by("history_date", "history_id"),
+                            risk_fields, kind="Risk", shown=shown)
+    found += history.entries(
+        RiskReview.history.filter(risk_id=risk.pk).select_related("history_user", "period").order_by(
+            "history_date", "history_id"),
+        review_fields, kind=lambda r: f"Review {r.period.label}", shown=shown)
+    for entry in found:
+        entry["what"] = entry["kind"]
+    found.sort(key=lambda e: e["when"], reverse=True)
+    return found[:100]
 
 
 def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
@@ -170,35 +172,49 @@ def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
         Q(period__year__lt=quarter.year) | Q(period__year=quarter.year, period__quarter__lt=quarter.quarter)
     ).order_by("-period__year", "-period__quarter").first()
     last = current or earlier  # pre-filled from last quarter's review
+    # Exempt detail (controls and actions) is never shown to someone who may not read it: the fields
+    # start blank, and left blank they keep what is stored.
+    hide_detail = risk.exempt and not access.can_view_exempt(request.user)
     initial = {"version": current.version if current else 0}
     if last is not None:
         for name in ("likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "inherent_likelihood",
                      "inherent_impact", "controls", "actions", "next_review_date"):
+            if hide_detail and name in ("controls", "actions"):
+                continue
             initial[name] = getattr(last, name)
     form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial, scheme=scheme,
-                      kind=risk.kind)
+                      kind=risk.kind, quarter=quarter)
     if not editable:
         for f in form.fields.values():
             f.disabled = True
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        given = set(services.REVIEW_FIELDS)
+        if hide_detail:
+            given -= {name for name in ("controls", "actions") if not data.get(name)}
         try:
             services.review_save(user=request.user, risk=risk, period=quarter, version=form.cleaned_data["version"],
-                                 data=services.ReviewInput(**data))
-        except services.ConcurrentEdit as exc:
-            theirs = exc.theirs
-            conflict = {"by": exc.by,
+                                 data=services.ReviewInput(**data, given=frozenset(given)))
+        except ConcurrentEdit as exc:
+            theirs = exc.conflicts[0].theirs
+            conflict = {"by": exc.conflicts[0].by,
                         "theirs": f"likelihood {theirs.likelihood} x impact {theirs.impact} = {theirs.rating}"
                         if theirs else "nothing",
                         "yours": f"likelihood {data['likelihood']} x impact {data['impact']} = "
                                  f"{data['likelihood'] * data['impact']}"}
+        except InvalidWrite as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        except RecordError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, f"{risk.reference} review for {quarter.label} saved.")
             return redirect("risks:risk", reference=risk.reference)
     return render(request, "risks/review.html", {
         "risk": risk, "quarter": quarter, "form": form, "editable": editable, "conflict": conflict,
         "prefilled_from": last.period.label if last and not current else None, "scheme": scheme,
+        "hide_detail": hide_detail,
     }, status=409 if conflict else 200)
 
 
@@ -208,11 +224,16 @@ def risk_edit(request: HttpRequest, reference: str | None = None) -> HttpRespons
     risk = get_object_or_404(Risk, reference=reference) if reference else None
     form = RiskForm(request.POST if request.method == "POST" else None, instance=risk)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved._history_user = request.user
-        saved.save()
-        messages.success(request, f"{saved.reference} saved.")
-        return redirect("risks:risk", reference=saved.reference)
+        try:
+            saved = services.risk_save(user=request.user, risk=form.save(commit=False))
+        except InvalidWrite as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        except RecordError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"{saved.reference} saved.")
+            return redirect("risks:risk", reference=saved.reference)
     return render(request, "risks/risk_form.html", {"form": form, "risk": risk})
 
 
@@ -225,8 +246,8 @@ def risk_move(request: HttpRequest, reference: str, direction: str) -> HttpRespo
         raise Http404
     try:
         moved = services.risk_move(user=request.user, risk=risk, up=direction == "up")
-    except ValueError as exc:
-        messages.error(request, str(exc))
+    except RecordError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, f"{moved.reference} is now on the {moved.get_register_display().lower()} register.")
     return redirect("risks:risk", reference=risk.reference)
@@ -253,9 +274,12 @@ def action_add(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         action = form.save(commit=False)
         action.risk = risk
-        action._history_user = request.user
-        action.save()
-        messages.success(request, "Action added.")
+        try:
+            services.action_save(user=request.user, action=action)
+        except RecordError as exc:
+            messages.error(request, f"The action was not added: {exc.message}")
+        else:
+            messages.success(request, "Action added.")
     else:
         messages.error(request, "The action was not added: " + "; ".join(
             str(e) for errors in form.errors.values() for e in errors))
@@ -267,7 +291,10 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     quarter = _quarter(request.GET.get("period"))
     rows, filterset, level, model, scheme = _register_rows(request, quarter, facts=True)
-    reviewed = [r for r in rows if r.review and r.reviewed_this_quarter]
+    # Risks not reviewed this quarter count with their last review carried forward (as on the register);
+    # a review scored on another scheme than the map's cannot be placed on it and is listed instead.
+    reviewed = [r for r in rows if r.review and (r.scheme is None or r.scheme.name == scheme.name)]
+    elsewhere = [r for r in rows if r.review and r.scheme is not None and r.scheme.name != scheme.name]
     maps = []
     for kind in (scoring.Kind.THREAT, scoring.Kind.OPPORTUNITY):
         of_kind = [r for r in reviewed if r.risk.kind == kind.value]
@@ -280,7 +307,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
                          "grid": scoring.heat_map(scheme, kind, pairs), "total": len(pairs),
                          "impacts": [(v, scheme.impacts[kind][v]) for v in scheme.impact_values(kind)]})
     return render(request, "risks/heatmap.html", {
-        "quarter": quarter, "maps": maps, "level": level, "levels": LEVELS, "scheme": scheme,
+        "quarter": quarter, "maps": maps, "level": level, "levels": LEVELS, "scheme": scheme, "elsewhere": elsewhere,
         "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
         "band_positions": {b.name: i + 1 for i, b in enumerate(scheme.levels)},
     })
@@ -337,8 +364,23 @@ def schemes(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_risks(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        chosen = get_object_or_404(ScoringScheme, pk=request.POST.get("scheme"))
-        services.scheme_activate(scheme=chosen)
-        messages.success(request, f"{chosen.name} is now the active scoring scheme.")
+        chosen_id = request.POST.get("scheme", "")
+        if not chosen_id.isdigit():
+            raise Http404
+        chosen = get_object_or_404(ScoringScheme, pk=chosen_id)
+        try:
+            result = services.scheme_activate(user=request.user, scheme=chosen,
+                                              reason=request.POST.get("reason", "").strip())
+        except RecordError as exc:
+            messages.error(request, exc.message)
+            return redirect("risks:schemes")
+        text = (f"{chosen.name} is now the active scoring scheme. It applies to open quarters only: "
+                f"{result.rescored} review{'s' if result.rescored != 1 else ''} re-scored; locked quarters keep the "
+                "scheme they were scored on.")
+        messages.success(request, text)
+        if result.off_scale:
+            messages.warning(request, "These open-quarter reviews are not on the new scheme's scales and keep the "
+                                      "old scheme until they are reviewed again: " + ", ".join(
+                                          f"{r.risk.reference} ({r.period.label})" for r in result.off_scale))
         return redirect("risks:schemes")
     return render(request, "risks/schemes.html", {"schemes": [(s, s.scheme) for s in ScoringScheme.objects.all()]})

@@ -8,6 +8,8 @@ signed in; the matching ``*_user`` fixture returns the user.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -43,6 +45,18 @@ def locked_quarter(db) -> ReportingPeriod:
     period.state = ReportingPeriod.State.LOCKED
     period.save()
     return period
+
+
+@contextmanager
+def opened(period: ReportingPeriod):
+    """Test set-up: load data into a locked quarter as it was before the lock, then lock it again."""
+    period.state = ReportingPeriod.State.OPEN
+    period.save()
+    try:
+        yield period
+    finally:
+        period.state = ReportingPeriod.State.LOCKED
+        period.save()
 
 
 def make_user(username: str, role: str | None = None, areas=(), **extra):

@@ -36,7 +36,10 @@ MATRIX = {
     "logout": ("post", "/logout/", outcome(302)),
     "periods:list": ("get", "/periods/", OFFICER_ONLY),
     "periods:open_next": ("post", "/periods/open-next/", OFFICER_POST),
-    "periods:set_state": ("post", "/periods/{open}/locked/", OFFICER_POST),
+    "periods:lock": ("get", "/periods/{open}/lock/", OFFICER_ONLY),
+    "periods:reopen": ("get", "/periods/{open}/reopen/", OFFICER_ONLY),
+    "audit:trail": ("get", "/audit/", outcome(403, officer=200, audit=200)),
+    "audit:export": ("get", "/audit/export.csv", outcome(403, officer=200, audit=200)),
     "imports:index": ("get", "/imports/", OFFICER_ONLY),
     "imports:upload": ("get", "/imports/actuals/", OFFICER_ONLY),
     "imports:template": ("get", "/imports/actuals/template.csv", OFFICER_ONLY),
@@ -73,7 +76,18 @@ MATRIX = {
     "placements:report_export": ("get", "/placements/report.xlsx", outcome(403, **READERS)),
     "placements:entry_start": ("get", "/placements/entry/", outcome(403, manager_a=302, officer=302)),
     "placements:entry": ("get", "/placements/entry/2019-20-Q1/", outcome(403, manager_a=200, officer=200)),
-    "admin:index": ("get", "/admin/", outcome(302)),
+    # The admin is for performance officers (by role) and superusers; others are sent to sign in as one.
+    "admin:index": ("get", "/admin/", outcome(302, officer=200)),
+    # Accounts: every signed-in user has one; resetting a forgotten password needs no sign-in.
+    "account:index": ("get", "/account/", outcome(200)),
+    "password_change": ("get", "/account/password/", outcome(200)),
+    "password_change_done": ("get", "/account/password/changed/", outcome(200)),
+    "password_reset": ("get", "/account/reset/", outcome(200, anonymous=200)),
+    "password_reset_done": ("get", "/account/reset/sent/", outcome(200, anonymous=200)),
+    "password_reset_confirm": ("get", "/account/reset/MQ/not-a-token/", outcome(200, anonymous=200)),
+    "password_reset_complete": ("get", "/account/reset/done/", outcome(200, anonymous=200)),
+    "account:keep_alive": ("post", "/account/keep-alive/", outcome(204)),
+    "account:timed_out": ("post", "/account/timed-out/", outcome(302)),
 }
 
 

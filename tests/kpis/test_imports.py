@@ -74,7 +74,7 @@ def test_targets_and_actuals_import_with_blank_meaning_baseline_and_no_data(db):
         ("code,period,value\nDPE007,2019/20 Q1,140\n",
          'row 3, column "value": 140 is not a percentage between 0 and 100'),
         ("code,period,value,denominator\nDPE007,2019/20 Q1,1,0\n",
-         'row 3, column "denominator": the denominator cannot be zero'),
+         'row 3, column "denominator": the denominator must be more than zero'),
         ("code,period,value\nDPE007,2019/20 Q1,1\nDPE007,2019/20 q1,2\n",
          "row 4: the same code DPE007, period 2019/20 q1 as row 3 (each may appear once)"),
         ("code,period,value,colour\nDPE007,2019/20 Q1,1,red\n", '"colour" is not a column of actuals'),
@@ -150,13 +150,14 @@ def test_the_same_figure_twice_under_two_spellings_of_its_period_is_refused(db, 
 
 
 def test_the_batch_update_refuses_figures_deleted_meanwhile(db, officer_user):
-    from kpis.resources import _update_with_history
+    from kpis.services import figures_import
+    from organisation.records import RecordError
 
     run("indicators", INDICATORS)
     interchange.import_file("actuals", "a.csv", b"code,period,value\nDPE007,2019/20 Q1,70\n", dry_run=False)
     actual = Actual.objects.get(indicator__code="DPE007")
     Actual.objects.filter(pk=actual.pk).delete()
     actual.value = Decimal("71")
-    with pytest.raises(ValueError, match="deleted while it was being imported"), transaction.atomic():
-        _update_with_history([actual], ["value"], batch_size=None, user=officer_user)
+    with pytest.raises(RecordError, match="deleted while it was being imported"), transaction.atomic():
+        figures_import(user=officer_user, creates=[], updates=[actual], fields=["value"])
     assert not Actual.objects.filter(indicator__code="DPE007").exists()  # not brought back

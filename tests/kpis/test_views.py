@@ -117,7 +117,7 @@ def test_saving_a_draft_then_submitting(manager_a, dpe007, open_quarter):
     url = entry_url(open_quarter, dpe007.service_area)
     response = manager_a.post(url, post_data(dpe007, value="75.8", numerator="144", denominator="190",
                                              commentary="Staff shortages"), follow=True)
-    assert "figures saved as a draft" in response.content.decode()
+    assert "1 figure saved; kept as drafts (not yet sent to the performance team)" in response.content.decode()
     actual = Actual.objects.get()
     assert (actual.value, actual.state, actual.version) == (Decimal("75.8"), "draft", 1)
     assert actual.entered_by.username == "manager.a"
@@ -132,13 +132,15 @@ def test_saving_a_draft_then_submitting(manager_a, dpe007, open_quarter):
     [
         ({"value": "12,3"}, "DPE007 value: &quot;12,3&quot; is not a number"),
         ({"value": "abc"}, "DPE007 value: &quot;abc&quot; is not a number"),
-        ({"value": "101", "commentary": "x"}, "DPE007 value: a percentage cannot be more than 100"),
+        ({"value": "101", "commentary": "x"}, "DPE007 value: 101 is not a percentage between 0 and 100"),
         ({"value": "50", "numerator": "200", "denominator": "190", "commentary": "x"},
-         "DPE007 numerator: 200 is larger than the denominator (190)"),
+         "DPE007 numerator: the numerator (200) is larger than the denominator (190)"),
         ({"value": "50", "numerator": "20"}, "DPE007 denominator: give both the numerator and the denominator"),
-        ({"value": "75.8"}, "DPE007 commentary: explain why the figure is well below target"),
+        # Commentary on a figure below target is needed to submit it (a draft may be saved without it).
+        ({"value": "75.8", "action": "submit"}, "DPE007 commentary: explain why the figure is well below target"),
         ({"value": "50", "denominator": "0", "numerator": "0", "commentary": "x"},
-         "DPE007 denominator: must be more than zero"),
+         "DPE007 denominator: the denominator must be more than zero"),
+        ({"value": "10000000000", "commentary": "x"}, "DPE007 value: &quot;10000000000&quot; is too large"),
     ],
 )
 def test_bad_figures_get_specific_messages_and_nothing_is_saved(manager_a, dpe007, open_quarter, values, message):
@@ -169,7 +171,7 @@ def test_a_locked_quarter_is_read_only_and_refuses_posts(manager_a, dpe007, lock
 def test_a_concurrent_edit_is_refused_showing_both_values(manager_a, officer_user, dpe007, open_quarter):
     url = entry_url(open_quarter, dpe007.service_area)
     manager_a.get(url)  # the form is opened with no figure (version 0)
-    figures_save(user=officer_user, submit=False, figures=[FigureInput(
+    figures_save(user=officer_user, quarter=open_quarter, submit=False, figures=[FigureInput(
         indicator=dpe007, period=open_quarter, version=0, value=Decimal("76.3"), numerator=None,
         denominator=None, commentary="officer's correction")])
     response = manager_a.post(url, post_data(dpe007, value="75.8", commentary="mine"))
@@ -182,11 +184,11 @@ def test_a_concurrent_edit_is_refused_showing_both_values(manager_a, officer_use
 
 
 def test_a_stale_version_is_refused_in_the_service(officer_user, dpe007, open_quarter):
-    from kpis.services import ConcurrentEdit
+    from organisation.records import ConcurrentEdit
 
     set_actual(dpe007, "2019/20 Q1", "70", version=3)
     with pytest.raises(ConcurrentEdit):
-        figures_save(user=officer_user, submit=False, figures=[FigureInput(
+        figures_save(user=officer_user, quarter=open_quarter, submit=False, figures=[FigureInput(
             indicator=dpe007, period=open_quarter, version=2, value=Decimal("71"), numerator=None,
             denominator=None, commentary="x")])
     assert Actual.objects.get().value == Decimal("70")
@@ -199,7 +201,7 @@ def test_an_officer_signs_off_and_a_later_correction_shows_beside_the_reported_v
     assert "Signed off 1 submitted figure" in response.content.decode()
     actual = Actual.objects.get()
     assert actual.state == "signed_off" and actual.reported_value == Decimal("75.8")
-    figures_save(user=officer_user, submit=True, figures=[FigureInput(
+    figures_save(user=officer_user, quarter=open_quarter, submit=True, figures=[FigureInput(
         indicator=dpe007, period=open_quarter, version=actual.version, value=Decimal("76.3"), numerator=None,
         denominator=None, commentary="why")])
     actual.refresh_from_db()
@@ -217,7 +219,7 @@ def test_submissions_list_who_has_not_submitted(officer, dpe007, adults_indicato
 
 def test_history_is_shown_to_officers_executives_and_audit_but_not_managers(
         officer, manager_a, manager_a_user, dpe007, open_quarter):
-    figures_save(user=manager_a_user, submit=False, figures=[FigureInput(
+    figures_save(user=manager_a_user, quarter=open_quarter, submit=False, figures=[FigureInput(
         indicator=dpe007, period=open_quarter, version=0, value=Decimal("75.8"), numerator=None,
         denominator=None, commentary="first")])
     page = officer.get("/performance/indicators/DPE007/").content.decode()

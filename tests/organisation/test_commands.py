@@ -13,7 +13,7 @@ from tests.organisation.test_interchange import KIND
 def _registered():
     interchange.register(KIND)
     yield
-    interchange._KINDS.pop("areas", None)
+    interchange.registry._KINDS.pop("areas", None)
 
 
 def write(tmp_path: Path, text: str, name: str = "areas.csv") -> Path:

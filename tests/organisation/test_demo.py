@@ -18,7 +18,7 @@ def test_demo_users_are_refused_when_debug_is_off(db, settings):
 def test_demo_users_get_one_role_each_and_their_service_areas(db, settings):
     settings.DEBUG = True
     demo.create_users()
-    demo.create_users()  # idempotent
+    demo.create_users()  # idempotent: an existing account is left as it is
     users = {u.username: u for u in get_user_model().objects.prefetch_related("groups", "managed_service_areas")}
     assert set(users) == {d.username for d in demo.DEMO_USERS}
     for demo_user in demo.DEMO_USERS:
@@ -47,27 +47,41 @@ def test_the_command_refuses_users_without_debug_but_loads_data_with_no_users(db
     assert not get_user_model().objects.exists()
 
 
-def test_quarters_before_the_open_one_are_locked(db):
-    ReportingPeriod.for_label("2018/19 Q4")
-    ReportingPeriod.for_label("2018/19 Q1")
-    demo.set_period_states()
+def test_quarters_before_the_open_one_are_locked_and_their_figures_signed_off(db):
+    from kpis.models import Actual
+
+    demo.load_data()
     states = {p.label: p.state for p in ReportingPeriod.objects.quarters()}
-    assert states == {"2018/19 Q1": "locked", "2018/19 Q4": "locked", "2019/20 Q1": "open"}
+    assert states["2019/20 Q1"] == "open"
+    assert {label for label, state in states.items() if state == "locked"} == {
+        "2016/17 Q4", "2017/18 Q1", "2017/18 Q2", "2017/18 Q3", "2017/18 Q4", "2018/19 Q1", "2018/19 Q4"}
+    # They were reported: signed off, with the record a locked quarter shows.
+    reported = Actual.objects.filter(period__year__lt=2019)
+    assert set(reported.values_list("state", flat=True)) == {"signed_off"}
+    assert not reported.filter(signed_status="").exists()
+    assert set(Actual.objects.filter(period__year=2019).values_list("state", flat=True)) == {"draft"}
 
 
-def test_every_demo_file_has_a_registered_kind_and_loads_idempotently(db):
+def test_every_demo_file_has_a_registered_kind_and_loads_into_an_empty_database_only(db):
     from kpis.models import Actual, Indicator, Target
     from organisation import interchange
+    from organisation.models import AuditEvent
     from placements.models import PlacementSnapshot
     from risks.models import RiskReview
 
     assert {kind for kind, _ in demo.DEMO_FILES} <= set(interchange.kind_names(importable=True))
     first = demo.load_data()
-    assert [line.split(":")[0] for line in first] == ["indicators", "targets", "actuals", "risks", "placements"]
+    assert [line.split(":")[0] for line in first[:5]] == ["indicators", "targets", "actuals", "risks", "placements"]
     counts = (Indicator.objects.count(), Target.objects.count(), Actual.objects.count(), RiskReview.objects.count(),
               PlacementSnapshot.objects.count())
     assert counts == (38, 37, 64, 3, 72)
+    trail = AuditEvent.objects.count()
+    locked = ReportingPeriod.objects.get(year=2019, quarter=1)
+    locked.state = "locked"
+    locked.save()
     again = demo.load_data()
-    assert all(" 0 new, 0 updated, " in line for line in again), again
+    assert again == ["The database already holds data, so the demo data was not loaded (an existing database is "
+                     "never changed)."]
     assert counts == (Indicator.objects.count(), Target.objects.count(), Actual.objects.count(),
                       RiskReview.objects.count(), PlacementSnapshot.objects.count())
+    assert ReportingPeriod.objects.get(pk=locked.pk).state == "locked" and AuditEvent.objects.count() == trail

@@ -53,7 +53,7 @@ KIND = Kind(name="areas", label="Service areas", resource_class=AreaResource,
 def _registered():
     interchange.register(KIND)
     yield
-    interchange._KINDS.pop("areas", None)
+    interchange.registry._KINDS.pop("areas", None)
 
 
 def csv_bytes(text: str) -> bytes:

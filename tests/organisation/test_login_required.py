@@ -3,6 +3,9 @@ import pytest
 from tests.urlwalk import walk
 
 PUBLIC = {"login", "root"}
+# Forgotten passwords are reset without signing in; the timeout endpoint signs out (tests/organisation/test_accounts.py).
+PUBLIC |= {"password_reset", "password_reset_done", "password_reset_confirm",
+           "password_reset_complete", "account:timed_out"}
 ALL_URLS = list(walk())
 
 

@@ -12,7 +12,7 @@ EVERYONE_BUT_OFFICER = ["manager_a", "manager_b", "executive", "audit", "outside
 def _registered():
     interchange.register(KIND)
     yield
-    interchange._KINDS.pop("areas", None)
+    interchange.registry._KINDS.pop("areas", None)
 
 
 # --- home --------------------------------------------------------------------
@@ -87,7 +87,9 @@ def test_unknown_pages_get_the_styled_404(officer):
 @pytest.mark.parametrize("persona", EVERYONE_BUT_OFFICER, indirect=True)
 def test_only_officers_manage_periods(persona, open_quarter):
     assert persona.get("/periods/").status_code == 403
-    assert persona.post(f"/periods/{open_quarter.pk}/locked/").status_code == 403
+    assert persona.get(f"/periods/{open_quarter.pk}/lock/").status_code == 403
+    assert persona.post(f"/periods/{open_quarter.pk}/lock/", {"confirm": "on"}).status_code == 403
+    assert persona.post(f"/periods/{open_quarter.pk}/reopen/", {"reason": "x"}).status_code == 403
     assert persona.post("/periods/open-next/").status_code == 403
     open_quarter.refresh_from_db()
     assert not open_quarter.is_locked
@@ -97,16 +99,54 @@ def test_the_403_page_is_styled(executive):
     assert "You do not have access to this page" in executive.get("/periods/").content.decode()
 
 
-def test_an_officer_locks_and_reopens_a_quarter(officer, open_quarter):
-    page = officer.get("/periods/").content.decode()
-    assert "2019/20 Q1" in page and "Open for entry" in page
-    response = officer.post(f"/periods/{open_quarter.pk}/locked/", follow=True)
+@pytest.fixture
+def figures(area_a, open_quarter):
+    from tests.kpis.conftest import make_indicator, set_actual, set_target
+
+    drafted, sent = make_indicator(area_a, "DPE007"), make_indicator(area_a, "DPE006")
+    for indicator in (drafted, sent):
+        set_target(indicator, "2019/20", 90)
+    set_actual(drafted, "2019/20 Q1", 95)
+    set_actual(sent, "2019/20 Q1", 70, state="submitted", commentary="short-staffed")
+    return drafted, sent
+
+
+def test_locking_says_what_is_outstanding_and_asks_for_confirmation(officer, open_quarter, figures):
+    page = officer.get(f"/periods/{open_quarter.pk}/lock/").content.decode()
+    assert "1 figure is a draft not submitted" in page and "1 submitted figure not yet signed off" in page
+    response = officer.post(f"/periods/{open_quarter.pk}/lock/", {})
+    assert response.status_code == 400 and "Confirm that you want to lock the quarter" in response.content.decode()
+    open_quarter.refresh_from_db()
+    assert not open_quarter.is_locked
+
+
+def test_locking_signs_off_what_was_submitted_and_records_the_judgement(officer, open_quarter, figures):
+    from kpis.models import Actual
+    from organisation.models import AuditEvent
+
+    response = officer.post(f"/periods/{open_quarter.pk}/lock/",
+                            {"confirm": "on", "sign_off_submitted": "on", "reason": "Q1 report"}, follow=True)
     assert "2019/20 Q1 is locked." in response.content.decode()
     open_quarter.refresh_from_db()
     assert open_quarter.is_locked
-    officer.post(f"/periods/{open_quarter.pk}/open/")
-    open_quarter.refresh_from_db()
-    assert not open_quarter.is_locked
+    sent = Actual.objects.get(indicator__code="DPE006")
+    assert (sent.state, sent.signed_status, sent.signed_target) == ("signed_off", "Well below target", 90)
+    assert Actual.objects.get(indicator__code="DPE007").state == "draft"  # never reported
+    event = AuditEvent.objects.get(action="locked")
+    assert event.period == open_quarter and event.reason == "Q1 report" and "1 signed off at the lock" in event.detail
+
+
+def test_reopening_needs_a_reason_which_goes_in_the_trail(officer, locked_quarter):
+    from organisation.models import AuditEvent
+
+    response = officer.post(f"/periods/{locked_quarter.pk}/reopen/", {"reason": "  "})
+    assert response.status_code == 400 and "Give the reason for reopening the quarter" in response.content.decode()
+    locked_quarter.refresh_from_db()
+    assert locked_quarter.is_locked
+    officer.post(f"/periods/{locked_quarter.pk}/reopen/", {"reason": "Correcting DPE007"})
+    locked_quarter.refresh_from_db()
+    assert not locked_quarter.is_locked
+    assert AuditEvent.objects.get(action="reopened").reason == "Correcting DPE007"
 
 
 def test_an_officer_opens_the_next_quarter(officer, open_quarter):
@@ -114,11 +154,12 @@ def test_an_officer_opens_the_next_quarter(officer, open_quarter):
     assert ReportingPeriod.objects.get(year=2019, quarter=2).state == "open"
 
 
-def test_a_bad_state_or_a_year_is_not_found(officer, open_quarter):
+def test_a_year_or_a_missing_period_is_not_found(officer, open_quarter):
     year = ReportingPeriod.for_label("2019/20")
-    assert officer.post(f"/periods/{open_quarter.pk}/frozen/").status_code == 404
-    assert officer.post(f"/periods/{year.pk}/locked/").status_code == 404
-    assert officer.get(f"/periods/{open_quarter.pk}/locked/").status_code == 405
+    assert officer.get(f"/periods/{year.pk}/lock/").status_code == 404
+    assert officer.post(f"/periods/{year.pk}/reopen/", {"reason": "x"}).status_code == 404
+    assert officer.get("/periods/999999/lock/").status_code == 404
+    assert officer.get(f"/periods/{open_quarter.pk}/open-next/").status_code == 404
 
 
 def test_the_periods_page_query_count_does_not_grow(officer, django_assert_max_num_queries):

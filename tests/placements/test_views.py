@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from organisation import demo, interchange
 from placements.models import PlacementCategory, PlacementHeading, PlacementSnapshot
 from placements.services import SnapshotInput, snapshot_save
+from tests.conftest import opened
 
 CSV = ("period,heading,category,children,average_weekly_cost\n"
        "2018/19 Q4,Foster Care,Agency Foster Care,170,787\n"
@@ -23,7 +24,8 @@ def load(text=CSV, dry_run=False):
 
 @pytest.fixture
 def snapshots(area_a, open_quarter, locked_quarter):
-    assert load().ok
+    with opened(locked_quarter):
+        assert load().ok
     return PlacementSnapshot.objects.all()
 
 
@@ -96,12 +98,15 @@ def test_another_areas_manager_cannot_enter_placements(manager_b, snapshots, ope
 
 
 @pytest.mark.parametrize(("override", "message"), [
-    ({"children": "-1"}, "children cannot be negative"),
-    ({"children": "2.5"}, "children must be a whole number, not &quot;2.5&quot;"),
-    ({"children": "lots"}, "children must be a whole number, not &quot;lots&quot;"),
-    ({"weekly_cost": "-5"}, "the weekly cost cannot be negative"),
-    ({"weekly_cost": "abc"}, "the weekly cost must be an amount in pounds, not &quot;abc&quot;"),
-    ({"children": ""}, "enter the number of children (0 if none)"),
+    # The same words as the import's (placements/validation.py), with the category and field they are about.
+    ({"children": "-1"}, "Secure, children: -1 is negative: enter 0 or more"),
+    ({"children": "2.5"}, "Secure, children: &quot;2.5&quot; is not a whole number"),
+    ({"children": "lots"}, "Secure, children: &quot;lots&quot; is not a number"),
+    ({"weekly_cost": "-5"}, "Secure, average weekly cost: -5 is negative: a weekly cost cannot be below zero"),
+    ({"weekly_cost": "abc"}, "Secure, average weekly cost: &quot;abc&quot; is not a number"),
+    ({"weekly_cost": "100000000"}, "Secure, average weekly cost: &quot;100000000&quot; is too large: the largest "
+                                   "allowed is 99,999,999.99"),
+    ({"children": ""}, "Secure, children: enter the number of children (0 if none)"),
 ])
 def test_bad_snapshot_values_are_refused_and_nothing_is_saved(officer, snapshots, open_quarter, override, message):
     response = officer.post(f"/placements/entry/{open_quarter.slug}/", grid(PlacementCategory.objects.all(),

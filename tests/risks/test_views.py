@@ -195,10 +195,13 @@ def test_an_officer_escalates_and_brings_back_a_risk(officer, service_risk):
     assert [h.history_change_reason for h in service_risk.history.order_by("history_date")][-1] == "de-escalated"
 
 
-def test_an_officer_closes_a_risk_and_it_leaves_the_register(officer, corporate_risk):
+def test_an_officer_closes_a_risk_and_it_leaves_the_register_but_not_the_record(officer, corporate_risk):
     officer.post("/risks/CRR9/status/closed/")
+    page = officer.get("/risks/?period=2019-20-Q1").content.decode()
+    assert "0 risks" in page and 'href="/risks/CRR9/"' not in page
+    # A closed risk is retired, not deleted: the quarter it was reviewed in still shows it.
     page = officer.get(f"/risks/?period={Q4}").content.decode()
-    assert "0 open risks" in page and 'href="/risks/CRR9/"' not in page
+    assert "1 risk," in page and 'href="/risks/CRR9/"' in page and "Closed</strong>" in page
 
 
 def test_an_officer_creates_a_risk_with_clear_errors(officer, directorate, area_a):
@@ -256,7 +259,7 @@ def test_the_register_says_when_an_overdue_risk_was_last_reviewed(executive, dir
     late = make_risk("LATE1", directorate, area_a)
     review(late, "2018/19 Q2", 4, 7)
     page = executive.get(f"/risks/?period={Q4}").content.decode()
-    assert "Due</strong> last 2018/19 Q2" in page and "4 &times; 7 =" in page
+    assert "Not reviewed since 2018/19 Q2" in page and "4 &times; 7 =" in page
 
 
 def test_exports_carry_the_reviews_controls_and_actions(audit, directorate, area_a, locked_quarter):
@@ -277,7 +280,7 @@ def test_a_long_register_is_paginated_highest_first(executive, directorate, area
     for i in range(55):
         review(make_risk(f"P{i:02d}", directorate, area_a), "2018/19 Q4", 1 + i % 4, 7)
     first = executive.get(f"/risks/?period={Q4}").content.decode()
-    assert "55 open risks, highest current rating first (page 1 of 2)" in first
+    assert "55 risks, highest current rating first (page 1 of 2)" in first
     assert 'aria-current="page">1<' in first and "28 Critical" in first
     second = executive.get(f"/risks/?period={Q4}&page=2").content.decode()
     assert second.count('class="govuk-link" href="/risks/P') == 5 and "28 Critical" not in second

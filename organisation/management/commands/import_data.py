@@ -28,7 +28,9 @@ class Command(BaseCommand):
             self.stdout.write(f"warning: {warning}")
         for error in report.errors:
             self.stderr.write(f"error: {error}")
+        if report.more_errors:
+            self.stderr.write(f"error: and {report.more_errors} more error{'s' if report.more_errors != 1 else ''}")
         prefix = "dry run: " if dry_run else ""
         self.stdout.write(f"{prefix}{kind}: {report.summary()}")
         if report.errors:
-            raise CommandError(f"{len(report.errors)} error(s); nothing was saved")
+            raise CommandError(f"{report.error_count} error(s); nothing was saved")

@@ -1,0 +1,101 @@
+"""The role-based admin: who may use it, and the base every domain ModelAdmin builds on.
+
+Performance officers (by role, not by the is_staff flag) manage directorates,
+service areas, users' roles and service-area memberships, and the set-up of
+each domain (indicators, risks, schemes, placement headings and categories),
+always through the domain's services, so the record's rules and the audit
+trail hold here as everywhere. Figures, reviews and snapshots are read-only.
+Only superusers grant staff or superuser status, edit superusers or set other
+users' passwords.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import access
+from .records import InvalidWrite, RecordError
+
+
+class CouncilAdminSite(admin.AdminSite):
+    site_header = "Performance and risk: administration"
+    site_title = "Administration"
+    index_title = "Set-up and accounts"
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        return bool(user.is_active and (user.is_superuser or access.is_performance_officer(user)))
+
+    def login(self, request, extra_context=None):
+        # One sign-in page for the whole service (with its throttling and password reset).
+        if request.user.is_authenticated:
+            return redirect("home")
+        return redirect(f"{reverse('login')}?next={request.GET.get('next', reverse('admin:index'))}")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the admin shows but never changes (figures, reviews, snapshots: their own pages and the
+    imports change them, through the services, under the record's rules)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose writes go through the domain's services.
+
+    Subclasses give save_service(user, obj, form, change) and delete_service(user, obj). A write the
+    record refuses comes back to the form as an error message; nothing is saved.
+    """
+
+    def save_service(self, user, obj, form, change):
+        raise NotImplementedError
+
+    def delete_service(self, user, obj):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        self.save_service(request.user, obj, form, change)
+
+    def delete_model(self, request, obj):
+        self.delete_service(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_service(request.user, obj)
+
+    def save_formset(self, request, form, formset, change):
+        raise RecordError("This form has rows that are saved on their own pages")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except InvalidWrite as exc:
+            for message in exc.errors.values():
+                self.message_user(request, f"Nothing was saved: {message}", messages.ERROR)
+        except RecordError as exc:
+            self.message_user(request, f"Nothing was saved: {exc.message}", messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except RecordError as exc:
+            self.message_user(request, f"Nothing was deleted: {exc.message}", messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except RecordError as exc:
+            self.message_user(request, f"Nothing was deleted: {exc.message}", messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())

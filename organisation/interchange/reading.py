@@ -1,0 +1,240 @@
+"""Reading an uploaded CSV or XLSX into a checked table, within the limits of formats.md.
+
+Hostile files are refused before they can hold a worker: a workbook's size
+once unpacked and its declared row count are checked before any row is read,
+and reading stops at the first row past the limit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import tablib
+
+from organisation.parsing import MAX_ROWS
+
+from .registry import Kind
+
+# A workbook of 50,000 rows of these kinds unpacks to well under this; a "zip bomb" far over it.
+MAX_UNPACKED_BYTES = 150 * 1024 * 1024
+MAX_COLUMNS = 60
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, encoding, header, size...)."""
+
+
+class RowError(ValueError):
+    """A problem with one cell; ``column`` names the header it sits under."""
+
+    def __init__(self, column: str | None, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(f"The file has more than {MAX_ROWS:,} rows: split it into files of at most "
+                           f"{MAX_ROWS:,} rows and import each.")
+
+
+@dataclass
+class Table:
+    """Rows read from a file, with the spreadsheet row number of each."""
+
+    dataset: tablib.Dataset
+    row_numbers: list[int]  # row_numbers[i] is the sheet row of dataset row i (header is row 1)
+
+
+def normalise_header(name: Any) -> str:
+    return re.sub(r"\s+", " ", str(name or "")).strip().lower()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"The file is not UTF-8 text (byte {exc.start + 1} cannot be read). "
+            "Save it as \"CSV UTF-8\" or as an Excel workbook and upload it again."
+        ) from None
+    if "\x00" in text:
+        raise ImportFileError("The file is not a CSV or Excel spreadsheet (it contains binary data).")
+    # Checked before the rows are read: a file can hold no more rows than it has line breaks.
+    if text.count("\n") > MAX_ROWS + 1:
+        rows = []
+        try:
+            for row in csv.reader(io.StringIO(text, newline="")):
+                rows.append(row)
+                if len(rows) > MAX_ROWS + 1 and any(cell.strip() for cell in row):
+                    raise _too_many_rows()
+        except csv.Error as exc:
+            raise ImportFileError(f"The CSV file cannot be read: {exc}.") from None
+        return [[cell.strip() for cell in row] for row in rows]
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise ImportFileError(f"The CSV file cannot be read: {exc}.") from None
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\sref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def _check_workbook(content: bytes) -> None:
+    """Refuse a workbook that unpacks too large or declares too many rows, before openpyxl reads it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise ImportFileError("The Excel file cannot be opened: it may be damaged or not an .xlsx workbook.") from None
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError("The file is a zip archive but not an Excel workbook (.xlsx).")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            f"The Excel file unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than a workbook of "
+            f"{MAX_ROWS:,} rows needs: save only the rows to import and upload it again.")
+    for member in members:
+        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+            try:
+                with archive.open(member) as handle:
+                    head = handle.read(4096)
+            except Exception:
+                raise ImportFileError("The Excel file cannot be opened: it may be damaged.") from None
+            found = _DIMENSION.search(head)
+            if found and int(found.group(1)) > MAX_ROWS + 1:
+                raise _too_many_rows()
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    _check_workbook(content)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception:
+        raise ImportFileError("The Excel file cannot be opened: it may be damaged or not an .xlsx workbook.") from None
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError("The Excel file has no worksheets.")
+        sheet = workbook.worksheets[0]
+        rows: list[list[str]] = []
+        header: list[str] = []
+        for row_index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+            if row_index > MAX_ROWS + 1:
+                raise _too_many_rows()
+            cells = []
+            for col_index, cell in enumerate(row):
+                value = getattr(cell, "value", None)
+                if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
+                    column = header[col_index] if col_index < len(header) else f"{col_index + 1}"
+                    raise ImportFileError(
+                        f'row {row_index}, column "{column}": the cell holds a formula; '
+                        "paste values only and upload again"
+                    )
+                cells.append(_cell_text(value))
+            if row_index == 1:
+                header = cells
+            rows.append(cells)
+        return rows
+    except ImportFileError:
+        raise
+    except Exception:
+        raise ImportFileError("The Excel file cannot be read: it may be damaged. Open it in Excel, save it "
+                              "again as an .xlsx workbook and upload it.") from None
+    finally:
+        workbook.close()
+
+
+def read_table(kind: Kind, filename: str, content: bytes) -> Table:
+    """Read a CSV or XLSX upload for ``kind`` and check its header."""
+    if not content:
+        raise ImportFileError("The file is empty.")
+    lower = filename.lower()
+    is_zip = content[:4] == b"PK\x03\x04"
+    if lower.endswith(".xlsx") or is_zip:
+        if not is_zip:
+            raise ImportFileError("The file is named .xlsx but is not an Excel workbook.")
+        rows = _read_xlsx(content)
+    elif lower.endswith(".csv") or lower.endswith(".txt") or "." not in lower:
+        rows = _read_csv(content)
+    else:
+        raise ImportFileError("Only CSV (.csv) and Excel (.xlsx) files can be imported.")
+
+    # Drop blank rows (often at the end of a sheet), keeping the sheet numbering.
+    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(c != "" for c in row)]
+    if not numbered or numbered[0][0] != 1:
+        raise ImportFileError("The first row must be the header: " + ", ".join(kind.columns) + ".")
+    if len(numbered) > MAX_ROWS + 1:
+        raise _too_many_rows()
+    header_row = numbered[0][1]
+    # Trailing blank header cells are harmless (spreadsheets often add them).
+    while header_row and header_row[-1] == "":
+        header_row = header_row[:-1]
+    header = [normalise_header(h) for h in header_row]
+    problems = []
+    for position, name in enumerate(header, start=1):
+        if name == "":
+            problems.append(f"column {position} has no header")
+        elif name not in kind.columns:
+            problems.append(f'"{header_row[position - 1][:40]}" is not a column of {kind.name}')
+    duplicates = sorted({h for h in header if h and header.count(h) > 1})
+    problems += [f'column "{d}" appears more than once' for d in duplicates]
+    missing = [c for c in kind.required if c not in header]
+    if missing:
+        problems.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(f'"{m}"' for m in missing))
+    if problems:
+        raise ImportFileError(
+            "row 1 (the header): " + "; ".join(problems[:10]) + ". Expected columns: " + ", ".join(kind.columns) + "."
+        )
+
+    dataset = tablib.Dataset(headers=header)
+    row_numbers = []
+    width = len(header)
+    for number, row in numbered[1:]:
+        extra = [c for c in row[width:] if c != ""]
+        if extra:
+            raise ImportFileError(f"row {number} has more cells than the header has columns.")
+        cells = (row + [""] * width)[:width]
+        dataset.append(cells)
+        row_numbers.append(number)
+    if not row_numbers:
+        raise ImportFileError("The file has a header but no rows to import.")
+    _check_duplicate_keys(kind, dataset, row_numbers)
+    return Table(dataset=dataset, row_numbers=row_numbers)
+
+
+def _check_duplicate_keys(kind: Kind, dataset: tablib.Dataset, row_numbers: list[int]) -> None:
+    if not kind.key or any(k not in dataset.headers for k in kind.key):
+        return
+    seen: dict[tuple, int] = {}
+    errors = []
+    for index, row in enumerate(dataset.dict):
+        key = tuple(normalise_header(row[k]) for k in kind.key)
+        if key in seen:
+            shown = ", ".join(f"{k} {row[k]}" for k in kind.key)
+            errors.append(f"row {row_numbers[index]}: the same {shown} as row {seen[key]} (each may appear once)")
+        else:
+            seen[key] = row_numbers[index]
+    if errors:
+        more = f"; and {len(errors) - 100:,} more" if len(errors) > 100 else ""
+        raise ImportFileError("; ".join(errors[:100]) + more)

@@ -1,0 +1,49 @@
+"""The kinds of data of ../shared/formats.md: each app registers its own (in AppConfig.ready)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import tablib
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    resource_class: type | None  # an import_export Resource; None for export-only reports
+    columns: tuple[str, ...]  # the header, in order
+    required: tuple[str, ...] = ()  # columns that must be present in an import
+    key: tuple[str, ...] = ()  # columns that identify a row (duplicates are refused)
+    importable: bool = True
+    # (period label or None, user or None) -> tablib.Dataset; default: Resource.export()
+    export: Callable[[str | None, Any], tablib.Dataset] | None = None
+    description: str = ""
+
+    def resource(self, **kwargs):
+        assert self.resource_class is not None
+        return self.resource_class(**kwargs)
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> None:
+    _KINDS[kind.name] = kind
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise KeyError(f'"{name}" is not a kind of data; choose one of: {", ".join(kind_names())}') from None
+
+
+def kind_names(*, importable: bool | None = None) -> list[str]:
+    return [k.name for k in _KINDS.values() if importable is None or k.importable == importable]
+
+
+def kinds(*, importable: bool | None = None) -> list[Kind]:
+    return [k for k in _KINDS.values() if importable is None or k.importable == importable]

@@ -1,0 +1,22 @@
+"""HTTP attachments of exports (the web's one download path)."""
+
+from __future__ import annotations
+
+import tablib
+from django.http import Http404, HttpResponse
+
+from .writing import CONTENT_TYPES, FORMATS, write
+
+
+def download_response(dataset: tablib.Dataset, fmt: str, filename: str, *, title: str = "Export") -> HttpResponse:
+    """An HTTP attachment of a formula-safe export."""
+    if fmt not in FORMATS:
+        raise Http404(f"No {fmt} export")
+    return attachment(write(dataset, fmt, title=title), fmt, filename)
+
+
+def attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    """An HTTP attachment of an export already written (csv, xlsx, json, pdf or docx)."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -1,0 +1,217 @@
+"""Writes for reporting periods: creating them, opening the next quarter, locking and reopening.
+
+Locking is where the record is made: each domain app registers what locking a
+quarter means for it (kpis: sign off what was submitted if asked, and freeze
+the judgements of the signed-off figures) and what the confirmation page
+should say is still outstanding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import audit, parsing, periods
+from .models import Directorate, ReportingPeriod, ServiceArea
+from .records import InvalidWrite, RecordError
+
+Action = audit.Action
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """Something a lock would leave as it is, shown on the lock confirmation page."""
+
+    text: str  # "3 figures are drafts: they will read "not submitted""
+    count: int
+    link: str = ""
+
+
+LockCheck = Callable[[ReportingPeriod], list[Outstanding]]
+# (user, quarter, sign_off_submitted) -> a line for the audit trail, or "".
+LockStep = Callable[..., str]
+
+_CHECKS: list[LockCheck] = []
+_STEPS: list[LockStep] = []
+
+
+def register_lock(*, check: LockCheck | None = None, step: LockStep | None = None) -> None:
+    """Called from each app's AppConfig.ready()."""
+    if check is not None and check not in _CHECKS:
+        _CHECKS.append(check)
+    if step is not None and step not in _STEPS:
+        _STEPS.append(step)
+
+
+def outstanding(quarter: ReportingPeriod) -> list[Outstanding]:
+    return [item for check in _CHECKS for item in check(quarter)]
+
+
+def period_get_or_create(value: periods.Period, *, today: date | None = None) -> ReportingPeriod:
+    """The period, created (open) if it does not exist yet; within the limits of formats.md."""
+    try:
+        parsing.check_period(value, today or timezone.localdate())
+    except parsing.InvalidValue as exc:
+        raise RecordError(str(exc)) from None
+    period, _ = ReportingPeriod.objects.get_or_create(
+        year=value.year, quarter=value.quarter, defaults={"start": value.start, "end": value.end})
+    return period
+
+
+@transaction.atomic
+def period_open_next(*, user) -> ReportingPeriod:
+    latest = ReportingPeriod.objects.quarters().order_by("-year", "-quarter").first()
+    if latest is None:
+        raise RecordError("There are no quarters yet: they are created when figures are imported")
+    try:
+        following = latest.value.next()
+    except periods.PeriodError as exc:
+        raise RecordError(str(exc)) from None
+    created = period_get_or_create(following)
+    audit.record(user=user, action=Action.OPENED, object_type="Quarter", object_label=created.label, period=created)
+    return created
+
+
+@transaction.atomic
+def period_lock(*, user, period: ReportingPeriod, sign_off_submitted: bool = False, reason: str = "") -> list[str]:
+    """Lock a quarter: nothing in it changes again until a performance officer reopens it."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_year:
+        raise RecordError("Only quarters are locked; a year's figures lock with the quarter they are reported in")
+    if period.is_locked:
+        raise RecordError(f"{period.label} is already locked")
+    lines = [line for step in _STEPS if (line := step(user, period, sign_off_submitted))]
+    period.state = ReportingPeriod.State.LOCKED
+    period.save(update_fields=["state"])
+    audit.record(user=user, action=Action.LOCKED, object_type="Quarter", object_label=period.label, period=period,
+                 detail="; ".join(lines), reason=reason)
+    from . import summaries
+
+    summaries.changed()
+    return lines
+
+
+@transaction.atomic
+def period_reopen(*, user, period: ReportingPeriod, reason: str) -> ReportingPeriod:
+    """Reopen a locked quarter for a correction; the reason goes in the audit trail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RecordError("Give the reason for reopening the quarter: it goes in the audit trail")
+    try:
+        parsing.check_text(reason, what="reason")
+    except parsing.InvalidValue as exc:
+        raise RecordError(str(exc)) from None
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if not period.is_locked:
+        raise RecordError(f"{period.label} is not locked")
+    period.state = ReportingPeriod.State.OPEN
+    period.save(update_fields=["state"])
+    audit.record(user=user, action=Action.REOPENED, object_type="Quarter", object_label=period.label, period=period,
+                 reason=reason)
+    from . import summaries
+
+    summaries.changed()
+    return period
+
+
+@transaction.atomic
+def periods_load(*, values: list[periods.Period], open_value: periods.Period) -> list[ReportingPeriod]:
+    """For the synthetic loader: the periods, every quarter before open_value locked and the rest open.
+    Its generators write the signed-off records those locked quarters hold."""
+    found = [period_get_or_create(value) for value in values]
+    for period in found:
+        if period.is_year:
+            continue
+        state = ReportingPeriod.State.LOCKED if period.value < open_value else ReportingPeriod.State.OPEN
+        if period.state != state:
+            period.state = state
+            period.save(update_fields=["state"])
+    return found
+
+
+# --- directorates and service areas -------------------------------------------------------
+
+def _name(name: str, what: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidWrite({"name": f"enter the {what}'s name"})
+    try:
+        parsing.check_text(name, limit=120, what=f"{what}'s name")
+    except parsing.InvalidValue as exc:
+        raise InvalidWrite({"name": str(exc)}) from None
+    return name
+
+
+def directorate_get_or_create(*, name: str) -> tuple[Directorate, bool]:
+    """For imports: a directorate matched by name (any case), created if missing."""
+    name = _name(name, "directorate")
+    found = Directorate.objects.filter(name__iexact=name).first()
+    if found is not None:
+        return found, False
+    return Directorate.objects.create(name=name), True
+
+
+def service_area_get_or_create(*, directorate: Directorate, name: str) -> tuple[ServiceArea, bool]:
+    name = _name(name, "service area")
+    found = ServiceArea.objects.filter(directorate=directorate, name__iexact=name).first()
+    if found is not None:
+        return found, False
+    return ServiceArea.objects.create(directorate=directorate, name=name), True
+
+
+def service_area_add_manager(*, area: ServiceArea, user) -> None:
+    area.managers.add(user)
+
+
+@transaction.atomic
+def organisation_save(*, user, instance: Directorate | ServiceArea, before: dict | None, managers=None,
+                      via: str = "admin") -> Directorate | ServiceArea:
+    """Create or change a directorate or service area (and a service area's managers), with an audit entry."""
+    what = "service area" if isinstance(instance, ServiceArea) else "directorate"
+    instance.name = _name(instance.name, what)
+    clash = type(instance).objects.filter(name__iexact=instance.name).exclude(pk=instance.pk)
+    if isinstance(instance, ServiceArea):
+        clash = clash.filter(directorate=instance.directorate_id)
+    if clash.exists():
+        raise InvalidWrite({"name": f"a {what} called {instance.name} already exists"})
+    created = instance.pk is None
+    instance.save()
+    after = {"name": instance.name}
+    if isinstance(instance, ServiceArea):
+        after["directorate"] = str(instance.directorate)
+        if managers is not None:
+            instance.managers.set(managers)
+            after["managers"] = sorted(m.get_username() for m in managers)
+    detail = audit.changes(before or {}, after)
+    if detail or created:
+        audit.record(user=user, action=Action.ADMIN_ADDED if created else Action.ADMIN_CHANGED,
+                     object_type=what.capitalize(), object_label=str(instance), detail=detail)
+    return instance
+
+
+@transaction.atomic
+def organisation_delete(*, user, instance: Directorate | ServiceArea) -> None:
+    """Only an empty directorate or service area can be deleted (anything with records is PROTECTed)."""
+    from django.db.models import ProtectedError
+
+    what = "Service area" if isinstance(instance, ServiceArea) else "Directorate"
+    label = str(instance)
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except ProtectedError:
+        raise RecordError(f"{label} has indicators, risks or service areas, so it is kept") from None
+    audit.record(user=user, action=Action.ADMIN_DELETED, object_type=what, object_label=label)
+
+
+@transaction.atomic
+def user_access_save(*, user, target, before: dict, after: dict, via: str = "admin") -> None:
+    """Record a change to someone's account, roles or service areas (the admin saves the user itself)."""
+    detail = audit.changes(before, after)
+    if detail:
+        audit.record(user=user, action=Action.ADMIN_ADDED if not before else Action.ADMIN_CHANGED,
+                     object_type="User", object_label=target.get_username(), detail=detail)
