@@ -3,7 +3,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-
 from django.utils import timezone
 
 from organisation import parsing

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .templatetags.kpis import format_value, status_tag, travel
+from .templatetags.kpis import format_value, row_status, travel
 
 
 class IndicatorTable(tables.Table):
@@ -31,21 +31,26 @@ class IndicatorTable(tables.Table):
         return format_html('<a class="govuk-link" href="{}">{}</a>',
                            reverse("kpis:indicator", args=[record.indicator.code]), value)
 
+    def render_title(self, record, value):
+        if record.indicator.accumulation == "cumulative":
+            return format_html('{} <span class="app-muted">(year to date)</span>', value)
+        return value
+
     def render_value(self, record, value):
-        text = format_value(value, record.indicator)
+        text = format_value(value, record)
         if record.is_revised:
             return format_html("{} <span class='app-muted govuk-body-s'>(reported {})</span>", text,
-                               format_value(record.reported_value, record.indicator))
+                               format_value(record.reported_value, record))
         return text
 
     def render_target(self, record, value):
-        return format_value(value, record.indicator)
+        return format_value(value, record)
 
     def render_previous(self, record, value):
-        return format_value(value, record.indicator)
+        return format_value(value, record)
 
-    def render_status(self, value):
-        return status_tag(value)
+    def render_status(self, record, value):
+        return row_status(record)
 
     def render_direction(self, value):
         return travel(value)

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from organisation import access, history, interchange, summaries
+from organisation import access, history, interchange, summaries, typed_work
 from organisation.charts import Series, line_chart
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
+from organisation.typed_work import keeps_typed_work
 
 from . import queries, resources, services
 from . import status as rules
@@ -177,6 +178,7 @@ def _entry_areas(user) -> list[ServiceArea]:
     return [a for a in areas if access.can_view_entry(user, a.pk)]
 
 
+@keeps_typed_work
 def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
     quarter = _quarter(period)
     area = get_object_or_404(ServiceArea.objects.select_related("directorate"), pk=area_id)
@@ -193,7 +195,9 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
     rows = queries.judge_quarter(indicators, quarter, recorded=False)
     recorded = {r.indicator.pk: r for r in queries.judge_quarter(indicators, quarter)} if quarter.is_locked else {}
     to_date = queries.previous_to_date(indicators, quarter)
-    submitting = request.POST.get("action") == "submit"
+    # What was typed before a session expired is shown back, unsaved (organisation/typed_work.py).
+    data = request.POST if request.method == "POST" else (typed_work.take(request) if editable else None)
+    submitting = data is not None and data.get("action") == "submit"
     forms = []
     for row in rows:
         initial = {
@@ -204,7 +208,7 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
         }
         previous_to_date, previous_label = to_date.get(row.indicator.pk, (None, ""))
         form = FigureForm(
-            request.POST if request.method == "POST" else None, prefix=f"i{row.indicator.pk}", initial=initial,
+            data, prefix=f"i{row.indicator.pk}", initial=initial,
             indicator=row.indicator, target=row.target, submitting=submitting,
             previous_to_date=previous_to_date, previous_label=previous_label,
         )

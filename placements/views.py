@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from organisation import access, interchange
+from organisation import access, interchange, typed_work
 from organisation.charts import Series, line_chart
 from organisation.models import ReportingPeriod, period_from_slug
 from organisation.periods import PeriodError
 from organisation.records import ConcurrentEdit, RecordError
+from organisation.typed_work import keeps_typed_work
 
 from . import costing, services
 from . import report as reports
@@ -109,6 +110,7 @@ def _total_rows(data, heading, category, totals):
     data.append([heading, category, "estimated annual cost (£k)"] + [t.annual_cost_thousands for t in totals])
 
 
+@keeps_typed_work
 def entry(request: HttpRequest, period: str) -> HttpResponse:
     try:
         value = period_from_slug(period)
@@ -131,6 +133,8 @@ def entry(request: HttpRequest, period: str) -> HttpResponse:
     previous_quarter = earlier[-1] if earlier else None
     previous = {s.category_id: s for s in PlacementSnapshot.objects.filter(period=previous_quarter)} \
         if previous_quarter else {}
+    # What was typed before a session expired is shown back, unsaved (organisation/typed_work.py).
+    data = request.POST if request.method == "POST" else (typed_work.take(request) if editable else None)
     forms = []
     for category in categories:
         snap, prev = current.get(category.pk), previous.get(category.pk)
@@ -140,7 +144,7 @@ def entry(request: HttpRequest, period: str) -> HttpResponse:
             "weekly_cost": _plain(snap.average_weekly_cost if snap else (prev.average_weekly_cost if prev else None)),
             "version": snap.version if snap else 0,
         }
-        form = SnapshotRowForm(request.POST if request.method == "POST" else None, prefix=f"c{category.pk}",
+        form = SnapshotRowForm(data, prefix=f"c{category.pk}",
                                initial=initial, category=category)
         if not editable:
             for f in form.fields.values():

@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from organisation import access, summaries
 from organisation.home import Panel
-from organisation.services import Outstanding
 from organisation.models import ReportingPeriod
+from organisation.services import Outstanding
 
 from . import queries, scoring
 from .models import Risk

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from organisation import access, history, interchange, summaries
+from organisation import access, history, interchange, summaries, typed_work
 from organisation.models import ReportingPeriod
 from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
+from organisation.typed_work import keeps_typed_work
 
 from . import pdf, queries, scoring, services
 from .filters import RegisterFilter
@@ -158,6 +159,7 @@ def _changes(risk: Risk, *, hide_detail: bool) -> list[dict]:
     return found[:100]
 
 
+@keeps_typed_work
 def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
     risk = _visible_risk(request.user, reference)
     quarter = _quarter(period)
@@ -182,8 +184,9 @@ def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
             if hide_detail and name in ("controls", "actions"):
                 continue
             initial[name] = getattr(last, name)
-    form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial, scheme=scheme,
-                      kind=risk.kind, quarter=quarter)
+    # What was typed before a session expired is shown back, unsaved (organisation/typed_work.py).
+    data = request.POST if request.method == "POST" else (typed_work.take(request) if editable else None)
+    form = ReviewForm(data, initial=initial, scheme=scheme, kind=risk.kind, quarter=quarter)
     if not editable:
         for f in form.fields.values():
             f.disabled = True
@@ -383,4 +386,9 @@ def schemes(request: HttpRequest) -> HttpResponse:
                                       "old scheme until they are reviewed again: " + ", ".join(
                                           f"{r.risk.reference} ({r.period.label})" for r in result.off_scale))
         return redirect("risks:schemes")
-    return render(request, "risks/schemes.html", {"schemes": [(s, s.scheme) for s in ScoringScheme.objects.all()]})
+    active = ScoringScheme.current()
+    # Open quarters' reviews still on another scheme (off the active scheme's scales): to re-score.
+    to_rescore = RiskReview.objects.filter(period__state=ReportingPeriod.State.OPEN).exclude(scheme=active) \
+        .select_related("risk", "period", "scheme").order_by("risk__reference")[:200]
+    return render(request, "risks/schemes.html", {"schemes": [(s, s.scheme) for s in ScoringScheme.objects.all()],
+                                                  "to_rescore": to_rescore})

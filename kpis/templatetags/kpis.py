@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from kpis import status as rules
@@ -50,6 +50,19 @@ def status_tag(status) -> SafeString:
         '<strong class="govuk-tag app-tag {}">{}<span class="govuk-visually-hidden"> (RAG {})</span></strong>',
         RAG_CLASS[rag.value], status.value, rag.value,
     )
+
+
+NOT_SUBMITTED = mark_safe(  # noqa: S308 - a constant
+    '<strong class="govuk-tag app-tag app-rag--none">Not submitted<span class="govuk-visually-hidden"> '
+    '(never reported: a draft when the quarter was locked)</span></strong>')
+
+
+@register.simple_tag
+def row_status(row) -> SafeString:
+    """A judged row's status as a tag: "Not submitted" for a figure a locked quarter never reported."""
+    if getattr(row, "not_submitted", False):
+        return NOT_SUBMITTED
+    return status_tag(row.status)
 
 
 @register.simple_tag

@@ -43,7 +43,7 @@ def test_1_a_manager_corrects_an_error_and_submits_and_the_dashboard_shows_it(pa
     assert_accessible(page)
     page.fill(f"#{value_id}", "93.5")
     page.get_by_role("button", name="Submit figures").click()
-    assert "figures submitted" in page.locator(".govuk-notification-banner").inner_text()
+    assert "submitted to the performance team" in page.locator(".govuk-notification-banner--success").inner_text()
     assert Actual.objects.get(indicator__code="BCP214", period__year=2019, period__quarter=1).state == "submitted"
     sign_out(page)
 
@@ -58,8 +58,12 @@ def test_2_a_locked_quarter_is_read_only_and_refuses_a_direct_post(page, site):
     sign_in(page, site, "performance")
     page.goto(f"{site}/periods/")
     assert_accessible(page)
+    page.get_by_role("link", name="Lock 2019/20 Q1").click()
+    assert "Not everything in 2019/20 Q1 is finished" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_label("I understand that nothing in this quarter can change until it is reopened").check()
     page.get_by_role("button", name="Lock 2019/20 Q1").click()
-    assert "2019/20 Q1 is locked." in page.locator(".govuk-notification-banner").inner_text()
+    assert "2019/20 Q1 is locked." in page.locator(".govuk-notification-banner--success").inner_text()
     sign_out(page)
 
     sign_in(page, site, "manager.children")
@@ -142,5 +146,5 @@ def test_5_the_entry_journey_with_the_keyboard_alone(page, site):
     assert submit.evaluate("b => b === document.activeElement")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
-    assert "figures submitted" in page.locator(".govuk-notification-banner").inner_text()
+    assert "submitted to the performance team" in page.locator(".govuk-notification-banner--success").inner_text()
     assert Actual.objects.get(indicator__code="BCP214", period__year=2019, period__quarter=1).value == 91
