@@ -215,3 +215,39 @@ class Comparator(models.Model):
 # Polarity and accumulation values are shared with the pure rules.
 assert set(Indicator.Polarity.values) == {p.value for p in rules.Polarity}
 assert set(Indicator.Accumulation.values) == {a.value for a in rules.Accumulation}
+
+
+class Judgement(models.Model):
+    """An indicator as a quarter reported it: written when the quarter is locked, read for ever after.
+
+    One row per indicator shown in the quarter (an annual indicator's row holds its year's figure),
+    whether it had a figure or not, so a locked quarter reads the same whatever changes later: targets,
+    definitions, last year's figures, even a correction to another quarter. Relocking after a reopen
+    writes the rows again.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="judgements")
+    quarter = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                                limit_choices_to={"quarter__isnull": False})
+    actual = models.ForeignKey(Actual, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    period_label = models.CharField(max_length=12)
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    reported_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    commentary = models.TextField(blank=True)
+    target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    previous = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    status = models.CharField(max_length=20)
+    direction = models.CharField(max_length=12)
+    data_quality = models.TextField(blank=True)
+    unit = models.CharField(max_length=20)
+    not_submitted = models.BooleanField(default=False)
+    revision_pending = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quarter", "indicator"], name="judgement_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_label}: {self.status}"

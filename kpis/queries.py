@@ -11,7 +11,7 @@ from organisation import access
 from organisation.models import ReportingPeriod
 
 from . import status as rules
-from .models import Actual, Indicator, IndicatorRules, Target
+from .models import Actual, Indicator, IndicatorRules, Judgement, Target
 
 
 def indicators_visible_to(user) -> QuerySet[Indicator]:
@@ -168,16 +168,21 @@ def _periods_around(quarter: ReportingPeriod) -> dict[str, ReportingPeriod]:
 
 
 def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[IndicatorFacts], quarter: ReportingPeriod,
-                  *, ids: QuerySet | None = None, recorded: bool | None = None) -> list[Row]:
+                  *, ids: QuerySet | None = None, recorded: bool | None = None, store: bool = True) -> list[Row]:
     """Judge each indicator for the quarter in three queries (plus the indicators themselves).
 
-    recorded (default: whether the quarter is locked): show the record made
-    at sign-off instead of judging today's figures against today's targets.
+    recorded (default: whether the quarter is locked): show the record - the
+    judgements stored when the quarter was locked (one query), or for a quarter
+    locked before they were kept, the figures as signed off - instead of judging
+    today's figures against today's targets. store=False builds the record from
+    the signed-off figures (what locking stores).
     """
     if recorded is None:
         recorded = quarter.is_locked
-    periods = _periods_around(quarter)
     indicator_list = list(indicators)
+    if recorded and store and quarter.has_record:
+        return _stored_rows(indicator_list, quarter, ids)
+    periods = _periods_around(quarter)
     # A queryset goes to the database as a subquery: cheaper than a long IN list.
     if ids is None:
         ids = indicators.order_by().values("pk") if isinstance(indicators, QuerySet) else [i.pk for i in indicator_list]
@@ -239,6 +244,37 @@ def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[Indic
             continue
         rows.append(_judged_row(indicator, label, actual, target, previous_values.get((indicator.pk, last)),
                                 indicator.unit))
+    return rows
+
+
+JUDGEMENT_FIELDS = ("indicator_id", "period_label", "actual_id", "value", "numerator", "denominator", "reported_value",
+                    "commentary", "state", "target", "previous", "status", "direction", "data_quality", "unit",
+                    "not_submitted", "revision_pending")
+
+
+def _stored_rows(indicator_list, quarter: ReportingPeriod, ids) -> list[Row]:
+    """A locked quarter's rows as stored when it was locked."""
+    if ids is None:
+        ids = [i.pk for i in indicator_list]
+    stored = {values[0]: values for values in Judgement.objects.filter(quarter=quarter, indicator_id__in=ids)
+              .values_list(*JUDGEMENT_FIELDS).order_by()}
+    rows = []
+    for indicator in indicator_list:
+        found = stored.get(indicator.pk)
+        if found is None:  # an indicator added since the lock: it was not in the report
+            continue
+        (_, label, actual_id, value, numerator, denominator, reported, commentary, state, target, previous,
+         status, direction, quality, unit, not_submitted, pending) = found
+        judged = rules.Status(status)
+        actual = Figure(actual_id, value, numerator, denominator, reported, commentary, state or "draft", 0) \
+            if actual_id and not not_submitted else None
+        rows.append(Row(
+            indicator=indicator, period_label=label, actual=actual, value=value, target=target, previous=previous,
+            status=judged, rag=rules.rag(judged), direction=rules.Direction(direction),
+            deviation=rules.deviation(value, target, indicator.polarity) if value is not None and target else None,
+            data_quality=quality or None, recorded=True, not_submitted=not_submitted, revision_pending=pending,
+            unit=unit,
+        ))
     return rows
 
 

@@ -34,7 +34,7 @@ from organisation.records import (
 )
 
 from . import validation
-from .models import Actual, Comparator, Indicator, KeyCommitment, Target
+from .models import Actual, Comparator, Indicator, Judgement, KeyCommitment, Target
 
 Action = audit.Action
 FIGURE_FIELDS = ("value", "numerator", "denominator", "commentary")
@@ -348,9 +348,11 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
         for actual in recorded:
             _record(actual, rows[actual.indicator_id], quarter)
         Actual.objects.bulk_update(recorded, RECORD_FIELDS, batch_size=500)
+    stored = store_judgements(quarter)
     drafts = _submitted_in(quarter, None, Actual.State.DRAFT).count()
     waiting = _submitted_in(quarter, None, Actual.State.SUBMITTED).count()
-    parts = [f"{len(recorded)} signed-off figure{'s' if len(recorded) != 1 else ''} recorded"]
+    parts = [f"{len(recorded)} signed-off figure{'s' if len(recorded) != 1 else ''} recorded",
+             f"{stored} indicator judgement{'s' if stored != 1 else ''} stored"]
     if signed:
         parts.append(f"{signed} signed off at the lock")
     if drafts or waiting:
@@ -358,6 +360,28 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
                      "not reported (they read \"not submitted\")")
     summaries.changed()
     return "; ".join(parts)
+
+
+def store_judgements(quarter: ReportingPeriod) -> int:
+    """Write the quarter's record (what a locked quarter reads for ever after): every indicator it shows,
+    from the figures as signed off, with the targets and definitions in force now."""
+    from . import queries
+
+    indicators = queries.indicators_in(quarter)
+    rows = queries.judge_quarter(queries.indicator_facts(indicators), quarter, ids=indicators.values("pk"),
+                                 recorded=True, store=False)
+    Judgement.objects.filter(quarter=quarter).delete()
+    Judgement.objects.bulk_create([
+        Judgement(
+            indicator_id=r.indicator.pk, quarter=quarter, actual_id=r.actual.pk if r.actual else None,
+            period_label=r.period_label, value=r.value, numerator=r.actual.numerator if r.actual else None,
+            denominator=r.actual.denominator if r.actual else None, reported_value=r.reported_value,
+            commentary=r.commentary, state=r.actual.state if r.actual else "", target=r.target, previous=r.previous,
+            status=r.status.value, direction=r.direction.value, data_quality=r.data_quality or "", unit=r.unit,
+            not_submitted=r.not_submitted, revision_pending=r.revision_pending,
+        ) for r in rows
+    ], batch_size=1000)
+    return len(rows)
 
 
 # --- targets ------------------------------------------------------------------------------------

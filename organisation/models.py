@@ -71,6 +71,9 @@ class ReportingPeriod(models.Model):
     start = models.DateField()
     end = models.DateField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    # When locking last stored the quarter's record (each app's judgements); null for a quarter locked
+    # before the record was kept, whose pages are worked out from its signed-off figures instead.
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportingPeriodQuerySet.as_manager()
 
@@ -103,6 +106,11 @@ class ReportingPeriod(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == self.State.LOCKED
+
+    @property
+    def has_record(self) -> bool:
+        """Locked, with its record stored at the lock (the pages read that record)."""
+        return self.is_locked and self.recorded_at is not None
 
     @property
     def slug(self) -> str:

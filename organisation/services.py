@@ -86,7 +86,8 @@ def period_lock(*, user, period: ReportingPeriod, sign_off_submitted: bool = Fal
         raise RecordError(f"{period.label} is already locked")
     lines = [line for step in _STEPS if (line := step(user, period, sign_off_submitted))]
     period.state = ReportingPeriod.State.LOCKED
-    period.save(update_fields=["state"])
+    period.recorded_at = timezone.now()
+    period.save(update_fields=["state", "recorded_at"])
     audit.record(user=user, action=Action.LOCKED, object_type="Quarter", object_label=period.label, period=period,
                  detail="; ".join(lines), reason=reason)
     from . import summaries

@@ -9,7 +9,7 @@ class RisksConfig(AppConfig):
         from organisation import home, interchange, synthetic
         from organisation import services as organisation_services
 
-        from . import panels, resources
+        from . import panels, resources, services
         from . import synthetic as synthetic_data
 
         interchange.register(interchange.Kind(
@@ -20,5 +20,5 @@ class RisksConfig(AppConfig):
             export=resources.risks_export,
         ))
         home.register(panels.risk_panel)
-        organisation_services.register_lock(check=panels.lock_check)
+        organisation_services.register_lock(check=panels.lock_check, step=services.lock_step)
         synthetic.register(synthetic_data.generate)

@@ -184,3 +184,32 @@ class RiskAction(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < today
+
+
+class Judgement(models.Model):
+    """A risk as a quarter's register reported it: written when the quarter is locked, read for ever after.
+
+    The review shown (the quarter's own, or the last one carried forward), the scheme it was scored on,
+    its scores, the rating it had at the previous quarter and its travel - so a locked register, heat map
+    and every "outside tolerance" count read the same whatever is reviewed, corrected or switched later.
+    """
+
+    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="judgements")
+    quarter = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                                limit_choices_to={"quarter__isnull": False})
+    review = models.ForeignKey(RiskReview, on_delete=models.PROTECT, related_name="+")
+    review_period_label = models.CharField(max_length=12)
+    scheme = models.ForeignKey(ScoringScheme, on_delete=models.PROTECT, related_name="+")
+    likelihood = models.PositiveSmallIntegerField()
+    impact = models.PositiveSmallIntegerField()
+    tolerance_likelihood = models.PositiveSmallIntegerField()
+    tolerance_impact = models.PositiveSmallIntegerField()
+    previous_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    travel = models.CharField(max_length=12)
+    reviewed_this_quarter = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quarter", "risk"], name="risk_judgement_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.risk_id} {self.quarter_id}: {self.likelihood} x {self.impact}"

@@ -13,7 +13,7 @@ from organisation.models import ReportingPeriod
 from organisation.periods import Period, quarter_range
 
 from . import scoring
-from .models import ReviewRatings, Risk, RiskReview, ScoringScheme
+from .models import Judgement, ReviewRatings, Risk, RiskReview, ScoringScheme
 
 HISTORY_QUARTERS = 5
 
@@ -108,17 +108,29 @@ def _before(period_value) -> Q:
 
 def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: ReportingPeriod,
              scheme: scoring.Scheme | None = None, *, ids: QuerySet | None = None,
-             schemes: dict[int, scoring.Scheme] | None = None) -> list[RiskRow]:
+             schemes: dict[int, scoring.Scheme] | None = None, store: bool = True,
+             history: bool = False) -> list[RiskRow]:
     """Score each risk for the quarter and the four before it, highest current rating first.
 
     A risk not reviewed in the quarter carries its last review forward (travel
     "Not reviewed"); each review is placed in the level bands of the scheme it
     was scored on. Give Risk instances where a page shows a risk's details;
     RiskFacts (with ids, the same risks as a subquery) where it only names and
-    scores them. Four queries, whatever the number of risks.
+    scores them. Four queries, whatever the number of risks; for a locked quarter,
+    what was stored when it was locked (store=False: work it out as locking does).
     """
     risk_list = list(risks)
     schemes = schemes if schemes is not None else ScoringScheme.all_schemes()
+    if ids is None:
+        ids = risks.order_by().values("pk") if isinstance(risks, QuerySet) else [r.pk for r in risk_list]
+    if store and quarter.has_record:
+        stored = _stored_rows(risk_list, quarter, ids, schemes, scheme)
+        if history:  # the five-quarter history is read as it stands; the quarter itself as stored
+            live = {r.risk.pk: r.history for r in rows_for(risk_list, quarter, scheme, ids=ids, schemes=schemes,
+                                                             store=False)}
+            for row in stored:
+                row.history = live.get(row.risk.pk, [])[:-1] + [(quarter.label, row.rating, row.travel)]
+        return stored
     window = last_quarters(quarter)
     periods = {
         (p.year, p.quarter): p
@@ -128,8 +140,6 @@ def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: Repo
     slots = [(v.label, periods[(v.year, v.quarter)].pk if (v.year, v.quarter) in periods else None) for v in window]
     labels = {period_id: label for label, period_id in slots if period_id}
     reviews: dict[tuple[int, int], Scores] = {}
-    if ids is None:
-        ids = risks.order_by().values("pk") if isinstance(risks, QuerySet) else [r.pk for r in risk_list]
     if risk_list and labels:
         for risk_id, pk, period_id, *scores in RiskReview.objects.filter(
             risk_id__in=ids, period_id__in=list(labels)
@@ -181,6 +191,37 @@ def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: Repo
             tolerance_level=scoring.level(review_scheme, tolerance), previous_rating=previous_rating,
             travel=travel, outside=scoring.outside_tolerance(risk.kind, score, tolerance), history=history,
             scheme=review_scheme,
+        ))
+    rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
+    return rows
+
+
+JUDGEMENT_FIELDS = ("risk_id", "review_id", "review__period_id", "review_period_label", "likelihood", "impact",
+                    "tolerance_likelihood", "tolerance_impact", "scheme_id", "previous_rating", "travel",
+                    "reviewed_this_quarter")
+
+
+def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback) -> list[RiskRow]:
+    """A locked quarter's rows as stored when it was locked."""
+    stored = {values[0]: values for values in Judgement.objects.filter(quarter=quarter, risk_id__in=ids)
+              .values_list(*JUDGEMENT_FIELDS).order_by()}
+    rows = []
+    for risk in risk_list:
+        found = stored.get(risk.pk)
+        if found is None:  # not on the register when the quarter was locked
+            continue
+        (_, review_id, period_id, label, likelihood, impact, tolerance_likelihood, tolerance_impact, scheme_id,
+         previous_rating, travel, reviewed_now) = found
+        review = Scores(review_id, period_id, label, likelihood, impact, tolerance_likelihood, tolerance_impact,
+                        scheme_id)
+        review_scheme = schemes.get(scheme_id) or fallback
+        rows.append(RiskRow(
+            risk=risk, review=review, reviewed_this_quarter=reviewed_now, rating=review.rating,
+            level=scoring.level(review_scheme, review.rating), tolerance_rating=review.tolerance_rating,
+            tolerance_level=scoring.level(review_scheme, review.tolerance_rating), previous_rating=previous_rating,
+            travel=scoring.Travel(travel), outside=scoring.outside_tolerance(risk.kind, review.rating,
+                                                                            review.tolerance_rating),
+            history=[], scheme=review_scheme,
         ))
     rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
     return rows

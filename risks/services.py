@@ -326,3 +326,25 @@ def bulk_load(*, risks: list[Risk], reviews: list[RiskReview]) -> None:
     from organisation import summaries
 
     summaries.changed()
+
+
+def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
+    """Locking a quarter: store its register as reported - every risk on it with the review shown (its
+    own, or the last carried forward), the scheme it was scored on, its previous rating and travel."""
+    from . import queries
+    from .models import Judgement
+
+    risks = queries.on_register(Risk.objects.all(), quarter)
+    rows = [r for r in queries.rows_for(queries.risk_facts(risks), quarter, ids=risks.values("pk"), store=False)
+            if r.review is not None]
+    Judgement.objects.filter(quarter=quarter).delete()
+    Judgement.objects.bulk_create([
+        Judgement(risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk,
+                  review_period_label=r.review.period_label, scheme_id=r.review.scheme_id,
+                  likelihood=r.review.likelihood, impact=r.review.impact,
+                  tolerance_likelihood=r.review.tolerance_likelihood, tolerance_impact=r.review.tolerance_impact,
+                  previous_rating=r.previous_rating, travel=r.travel.value,
+                  reviewed_this_quarter=r.reviewed_this_quarter)
+        for r in rows
+    ], batch_size=1000)
+    return f"{len(rows)} risk{'s' if len(rows) != 1 else ''} recorded on the register"

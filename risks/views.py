@@ -46,7 +46,7 @@ def _visible_risk(user, reference: str) -> Risk:
     return risk
 
 
-def _register_rows(request: HttpRequest, quarter: ReportingPeriod, *, facts: bool = False):
+def _register_rows(request: HttpRequest, quarter: ReportingPeriod, *, facts: bool = False, history: bool = False):
     """The visible, open risks of the chosen register level, scored and filtered.
 
     facts: the rows name and score each risk (RiskFacts) without reading its
@@ -62,7 +62,8 @@ def _register_rows(request: HttpRequest, quarter: ReportingPeriod, *, facts: boo
     model, scheme = queries.active_scheme()
     chosen = filterset.qs if filterset.is_bound else risks
     if facts:
-        rows = queries.rows_for(queries.risk_facts(chosen), quarter, scheme, ids=chosen.values("pk"))
+        rows = queries.rows_for(queries.risk_facts(chosen), quarter, scheme, ids=chosen.values("pk"),
+                                history=history)
     else:
         rows = queries.rows_for(chosen, quarter, scheme)
     if quarter.is_locked:
@@ -320,7 +321,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
     quarter = _quarter(request.GET.get("period"))
-    rows, filterset, level, model, scheme = _register_rows(request, quarter, facts=True)
+    rows, filterset, level, model, scheme = _register_rows(request, quarter, facts=True, history=True)
     labels = [v.label for v in queries.last_quarters(quarter)]
     page, page_query = _page(request, rows)
     return render(request, "risks/summary.html", {
