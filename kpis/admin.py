@@ -35,16 +35,10 @@ class IndicatorAdmin(ServiceAdmin, SimpleHistoryAdmin):
     def delete_service(self, user, obj):
         services.indicator_delete(user=user, indicator=obj, via="admin")
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting to an old version would write around the services: the history is read-only.
-        extra_context = {**(extra_context or {}), "revert_disabled": True}
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        extra_context = {**(extra_context or {}), "revert_disabled": True}
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    pass
 
 
 @admin.register(Target)

@@ -42,8 +42,6 @@ class DirectorateAdmin(ServiceAdmin):
         before = {"name": form.initial.get("name")} if change else None
         services.organisation_save(user=user, instance=obj, before=before)
 
-    def save_formset(self, request, form, formset, change):
-        pass  # the inline is read-only
 
     def delete_service(self, user, obj):
         services.organisation_delete(user=user, instance=obj)

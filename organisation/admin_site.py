@@ -12,6 +12,7 @@ users' passwords.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,7 +37,19 @@ class CouncilAdminSite(admin.AdminSite):
         return redirect(f"{reverse('login')}?next={request.GET.get('next', reverse('admin:index'))}")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class NoRevert:
+    """A record's change history is shown, never restored from: a restore would write around the services."""
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyAdmin(NoRevert, admin.ModelAdmin):
     """Records the admin shows but never changes (figures, reviews, snapshots: their own pages and the
     imports change them, through the services, under the record's rules)."""
 
@@ -50,7 +63,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(NoRevert, admin.ModelAdmin):
     """A ModelAdmin whose writes go through the domain's services.
 
     Subclasses give save_service(user, obj, form, change) and delete_service(user, obj). A write the
@@ -74,7 +87,8 @@ class ServiceAdmin(admin.ModelAdmin):
             self.delete_service(request.user, obj)
 
     def save_formset(self, request, form, formset, change):
-        raise RecordError("This form has rows that are saved on their own pages")
+        # Inlines on these pages are read-only lists (each row is changed on its own page).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -31,9 +31,6 @@ class SetupAdmin(ServiceAdmin, SimpleHistoryAdmin):
     def delete_service(self, user, obj):
         services.placement_setup_delete(user=user, instance=obj)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        extra_context = {**(extra_context or {}), "revert_disabled": True}
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(PlacementHeading)
@@ -41,8 +38,6 @@ class PlacementHeadingAdmin(SetupAdmin):
     list_display = ("name", "order", "is_foster_care")
     inlines = [CategoryInline]
 
-    def save_formset(self, request, form, formset, change):
-        pass  # the inline is read-only
 
 
 @admin.register(PlacementCategory)

@@ -48,15 +48,10 @@ class RiskAdmin(ServiceAdmin, SimpleHistoryAdmin):
     def save_service(self, user, obj, form, change):
         services.risk_save(user=user, risk=obj, via="admin")
 
-    def save_formset(self, request, form, formset, change):
-        pass  # the reviews are read-only here
 
     def delete_service(self, user, obj):
         services.risk_delete(user=user, risk=obj, via="admin")
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        extra_context = {**(extra_context or {}), "revert_disabled": True}
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(RiskReview)
@@ -64,9 +59,6 @@ class RiskReviewAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("risk", "period", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "scheme")
     list_select_related = ("risk", "period", "scheme")
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        extra_context = {**(extra_context or {}), "revert_disabled": True}
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(RiskAction)
@@ -80,6 +72,3 @@ class RiskActionAdmin(ServiceAdmin, SimpleHistoryAdmin):
     def delete_service(self, user, obj):
         services.action_delete(user=user, action=obj)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        extra_context = {**(extra_context or {}), "revert_disabled": True}
-        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -22,7 +22,7 @@ from organisation.parsing import MAX_ROWS
 from .registry import Kind
 
 # A workbook of 50,000 rows of these kinds unpacks to well under this; a "zip bomb" far over it.
-MAX_UNPACKED_BYTES = 150 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 60
 
 
@@ -96,6 +96,21 @@ def _read_csv(content: bytes) -> list[list[str]]:
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\sref="[A-Z]+\d+:[A-Z]+(\d+)"')
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(handle, limit: int, chunk_size: int = 1 << 20) -> int:
+    """Count a sheet's rows from its XML bytes, stopping once past limit (cheap: no XML is parsed)."""
+    overlap = 256  # a tag cut by a chunk's end is counted in the next chunk
+    count, tail = 0, b""
+    while chunk := handle.read(chunk_size):
+        data = tail + chunk
+        cut = max(0, len(data) - overlap) if len(chunk) == chunk_size else len(data)
+        count += sum(1 for match in _ROW.finditer(data) if match.start() < cut)
+        tail = data[cut:]
+        if count > limit:
+            return count
+    return count + len(_ROW.findall(tail))
 
 
 def _check_workbook(content: bytes) -> None:
@@ -118,10 +133,18 @@ def _check_workbook(content: bytes) -> None:
             try:
                 with archive.open(member) as handle:
                     head = handle.read(4096)
+                found = _DIMENSION.search(head)
+                if found and int(found.group(1)) > MAX_ROWS + 1:
+                    raise _too_many_rows()
+                # The declared size may be missing or false: count the rows (openpyxl would read the
+                # whole sheet to size it before the first row).
+                with archive.open(member) as handle:
+                    rows = _count_rows(handle, MAX_ROWS + 1)
+            except ImportFileError:
+                raise
             except Exception:
                 raise ImportFileError("The Excel file cannot be opened: it may be damaged.") from None
-            found = _DIMENSION.search(head)
-            if found and int(found.group(1)) > MAX_ROWS + 1:
+            if rows > MAX_ROWS + 1:
                 raise _too_many_rows()
 
 

@@ -161,3 +161,39 @@ def test_the_batch_update_refuses_figures_deleted_meanwhile(db, officer_user):
     with pytest.raises(RecordError, match="deleted while it was being imported"), transaction.atomic():
         figures_import(user=officer_user, creates=[], updates=[actual], fields=["value"])
     assert not Actual.objects.filter(indicator__code="DPE007").exists()  # not brought back
+
+
+def test_the_preview_shows_each_changed_field_old_and_new_and_left_out_columns_are_kept(db):
+    run("indicators", INDICATORS)
+    run("actuals", "code,period,value,numerator,denominator,commentary\n"
+                   "DPE007,2019/20 Q1,75.8,144,190,Recruitment gaps\n")
+    report = run("actuals", "code,period,value\nDPE007,2019/20 Q1,76.3\n", dry_run=True)
+    assert [(r.action, r.changes) for r in report.rows] == [("Changed", [("value", "75.8", "76.3")])]
+    run("actuals", "code,period,value,numerator,denominator\nDPE007,2019/20 Q1,76.3,145,190\n")
+    actual = Actual.objects.get()
+    assert (actual.value, actual.numerator, actual.commentary) == (Decimal("76.3"), Decimal("145"),
+                                                                   "Recruitment gaps")
+
+
+def test_the_web_preview_lists_old_and_new_per_field(officer, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    run("indicators", INDICATORS)
+    page = officer.post("/imports/indicators/", {"file": SimpleUploadedFile(
+        "i.csv", INDICATORS.replace("Pathway plans", "Pathway plans reviewed").encode())}).content.decode()
+    assert "title: Pathway plans &rarr; Pathway plans reviewed" in page
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("DPE007,2019/20 Q1,80,150,100,", 'row 2, column "numerator": the numerator (150) is larger than the denominator'),
+    ("DPE007,2100/01 Q4,80,,,", 'row 2, column "period": 2100/01 Q4 is outside the periods this system accepts'),
+    ("DPE007,1999/00 Q4,80,,,", 'row 2, column "period": 1999/00 Q4 is outside the periods this system accepts'),
+    ("DPE007,2019/20 Q1,12345678901,,,", 'row 2, column "value": "12345678901" is too large'),
+    ("DPE007,2019/20 Q1,1.00001,,,", 'row 2, column "value": "1.00001" has more than 4 decimal places'),
+    ("DPE007,2019/20 Q1,80,,," + "x" * 4001, 'row 2, column "commentary": the commentary is 4,001 characters long'),
+])
+def test_the_limits_of_formats_md_are_row_and_column_errors(db, row, message):
+    run("indicators", INDICATORS)
+    report = run("actuals", "code,period,value,numerator,denominator,commentary\n" + row + "\n")
+    assert any(e.startswith(message) for e in report.errors), report.errors
+    assert not Actual.objects.exists()

@@ -185,3 +185,48 @@ def test_blank_templates_have_the_header_only(db):
 def test_unknown_kinds_are_named(db):
     with pytest.raises(KeyError, match="not a kind of data"):
         interchange.get_kind("widgets")
+
+
+def test_rows_are_counted_across_the_chunks_a_sheet_is_read_in():
+    from organisation.interchange.reading import _count_rows
+
+    xml = b"<sheetData>" + b"".join(b'<x:row r="%d"><c/></x:row>' % i for i in range(1, 1001)) + b"</sheetData>"
+    for size in (7, 13, 64, 1000, 1 << 20):
+        assert _count_rows(io.BytesIO(xml), 10_000, chunk_size=size) == 1000, size
+    assert _count_rows(io.BytesIO(xml), 100, chunk_size=64) > 100  # stops soon after the limit
+
+
+def _sheet_bomb(rows: int) -> bytes:
+    """A tiny .xlsx whose one sheet unpacks to `rows` rows and declares no size (the reported 853 KB file)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rels = "http://schemas.openxmlformats.org/package/2006/relationships"
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxml'
+                   'formats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-office'
+                   'document.spreadsheetml.sheet.main+xml"/></Types>')
+        z.writestr("_rels/.rels", f'<Relationships xmlns="{rels}"><Relationship Id="rId1" Type="http://schemas.'
+                   'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+                   '</Relationships>')
+        z.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="http://schemas.openxmlformats.org/'
+                   'officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
+                   '</workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{rels}"><Relationship Id="rId1" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+                   'Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData><row><c t="inlineStr"><is>'
+                   '<t>directorate</t></is></c><c t="inlineStr"><is><t>service_area</t></is></c></row>'
+                   + '<row><c><v>1</v></c></row>' * rows + "</sheetData></worksheet>")
+    return buf.getvalue()
+
+
+def test_a_workbook_that_unpacks_to_millions_of_rows_is_refused_before_its_rows_are_read(db):
+    bomb = _sheet_bomb(2_000_000)
+    assert len(bomb) < 200_000  # a small upload
+    report = interchange.import_file("areas", "bomb.xlsx", bomb, dry_run=True)
+    assert report.errors == ["The file has more than 50,000 rows: split it into files of at most 50,000 rows and "
+                             "import each."]
