@@ -409,6 +409,7 @@ def target_set(*, user, indicator: Indicator, period: ReportingPeriod, value: De
             raise InvalidWrite({"target": str(exc)}, indicator.code) from None
     target = Target.objects.select_for_update(of=("self",)).filter(indicator=indicator, period=period).first()
     old = target.value if target is not None else None
+    was = "none" if target is None else ("baseline" if old is None else audit.shown(old))
     if target is None:
         target = Target(indicator=indicator, period=period, value=value)
     elif target.value == value:
@@ -421,8 +422,8 @@ def target_set(*, user, indicator: Indicator, period: ReportingPeriod, value: De
     else:
         target.save()
     audit.record(user=user, action=Action.TARGET_CHANGED, object_type="Target", object_label=indicator.code,
-                 period=period, detail=f"target: {audit.shown(old) if target.pk else 'none'} -> {audit.shown(value)}"
-                 .replace("blank", "baseline"), reason=reason)
+                 period=period, detail=f"target: {was} -> {'baseline' if value is None else audit.shown(value)}",
+                 reason=reason)
     return target
 
 
