@@ -166,9 +166,15 @@ class Actual(models.Model):
     signed_commentary = models.TextField(blank=True)
     signed_target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     signed_previous = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    signed_status = models.CharField(max_length=20, blank=True)
+    signed_status = models.CharField(max_length=20, blank=True)  # the status reported (an override's, if any)
+    signed_rule_status = models.CharField(max_length=20, blank=True)  # what the rules gave
     signed_direction = models.CharField(max_length=12, blank=True)
     signed_unit = models.CharField(max_length=20, blank=True)
+    # The performance officer's reported status, set at sign-off with a reason (councils do: "best rate
+    # since records began" reported Well above at exactly its target). The rules' status is kept beside it.
+    status_override = models.CharField(max_length=20, blank=True, choices=[(s.value, s.value) for s in rules.Status
+                                                                           if s.judged])
+    override_reason = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -238,7 +244,9 @@ class Judgement(models.Model):
     commentary = models.TextField(blank=True)
     target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     previous = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    status = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)  # as reported (an override's, if any)
+    rule_status = models.CharField(max_length=20, blank=True)  # what the rules gave, when overridden
+    override_reason = models.TextField(blank=True)
     direction = models.CharField(max_length=12)
     data_quality = models.TextField(blank=True)
     unit = models.CharField(max_length=20)

@@ -12,7 +12,7 @@ from . import status as rules
 
 def kpi_panel(request) -> Panel | None:
     user = request.user
-    quarter = queries.default_quarter()
+    quarter = queries.default_quarter(user)
     if quarter is None:
         return None
     if access.is_performance_officer(user):

@@ -87,20 +87,27 @@ class Figure:
     commentary: str
     state: str
     version: int
+    status_override: str = ""
+    override_reason: str = ""
 
     @property
     def is_revised(self) -> bool:
         return self.reported_value is not None and self.value != self.reported_value
 
+    @property
+    def is_draft(self) -> bool:
+        return self.state == Actual.State.DRAFT
+
     def get_state_display(self) -> str:
         return Actual.State(self.state).label
 
 
-FIGURE_FIELDS = ("pk", "value", "numerator", "denominator", "reported_value", "commentary", "state", "version")
+FIGURE_FIELDS = ("pk", "value", "numerator", "denominator", "reported_value", "commentary", "state", "version",
+                 "status_override", "override_reason")
 RECORD_FIELDS = ("pk", "signed_value", "signed_numerator", "signed_denominator", "reported_value",
-                 "signed_commentary", "state", "version")
+                 "signed_commentary", "state", "version", "status_override", "override_reason")
 RECORD_JUDGEMENT = ("signed_status", "signed_direction", "signed_target", "signed_previous", "signed_unit",
-                    "reported_in__year", "reported_in__quarter")
+                    "reported_in__year", "reported_in__quarter", "signed_rule_status")
 
 
 @dataclass
@@ -127,6 +134,17 @@ class Row:
     not_submitted: bool = False  # a figure existed but was never reported in this (locked) quarter
     revision_pending: bool = False  # recorded, and a later revision has not been signed off
     unit: str = ""  # the unit the value is shown in (as recorded)
+    rule_status: rules.Status | None = None  # what the rules gave, when the reported status is an override
+    override_reason: str = ""
+
+    @property
+    def overridden(self) -> bool:
+        return self.rule_status is not None and self.rule_status != self.status
+
+    @property
+    def is_draft(self) -> bool:
+        """A figure not yet submitted, in a quarter not yet locked (pages mark it as a draft)."""
+        return not self.recorded and self.actual is not None and self.actual.is_draft
 
     @property
     def precision(self) -> int:
@@ -249,7 +267,7 @@ def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[Indic
 
 JUDGEMENT_FIELDS = ("indicator_id", "period_label", "actual_id", "value", "numerator", "denominator", "reported_value",
                     "commentary", "state", "target", "previous", "status", "direction", "data_quality", "unit",
-                    "not_submitted", "revision_pending")
+                    "not_submitted", "revision_pending", "rule_status", "override_reason")
 
 
 def _stored_rows(indicator_list, quarter: ReportingPeriod, ids) -> list[Row]:
@@ -264,7 +282,7 @@ def _stored_rows(indicator_list, quarter: ReportingPeriod, ids) -> list[Row]:
         if found is None:  # an indicator added since the lock: it was not in the report
             continue
         (_, label, actual_id, value, numerator, denominator, reported, commentary, state, target, previous,
-         status, direction, quality, unit, not_submitted, pending) = found
+         status, direction, quality, unit, not_submitted, pending, rule_status, reason) = found
         judged = rules.Status(status)
         actual = Figure(actual_id, value, numerator, denominator, reported, commentary, state or "draft", 0) \
             if actual_id and not not_submitted else None
@@ -273,17 +291,21 @@ def _stored_rows(indicator_list, quarter: ReportingPeriod, ids) -> list[Row]:
             status=judged, rag=rules.rag(judged), direction=rules.Direction(direction),
             deviation=rules.deviation(value, target, indicator.polarity) if value is not None and target else None,
             data_quality=quality or None, recorded=True, not_submitted=not_submitted, revision_pending=pending,
-            unit=unit,
+            unit=unit, rule_status=rules.Status(rule_status) if rule_status else None, override_reason=reason,
         ))
     return rows
 
 
 def _judged_row(indicator, label, actual, target, previous, unit, **extra) -> Row:
     value = actual.value if actual else None
-    judged = rules.judge(value, target, indicator.polarity, indicator.effective_tolerance)
+    rule_status = rules.judge(value, target, indicator.polarity, indicator.effective_tolerance)
+    judged, reason = rule_status, ""
+    if actual is not None and actual.status_override and rule_status.judged:
+        judged, reason = rules.Status(actual.status_override), actual.override_reason
     return Row(
         indicator=indicator, period_label=label, actual=actual, value=value, target=target,
         previous=previous, status=judged, rag=rules.rag(judged),
+        rule_status=rule_status if judged != rule_status else None, override_reason=reason,
         direction=rules.direction(value, previous, indicator.polarity),
         deviation=rules.deviation(value, target, indicator.polarity) if value is not None and target else None,
         data_quality=rules.data_quality_problem(
@@ -297,7 +319,7 @@ def _recorded_row(indicator, label: str, actual: Figure | None, record: tuple | 
                   target_now: Decimal | None) -> Row:
     """A locked quarter's row: what was signed off, or "not submitted"."""
     if actual is not None and record is not None:
-        status, direction, target, previous, unit, in_year, in_quarter = record
+        status, direction, target, previous, unit, in_year, in_quarter, rule_status = record
         reported_here = bool(status) and in_year is not None and (in_year, in_quarter) <= (quarter.year,
                                                                                            quarter.quarter)
         if reported_here:
@@ -309,6 +331,8 @@ def _recorded_row(indicator, label: str, actual: Figure | None, record: tuple | 
                 deviation=rules.deviation(value, target, indicator.polarity) if value is not None and target else None,
                 data_quality=rules.data_quality_problem(value, actual.numerator, actual.denominator, unit),
                 recorded=True, revision_pending=actual.state != Actual.State.SIGNED_OFF, unit=unit,
+                rule_status=rules.Status(rule_status) if rule_status and rule_status != status else None,
+                override_reason=actual.override_reason if rule_status and rule_status != status else "",
             )
     return Row(
         indicator=indicator, period_label=label, actual=None, value=None, target=target_now, previous=None,
@@ -342,7 +366,11 @@ def quarters_with_figures() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.quarters().order_by("-year", "-quarter")
 
 
-def default_quarter() -> ReportingPeriod | None:
+def default_quarter(user=None) -> ReportingPeriod | None:
+    """The quarter a page opens on: the last one reported for the executive and the audit committee,
+    else the one open for entry."""
+    if user is not None and access.reads_the_record(user):
+        return ReportingPeriod.objects.latest_locked() or ReportingPeriod.objects.latest_quarter()
     return ReportingPeriod.objects.latest_quarter()
 
 

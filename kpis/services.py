@@ -33,6 +33,7 @@ from organisation.records import (
     user_name,
 )
 
+from . import status as rules
 from . import validation
 from .models import Actual, Comparator, Indicator, Judgement, KeyCommitment, Target
 
@@ -252,12 +253,14 @@ def _record(actual: Actual, row, quarter: ReportingPeriod) -> None:
     actual.signed_denominator, actual.signed_commentary = actual.denominator, actual.commentary
     actual.signed_target, actual.signed_previous = row.target, row.previous
     actual.signed_status, actual.signed_direction = row.status.value, row.direction.value
+    actual.signed_rule_status = (row.rule_status or row.status).value
     actual.signed_unit = actual.indicator.unit
     actual.reported_in = quarter
 
 
 RECORD_FIELDS = ["signed_value", "signed_numerator", "signed_denominator", "signed_commentary", "signed_target",
-                 "signed_previous", "signed_status", "signed_direction", "signed_unit", "reported_in"]
+                 "signed_previous", "signed_status", "signed_rule_status", "signed_direction", "signed_unit",
+                 "reported_in"]
 
 
 def _submitted_in(quarter: ReportingPeriod, service_area_id: int | None, state: str):
@@ -379,9 +382,56 @@ def store_judgements(quarter: ReportingPeriod) -> int:
             commentary=r.commentary, state=r.actual.state if r.actual else "", target=r.target, previous=r.previous,
             status=r.status.value, direction=r.direction.value, data_quality=r.data_quality or "", unit=r.unit,
             not_submitted=r.not_submitted, revision_pending=r.revision_pending,
+            rule_status=r.rule_status.value if r.rule_status else "", override_reason=r.override_reason,
         ) for r in rows
     ], batch_size=1000)
     return len(rows)
+
+
+RULES_STATUS = "the rules' status"
+
+
+@transaction.atomic
+def figure_override_status(*, user, quarter: ReportingPeriod, indicator: Indicator, status: str,
+                           reason: str) -> Actual:
+    """Report a submitted or signed-off figure with another status than the rules give, with a reason (or
+    clear the override with status ""). The rules' status is kept beside it; the audit trail records it."""
+    periods, year_quarters = _lock_for([quarter])
+    if periods[quarter.pk].is_locked:
+        raise PeriodLocked(quarter)
+    period = ReportingPeriod.objects.filter(year=quarter.year, quarter__isnull=True).first() \
+        if indicator.is_annual else quarter
+    actual = Actual.objects.select_for_update(of=("self",)).filter(indicator=indicator, period=period).first()
+    if actual is None or actual.value is None or actual.state == Actual.State.DRAFT:
+        raise RecordError(f"{indicator.code} has no submitted figure for {quarter.label} to report a status for")
+    if actual.reported_in_id and actual.reported_in_id != quarter.pk:
+        raise RecordError(f"{indicator.code}'s figure was reported in another quarter")
+    status = (status or "").strip()
+    reason = (reason or "").strip()
+    judged = [s.value for s in rules.Status if s.judged]
+    if status and status not in judged:
+        raise InvalidWrite({"status": f'"{status}" is not a status: choose one of {", ".join(judged)}'})
+    if status and not reason:
+        raise InvalidWrite({"reason": "give the reason for reporting this status: it is shown beside it"})
+    try:
+        parsing.check_text(reason, what="reason")
+    except parsing.InvalidValue as exc:
+        raise InvalidWrite({"reason": str(exc)}) from None
+    before = (actual.status_override or RULES_STATUS, actual.override_reason)
+    actual.status_override, actual.override_reason = status, reason if status else ""
+    if actual.state == Actual.State.SIGNED_OFF:
+        from . import queries
+
+        row = queries.judge_quarter([indicator], quarter, recorded=False)[0]
+        _record(actual, row, quarter)
+    actual.version += 1
+    actual._history_user = user
+    actual._change_reason = "reported status overridden" if status else "override removed"
+    actual.save()
+    audit.record(user=user, action=Action.STATUS_OVERRIDDEN, object_type="Figure", object_label=indicator.code,
+                 period=quarter, detail=f"reported status: {before[0]} -> {status or RULES_STATUS}",
+                 reason=reason)
+    return actual
 
 
 # --- targets ------------------------------------------------------------------------------------

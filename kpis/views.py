@@ -29,8 +29,9 @@ from .tables import IndicatorTable
 from .templatetags.kpis import format_value
 
 
-def _quarter(slug: str | None) -> ReportingPeriod:
-    return get_quarter_or_404(slug, queries.default_quarter)
+def _quarter(slug: str | None, user=None) -> ReportingPeriod:
+    """The quarter the URL names, else the one the page opens on for this user."""
+    return get_quarter_or_404(slug, lambda: queries.default_quarter(user))
 
 
 # --- dashboard -------------------------------------------------------------
@@ -42,7 +43,7 @@ INDICATORS_PER_PAGE = 25
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not access.can_view_performance(request.user):
         raise PermissionDenied
-    quarter = _quarter(request.GET.get("period"))
+    quarter = _quarter(request.GET.get("period"), request.user)
     directorates = list(Directorate.objects.all())
     directorate = None
     if request.GET.get("directorate"):
@@ -122,7 +123,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     commentary = [(label, actual) for label, _, _, actual in reversed(series) if actual is not None]
     # The quarter the page was reached from (?period=), else the default one.
-    quarter = _quarter(request.GET.get("period")) if request.GET.get("period") else queries.default_quarter()
+    quarter = _quarter(request.GET.get("period"), request.user) if request.GET.get("period") \
+        else queries.default_quarter(request.user)
     current = queries.judge_quarter([indicator], quarter)[0] if quarter else None
     comparators = list(indicator.comparators.select_related("period").order_by("-period__year"))
     history = _history(indicator) if access.can_view_history(request.user) else None

@@ -77,6 +77,13 @@ def primary_role(user) -> str | None:
     return None
 
 
+def reads_the_record(user) -> bool:
+    """The executive and the audit committee land on the last quarter reported (the latest locked one);
+    those who enter and check figures land on the quarter open for entry."""
+    return (is_executive(user) or is_audit_committee(user)) and not (
+        is_performance_officer(user) or is_service_manager(user))
+
+
 def manages_service_area(user, service_area_id: int | None) -> bool:
     return (
         service_area_id is not None

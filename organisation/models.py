@@ -53,6 +53,10 @@ class ReportingPeriodQuerySet(models.QuerySet):
         value = periods.parse(label)
         return self.get(year=value.year, quarter=value.quarter)
 
+    def latest_locked(self) -> ReportingPeriod | None:
+        """The last quarter reported: the newest locked one."""
+        return self.quarters().filter(state=ReportingPeriod.State.LOCKED).order_by("-year", "-quarter").first()
+
     def latest_quarter(self) -> ReportingPeriod | None:
         """The newest quarter that exists, preferring one open for entry."""
         open_one = self.quarters().filter(state=ReportingPeriod.State.OPEN).order_by("-year", "-quarter").first()

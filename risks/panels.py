@@ -14,30 +14,28 @@ from .models import Risk
 def risk_panel(request) -> Panel | None:
     user = request.user
     if access.is_executive(user) or access.is_performance_officer(user) or access.is_audit_committee(user):
-        quarter = queries.default_quarter()
+        quarter = queries.default_quarter(user)
         if quarter is None:
             return None
-        model, scheme = queries.active_scheme()
-        risks = queries.risks_visible_to(user).filter(status=Risk.Status.OPEN)
         if access.is_audit_committee(user) and not (access.is_executive(user) or access.is_performance_officer(user)):
-            return Panel("risks/panel_audit.html", {"quarter": quarter, "count": risks.count()}, order=20)
-        def compute() -> dict:
-            rows = [r for r in queries.rows_for(queries.risk_facts(risks), quarter, scheme, ids=risks.values("pk"))
-                    if r.reviewed_this_quarter]
-            outside = [r for r in rows if r.outside]
-            return {"outside": outside[:10], "outside_count": len(outside),
-                    "grid": scoring.heat_map(scheme, scoring.Kind.THREAT, [
-                        (r.review.likelihood, r.review.impact) for r in rows if r.risk.kind == "threat"])}
+            found = queries.register(user, quarter, facts=True)
+            return Panel("risks/panel_audit.html", {"quarter": quarter, "count": found.total,
+                                                    "outside_count": len(found.outside)}, order=20)
 
-        # Keyed by what this user may see and by the scheme (activated without a history record).
+        def compute() -> dict:
+            # The register's own figures (queries.register): the same as the register and heat map pages.
+            found = queries.register(user, quarter, facts=True)
+            return {"outside": found.outside[:10], "outside_count": len(found.outside), "total": found.total,
+                    "grid": found.heat_map("threat", "current"), "scheme": found.scheme}
+
         registers, areas = access.risk_visibility(user)
         figures = summaries.cached(
-            "risk-executive-panel",
-            (quarter.pk, model.pk, repr(model.definition), tuple(sorted(registers)), tuple(sorted(areas))),
+            "risk-executive-panel", (quarter.pk, quarter.state, tuple(sorted(registers)), tuple(sorted(areas))),
             compute, request=request,
         )
+        scheme = figures["scheme"]
         return Panel("risks/panel_executive.html", {
-            "quarter": quarter, "scheme": scheme, **figures,
+            "quarter": quarter, **figures,
             "impacts": [(v, scheme.impacts[scoring.Kind.THREAT][v]) for v in scheme.impact_values("threat")],
             "band_positions": {b.name: i + 1 for i, b in enumerate(scheme.levels)},
         }, order=20)

@@ -239,6 +239,98 @@ def _last_before(risk_ids: list[int], first) -> dict[int, Scores]:
     }
 
 
+COMMITTEE_REGISTERS = ("corporate", "directorate")
+LEVELS = ("all", "corporate", "directorate", "service")
+
+
+@dataclass
+class Register:
+    """A quarter's register for one audience and set of filters: the one source of every figure the
+    register, its downloads, the heat map, the home page and the committee pack show about it."""
+
+    quarter: ReportingPeriod
+    rows: list[RiskRow]  # highest current rating first; risks not reviewed carry their last review forward
+    scheme: scoring.Scheme  # the scheme the quarter was scored on (its heat map's)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def outside(self) -> list[RiskRow]:
+        """Risks outside tolerance (carried-forward ones included)."""
+        return [r for r in self.rows if r.review is not None and r.outside]
+
+    @property
+    def placed(self) -> list[RiskRow]:
+        """Rows that can be placed on the quarter's heat map (scored on its scheme)."""
+        return [r for r in self.rows if r.review is not None and (r.scheme is None or r.scheme.name == self.scheme.name)]
+
+    @property
+    def elsewhere(self) -> list[RiskRow]:
+        """Rows scored on another scheme (an open quarter after a switch): listed beside the map."""
+        return [r for r in self.rows if r.review is not None and r.scheme is not None
+                and r.scheme.name != self.scheme.name]
+
+    def heat_map(self, kind: str = "threat", basis: str = "current") -> list[list[scoring.Cell]]:
+        rows = [r for r in self.placed if r.risk.kind == kind]
+        return scoring.heat_map(self.scheme, kind, [
+            ((r.review.likelihood, r.review.impact) if basis == "current"
+             else (r.review.tolerance_likelihood, r.review.tolerance_impact), r.risk.reference) for r in rows])
+
+    def maps(self) -> list[dict]:
+        """The heat maps a page or paper shows: current and tolerance, for threats and any opportunities."""
+        out = []
+        for kind in (scoring.Kind.THREAT, scoring.Kind.OPPORTUNITY):
+            of_kind = [r for r in self.placed if r.risk.kind == kind.value]
+            if not of_kind and kind == scoring.Kind.OPPORTUNITY:
+                continue
+            for basis, label in (("current", "Current rating"), ("tolerance", "Tolerance (target) rating")):
+                out.append({"kind": kind.value, "basis": basis, "label": label, "total": len(of_kind),
+                            "grid": self.heat_map(kind.value, basis),
+                            "impacts": [(v, self.scheme.impacts[kind][v]) for v in self.scheme.impact_values(kind)]})
+        return out
+
+
+def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dict | None = None,
+             cell: tuple[str, int, int] | None = None, facts: bool = False, history: bool = False,
+             directorate_id: int | None = None) -> Register:
+    """The register of a quarter as ``user`` may see it (user None: the committee's - the corporate and
+    directorate registers), at a register level, with the filters of the register page
+    (q, directorate, owner, band, outside) and a heat-map cell (basis, likelihood, impact)."""
+    filters = filters or {}
+    base = risks_visible_to(user) if user is not None else Risk.objects.filter(register__in=COMMITTEE_REGISTERS)
+    risks = on_register(base, quarter)
+    if level != "all":
+        risks = risks.filter(register=level)
+    if directorate_id is not None:
+        risks = risks.filter(directorate_id=directorate_id)
+    if filters.get("q"):
+        risks = risks.filter(Q(reference__icontains=filters["q"]) | Q(title__icontains=filters["q"]))
+    if filters.get("directorate"):
+        risks = risks.filter(directorate=filters["directorate"])
+    if filters.get("owner"):
+        risks = risks.filter(risk_owner__icontains=filters["owner"])
+    active = active_scheme()[1]
+    if facts:
+        rows = rows_for(risk_facts(risks), quarter, active, ids=risks.values("pk"), history=history)
+    else:
+        rows = rows_for(risks.select_related("directorate", "service_area"), quarter, active, history=history)
+    if quarter.is_locked:
+        rows = [r for r in rows if r.review is not None]  # risks not yet on a register then
+    scheme = quarter_scheme(rows, active)
+    if filters.get("band"):
+        rows = [r for r in rows if r.level and r.level.name.lower() == str(filters["band"]).lower()]
+    if filters.get("outside"):
+        rows = [r for r in rows if r.review is not None and r.outside == (filters["outside"] == "yes")]
+    if cell is not None:
+        basis, likelihood, impact = cell
+        rows = [r for r in rows if r.review is not None and (r.scheme is None or r.scheme.name == scheme.name) and (
+            (r.review.likelihood, r.review.impact) if basis == "current"
+            else (r.review.tolerance_likelihood, r.review.tolerance_impact)) == (likelihood, impact)]
+    return Register(quarter, rows, scheme)
+
+
 def quarter_scheme(rows: list[RiskRow], active: scoring.Scheme) -> scoring.Scheme:
     """The scheme a quarter's register was scored on: the one most of its reviews name (a locked quarter
     keeps its scheme after a switch), else the active one."""
@@ -260,8 +352,13 @@ def with_review_detail(rows: list[RiskRow]) -> list[RiskRow]:
     return rows
 
 
-def default_quarter() -> ReportingPeriod | None:
-    """The newest quarter with a review, or the open quarter."""
+def default_quarter(user=None) -> ReportingPeriod | None:
+    """The quarter a register opens on: the last one reported for the executive and the audit committee;
+    else the newest quarter with a review, or the open quarter."""
+    if user is not None and access.reads_the_record(user):
+        locked = ReportingPeriod.objects.latest_locked()
+        if locked is not None:
+            return locked
     # Newest quarter first, each checked for a review through the (period, risk) index: no sort of every review.
     latest = ReportingPeriod.objects.quarters().filter(
         Exists(RiskReview.objects.filter(period=OuterRef("pk")))).order_by("-year", "-quarter").first()

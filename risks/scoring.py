@@ -129,13 +129,26 @@ class Cell:
     rating: int
     level: Level
     count: int
+    references: tuple[str, ...] = ()  # the risks plotted in the cell, when given
 
 
-def heat_map(scheme: Scheme, kind: Kind | str, scores: Iterable[tuple[int, int]]) -> list[list[Cell]]:
-    """Rows from the highest likelihood down, columns from the lowest impact up, with risk counts."""
-    counts = Counter(scores)
+def heat_map(scheme: Scheme, kind: Kind | str, scores: Iterable) -> list[list[Cell]]:
+    """Rows from the highest likelihood down, columns from the lowest impact up, with risk counts.
+
+    scores: (likelihood, impact) pairs, or ((likelihood, impact), reference) to plot references too.
+    """
+    counts: Counter = Counter()
+    references: dict[tuple[int, int], list[str]] = {}
+    for item in scores:
+        if len(item) == 2 and isinstance(item[0], tuple):
+            pair, reference = item
+            references.setdefault(pair, []).append(reference)
+        else:
+            pair = item
+        counts[tuple(pair)] += 1
     return [
-        [Cell(lk, i, rating(lk, i), level(scheme, rating(lk, i)), counts.get((lk, i), 0))
+        [Cell(lk, i, rating(lk, i), level(scheme, rating(lk, i)), counts.get((lk, i), 0),
+              tuple(sorted(references.get((lk, i), ()))))
          for i in scheme.impact_values(kind)]
         for lk in reversed(scheme.likelihood_values())
     ]

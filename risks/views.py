@@ -35,8 +35,9 @@ def _page(request: HttpRequest, rows: list):
 LEVELS = [("all", "All registers"), ("corporate", "Corporate"), ("directorate", "Directorate"), ("service", "Service")]
 
 
-def _quarter(slug: str | None) -> ReportingPeriod:
-    return get_quarter_or_404(slug, queries.default_quarter)
+def _quarter(slug: str | None, user=None) -> ReportingPeriod:
+    """The quarter the URL names, else the one the page opens on for this user."""
+    return get_quarter_or_404(slug, lambda: queries.default_quarter(user))
 
 
 def _visible_risk(user, reference: str) -> Risk:
@@ -46,8 +47,9 @@ def _visible_risk(user, reference: str) -> Risk:
     return risk
 
 
-def _register_rows(request: HttpRequest, quarter: ReportingPeriod, *, facts: bool = False, history: bool = False):
-    """The visible, open risks of the chosen register level, scored and filtered.
+def _register(request: HttpRequest, quarter: ReportingPeriod, *, facts: bool = False,
+              history: bool = False) -> tuple[queries.Register, RegisterFilter, str]:
+    """The register the page's filters ask for (queries.register: the one source of its figures).
 
     facts: the rows name and score each risk (RiskFacts) without reading its
     details, for pages that show no more (heat map, summary).
@@ -55,45 +57,28 @@ def _register_rows(request: HttpRequest, quarter: ReportingPeriod, *, facts: boo
     level = request.GET.get("level") or "all"
     if level not in dict(LEVELS):
         raise Http404
-    risks = queries.on_register(queries.risks_visible_to(request.user), quarter)
-    if level != "all":
-        risks = risks.filter(register=level)
-    filterset = RegisterFilter(request.GET or None, queryset=risks)
-    model, scheme = queries.active_scheme()
-    chosen = filterset.qs if filterset.is_bound else risks
-    if facts:
-        rows = queries.rows_for(queries.risk_facts(chosen), quarter, scheme, ids=chosen.values("pk"),
-                                history=history)
-    else:
-        rows = queries.rows_for(chosen, quarter, scheme)
-    if quarter.is_locked:
-        rows = [r for r in rows if r.review is not None]  # risks not yet on a register then
-    scheme = queries.quarter_scheme(rows, scheme)
-    data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
-    if data.get("band"):
-        rows = [r for r in rows if r.level and r.level.name.lower() == data["band"].lower()]
-    if data.get("outside"):
-        rows = [r for r in rows if r.outside == (data["outside"] == "yes")]
-    cell = request.GET.get("cell")  # "current-2-7": from a heat-map cell
-    if cell:
+    filterset = RegisterFilter(request.GET or None, queryset=Risk.objects.none())
+    filters = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
+    cell = None
+    if request.GET.get("cell"):  # "current-2-7": from a heat-map cell
         try:
-            basis, likelihood, impact = cell.split("-")
-            likelihood, impact = int(likelihood), int(impact)
+            basis, likelihood, impact = request.GET["cell"].split("-")
+            cell = (basis, int(likelihood), int(impact))
         except ValueError:
             raise Http404 from None
         if basis not in ("current", "tolerance"):
             raise Http404
-        rows = [r for r in rows if r.review and (
-            (r.review.likelihood, r.review.impact) if basis == "current"
-            else (r.review.tolerance_likelihood, r.review.tolerance_impact)) == (likelihood, impact)]
-    return rows, filterset, level, model, scheme
+    found = queries.register(request.user, quarter, level=level, filters=filters, cell=cell, facts=facts,
+                             history=history)
+    return found, filterset, level
 
 
 def register(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
-    quarter = _quarter(request.GET.get("period"))
-    rows, filterset, level, model, scheme = _register_rows(request, quarter)
+    quarter = _quarter(request.GET.get("period"), request.user)
+    found, filterset, level = _register(request, quarter)
+    rows, scheme = found.rows, found.scheme
     levels = [(value, label) for value, label in LEVELS
               if value == "all" or value in access.visible_registers(request.user)
               or access.is_service_manager(request.user)]
@@ -101,7 +86,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "risks/register.html", {
         "quarter": quarter, "rows": page.object_list, "total": len(rows), "page": page, "page_query": page_query,
         "filter": filterset, "level": level, "levels": levels,
-        "scheme": scheme, "scheme_model": model, "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
+        "scheme": scheme, "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
         "can_export": access.can_export_register(request.user), "can_manage": access.can_manage_risks(request.user),
         "show_exempt": access.can_view_exempt(request.user), "query": request.GET.urlencode(),
         "band_names": [b.name for b in scheme.levels],
@@ -293,25 +278,12 @@ def action_add(request: HttpRequest, reference: str) -> HttpResponse:
 def heatmap(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
-    quarter = _quarter(request.GET.get("period"))
-    rows, filterset, level, model, scheme = _register_rows(request, quarter, facts=True)
-    # Risks not reviewed this quarter count with their last review carried forward (as on the register);
-    # a review scored on another scheme than the map's cannot be placed on it and is listed instead.
-    reviewed = [r for r in rows if r.review and (r.scheme is None or r.scheme.name == scheme.name)]
-    elsewhere = [r for r in rows if r.review and r.scheme is not None and r.scheme.name != scheme.name]
-    maps = []
-    for kind in (scoring.Kind.THREAT, scoring.Kind.OPPORTUNITY):
-        of_kind = [r for r in reviewed if r.risk.kind == kind.value]
-        if not of_kind and kind == scoring.Kind.OPPORTUNITY:
-            continue
-        for basis, label in (("current", "Current rating"), ("tolerance", "Tolerance (target) rating")):
-            pairs = [(r.review.likelihood, r.review.impact) if basis == "current"
-                     else (r.review.tolerance_likelihood, r.review.tolerance_impact) for r in of_kind]
-            maps.append({"kind": kind.value, "basis": basis, "label": label,
-                         "grid": scoring.heat_map(scheme, kind, pairs), "total": len(pairs),
-                         "impacts": [(v, scheme.impacts[kind][v]) for v in scheme.impact_values(kind)]})
+    quarter = _quarter(request.GET.get("period"), request.user)
+    found, filterset, level = _register(request, quarter, facts=True)
+    scheme = found.scheme
     return render(request, "risks/heatmap.html", {
-        "quarter": quarter, "maps": maps, "level": level, "levels": LEVELS, "scheme": scheme, "elsewhere": elsewhere,
+        "quarter": quarter, "maps": found.maps(), "level": level, "levels": LEVELS, "scheme": scheme,
+        "elsewhere": found.elsewhere, "outside": found.outside, "total": found.total,
         "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
         "band_positions": {b.name: i + 1 for i, b in enumerate(scheme.levels)},
     })
@@ -320,8 +292,9 @@ def heatmap(request: HttpRequest) -> HttpResponse:
 def summary(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
-    quarter = _quarter(request.GET.get("period"))
-    rows, filterset, level, model, scheme = _register_rows(request, quarter, facts=True, history=True)
+    quarter = _quarter(request.GET.get("period"), request.user)
+    found, filterset, level = _register(request, quarter, facts=True, history=True)
+    rows, scheme = found.rows, found.scheme
     labels = [v.label for v in queries.last_quarters(quarter)]
     page, page_query = _page(request, rows)
     return render(request, "risks/summary.html", {
@@ -339,14 +312,14 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     part = request.GET.get("part", "public")
     if part not in ("public", "exempt") or (part == "exempt" and not access.can_view_exempt(request.user)):
         raise Http404
-    quarter = _quarter(request.GET.get("period"))
+    quarter = _quarter(request.GET.get("period"), request.user)
     title = f"Risk register, {quarter.label}" + (" - exempt appendix" if part == "exempt" else "")
     name = f"risk-register-{quarter.slug}" + ("-exempt-appendix" if part == "exempt" else "")
     model = ScoringScheme.current()
 
     def build() -> bytes:
-        rows, filterset, level, _, scheme = _register_rows(request, quarter)
-        rows = [r for r in rows if r.review is not None]
+        found, filterset, level = _register(request, quarter)
+        rows, scheme = [r for r in found.rows if r.review is not None], found.scheme
         if part == "exempt":
             rows = [r for r in rows if r.risk.exempt]
         if fmt == "pdf":
