@@ -61,13 +61,17 @@ class IndicatorFacts(IndicatorRules):
     accumulation: str
     polarity: str
     tolerance: Decimal | None
+    service_area_id: int = 0
+    service_area_name: str = ""
+    commitment_code: str = ""
 
 
-FACT_FIELDS = ("pk", "code", "title", "unit", "precision", "frequency", "accumulation", "polarity", "tolerance")
+FACT_FIELDS = ("pk", "code", "title", "unit", "precision", "frequency", "accumulation", "polarity", "tolerance",
+               "service_area_id", "service_area__name", "commitment__code")
 
 
 def indicator_facts(indicators: QuerySet[Indicator]) -> list[IndicatorFacts]:
-    return [IndicatorFacts(*values) for values in indicators.values_list(*FACT_FIELDS)]
+    return [IndicatorFacts(*values[:-1], values[-1] or "") for values in indicators.values_list(*FACT_FIELDS)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +357,77 @@ def previous_to_date(indicators, quarter: ReportingPeriod) -> dict[int, tuple[De
             indicator_id__in=cumulative, period__year=quarter.year, period__quarter=quarter.quarter - 1,
             value__isnull=False).values_list("indicator_id", "value")
     }
+
+
+@dataclass
+class Scope:
+    """A quarter's indicators for one audience and scope: the one source of every figure the dashboard,
+    its downloads, the home page and the committee pack show ("27% (8) on or above target", the RAG
+    counts, the exceptions). Summaries count the reported status (an officer's override, if any)."""
+
+    quarter: ReportingPeriod
+    rows: list[Row]  # every indicator in scope, by code
+    filtered: list[Row]  # those the table's filters choose
+
+    @property
+    def summary(self) -> rules.Summary:
+        return rules.summarise((r.status, r.direction) for r in self.rows)
+
+    @property
+    def exceptions(self) -> list[Row]:
+        return worst_first(self.rows)
+
+    def by_area(self) -> list[tuple[str, int, list[Row], rules.Summary]]:
+        """(service area name, id, rows, summary) for each service area, by name."""
+        groups: dict[int, list[Row]] = {}
+        for r in self.rows:
+            groups.setdefault(_area_id(r.indicator), []).append(r)
+        out = [(_area_name(rows[0].indicator), area_id, rows, rules.summarise((r.status, r.direction) for r in rows))
+               for area_id, rows in groups.items()]
+        return sorted(out, key=lambda item: item[0])
+
+
+def _area_id(indicator) -> int:
+    return getattr(indicator, "service_area_id", 0)
+
+
+def _area_name(indicator) -> str:
+    name = getattr(indicator, "service_area_name", None)
+    return name if name is not None else indicator.service_area.name
+
+
+def scope(user, quarter: ReportingPeriod, *, directorate_id: int | None = None, filters: dict | None = None
+          ) -> Scope:
+    """The indicators of a quarter that ``user`` may read (user None: every one), optionally of one
+    directorate, judged (a locked quarter: as recorded), with the dashboard's filters applied to
+    ``filtered``: service_area, commitment, frequency, q (code or title) and status (a status, or
+    "exceptions")."""
+    filters = filters or {}
+    indicators = indicators_in(quarter, user)
+    if directorate_id is not None:
+        indicators = indicators.filter(service_area__directorate_id=directorate_id)
+    indicators = indicators.order_by("code")
+    rows = judge_quarter(indicator_facts(indicators), quarter, ids=indicators.values("pk"))
+    chosen = indicators
+    if filters.get("service_area"):
+        chosen = chosen.filter(service_area=filters["service_area"])
+    if filters.get("commitment"):
+        chosen = chosen.filter(commitment=filters["commitment"])
+    if filters.get("frequency"):
+        chosen = chosen.filter(frequency=filters["frequency"])
+    if filters.get("q"):
+        chosen = chosen.filter(Q(code__icontains=filters["q"]) | Q(title__icontains=filters["q"]))
+    if chosen is indicators:
+        filtered = list(rows)
+    else:
+        wanted = set(chosen.values_list("pk", flat=True))
+        filtered = [r for r in rows if r.indicator.pk in wanted]
+    status = filters.get("status")
+    if status == "exceptions":
+        filtered = [r for r in filtered if r.is_exception]
+    elif status:
+        filtered = [r for r in filtered if r.status.value == status]
+    return Scope(quarter, rows, filtered)
 
 
 def worst_first(rows: list[Row]) -> list[Row]:

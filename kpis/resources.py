@@ -354,6 +354,14 @@ def _periods_matching(label: str):
     return ReportingPeriod.objects.filter(year=value.year, quarter=value.quarter)
 
 
+def _number(value: Decimal | None) -> Decimal | None:
+    """A stored decimal as written (75.8000 -> 75.8): a number in XLSX and JSON, plain text in CSV."""
+    if value is None:
+        return None
+    normal = value.normalize()
+    return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
+
+
 KPI_REPORT_COLUMNS = ("code", "period", "value", "numerator", "denominator", "commentary",
                       "target", "status", "rag", "direction", "previous_value", "data_quality")
 
@@ -363,9 +371,9 @@ def kpi_report_rows(rows: list[queries.Row]) -> tablib.Dataset:
     for r in rows:
         a = r.actual
         data.append([
-            r.indicator.code, r.period_label, number_text(r.value), number_text(a.numerator if a else None),
-            number_text(a.denominator if a else None), a.commentary if a else "", number_text(r.target),
-            r.status.value, r.rag.value if r.rag else "", r.direction.value, number_text(r.previous),
+            r.indicator.code, r.period_label, _number(r.value), _number(a.numerator if a else None),
+            _number(a.denominator if a else None), a.commentary if a else "", _number(r.target),
+            r.status.value, r.rag.value if r.rag else "", r.direction.value, _number(r.previous),
             "not submitted (a draft when the quarter was locked: never reported)" if r.not_submitted
             else r.data_quality or "",
         ])

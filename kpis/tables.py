@@ -12,7 +12,7 @@ class IndicatorTable(tables.Table):
 
     code = tables.Column(accessor="indicator__code", verbose_name="Code")
     title = tables.Column(accessor="indicator__title", verbose_name="Indicator")
-    service_area = tables.Column(accessor="indicator__service_area__name", verbose_name="Service area")
+    service_area = tables.Column(accessor="indicator__service_area_name", verbose_name="Service area")
     value = tables.Column(accessor="value", verbose_name="Value", attrs={"td": {"class": "app-numeric"},
                                                                         "th": {"class": "app-numeric"}})
     target = tables.Column(accessor="target", verbose_name="Target", attrs={"td": {"class": "app-numeric"},
@@ -22,25 +22,31 @@ class IndicatorTable(tables.Table):
     previous = tables.Column(accessor="previous", verbose_name="Same period last year",
                              attrs={"td": {"class": "app-numeric"}, "th": {"class": "app-numeric"}})
 
+    def __init__(self, *args, quarter_slug: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarter_slug = quarter_slug
+
     class Meta:
         attrs = {"class": "govuk-body-s"}
         orderable = True
         empty_text = "No indicators match these filters."
-
-    def render_code(self, record, value):
-        return format_html('<a class="govuk-link" href="{}">{}</a>',
-                           reverse("kpis:indicator", args=[record.indicator.code]), value)
 
     def render_title(self, record, value):
         if record.indicator.accumulation == "cumulative":
             return format_html('{} <span class="app-muted">(year to date)</span>', value)
         return value
 
+    def render_code(self, record, value):
+        return format_html('<a class="govuk-link" href="{}?period={}">{}</a>',
+                           reverse("kpis:indicator", args=[record.indicator.code]), self.quarter_slug, value)
+
     def render_value(self, record, value):
         text = format_value(value, record)
         if record.is_revised:
-            return format_html("{} <span class='app-muted govuk-body-s'>(reported {})</span>", text,
+            text = format_html("{} <span class='app-muted govuk-body-s'>(reported {})</span>", text,
                                format_value(record.reported_value, record))
+        if record.is_draft:
+            text = format_html('{} <strong class="govuk-tag govuk-tag--grey app-tag">Draft</strong>', text)
         return text
 
     def render_target(self, record, value):

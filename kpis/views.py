@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from decimal import Decimal
 
 from django.contrib import messages
@@ -20,8 +20,7 @@ from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
 from organisation.typed_work import keeps_typed_work
 
-from . import queries, resources, services
-from . import status as rules
+from . import queries, report, resources, services
 from .filters import IndicatorFilter
 from .forms import ComparatorForm, FigureForm, IndicatorForm, TargetForm
 from .models import Actual, Indicator, Target
@@ -36,58 +35,50 @@ def _quarter(slug: str | None, user=None) -> ReportingPeriod:
 
 # --- dashboard -------------------------------------------------------------
 
-EXCEPTIONS_PER_PAGE = 20
+EXCEPTIONS_PER_PAGE = 10
 INDICATORS_PER_PAGE = 25
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    if not access.can_view_performance(request.user):
-        raise PermissionDenied
-    quarter = _quarter(request.GET.get("period"), request.user)
+def _scope(request: HttpRequest, quarter: ReportingPeriod):
+    """The dashboard's scope and filters, as the page and its downloads read them (queries.scope)."""
     directorates = list(Directorate.objects.all())
     directorate = None
     if request.GET.get("directorate"):
         directorate = next((d for d in directorates if str(d.pk) == request.GET["directorate"]), None)
         if directorate is None:
             raise Http404
-    indicators = queries.indicators_visible_to(request.user).select_related(
-        "service_area__directorate", "commitment"
-    )
-    if directorate is not None:
-        indicators = indicators.filter(service_area__directorate=directorate)
-    scope_rows = queries.judge_quarter(indicators, quarter)
-    summary = rules.summarise((r.status, r.direction) for r in scope_rows)
-    exceptions = queries.worst_first(scope_rows)
+    filterset = IndicatorFilter(request.GET or None, queryset=Indicator.objects.none(), directorate=directorate)
+    filters = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
+    found = queries.scope(request.user, quarter, directorate_id=directorate.pk if directorate else None,
+                          filters=filters)
+    return found, filterset, directorate, directorates
 
-    filterset = IndicatorFilter(request.GET or None, queryset=indicators, directorate=directorate)
-    filtered_ids = set(filterset.qs.select_related(None).values_list("pk", flat=True)) if filterset.is_bound else None
-    rows = [r for r in scope_rows if filtered_ids is None or r.indicator.pk in filtered_ids]
-    wanted = filterset.form.cleaned_data.get("status") if filterset.is_bound and filterset.form.is_valid() else ""
-    if wanted == "exceptions":
-        rows = [r for r in rows if r.is_exception]
-    elif wanted:
-        rows = [r for r in rows if r.status.value == wanted]
-    table = IndicatorTable(rows, order_by="status")
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Top-down once: the summary, RAG by service area, the exceptions worst first, then the table."""
+    if not access.can_view_performance(request.user):
+        raise PermissionDenied
+    quarter = _quarter(request.GET.get("period"), request.user)
+    found, filterset, directorate, directorates = _scope(request, quarter)
+    exceptions = found.exceptions
+    # The table lists what the exceptions above do not, unless a filter asks for something.
+    asked = filterset.is_bound and filterset.form.is_valid() and any(filterset.form.cleaned_data.values())
+    rows = found.filtered if asked else [r for r in found.filtered if not r.is_exception]
+    table = IndicatorTable(rows, order_by="status", quarter_slug=quarter.slug)
     RequestConfig(request, paginate={"per_page": INDICATORS_PER_PAGE}).configure(table)
-
-    area_summaries = []
-    by_area: dict[int, list[queries.Row]] = defaultdict(list)
-    for r in scope_rows:
-        by_area[r.indicator.service_area_id].append(r)
-    for area_rows in by_area.values():
-        area = area_rows[0].indicator.service_area
-        area_summaries.append((area, rules.summarise((r.status, r.direction) for r in area_rows)))
-    area_summaries.sort(key=lambda pair: pair[0].name)
-
     exception_page = Paginator(exceptions, EXCEPTIONS_PER_PAGE).get_page(request.GET.get("exceptions_page"))
     exception_query = request.GET.copy()
     exception_query.pop("exceptions_page", None)
+    download_query = request.GET.copy()
+    for name in ("page", "sort", "exceptions_page"):
+        download_query.pop(name, None)
     return render(request, "kpis/dashboard.html", {
         "quarter": quarter, "quarters": queries.quarters_with_figures(), "directorates": directorates,
-        "directorate": directorate, "summary": summary, "exception_count": len(exceptions),
+        "directorate": directorate, "summary": found.summary, "exception_count": len(exceptions),
         "exception_page": exception_page, "exception_query": exception_query.urlencode(), "table": table,
-        "filter": filterset, "area_summaries": area_summaries, "row_count": len(rows),
-        "can_export": True,
+        "filter": filterset, "area_summaries": found.by_area(), "row_count": len(rows), "asked": asked,
+        "download_query": download_query.urlencode(),
+        "drafts": sum(1 for r in found.rows if r.is_draft),
     })
 
 
@@ -426,18 +417,24 @@ def export_indicators(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def export_report(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
+    """The quarterly report as the dashboard's filters choose it: CSV in the kpi-report columns of
+    formats.md, or a titled, printable Excel report (kpis/report.py)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     if not access.can_view_performance(request.user):
         raise PermissionDenied
-    quarter = _quarter(period)
+    quarter = _quarter(period, request.user)
+    found_key = tuple((k, tuple(v)) for k, v in sorted(request.GET.lists()))
 
     def build() -> bytes:
-        indicators = queries.indicators_visible_to(request.user).order_by("code")
-        dataset = resources.kpi_report_rows(queries.judge_quarter(queries.indicator_facts(indicators), quarter,
-                                                                  ids=indicators.values("pk")))
-        return interchange.write(dataset, fmt, title=quarter.label)
+        found, _, directorate, _ = _scope(request, quarter)
+        if fmt == "csv":
+            return interchange.write(resources.kpi_report_rows(found.filtered), fmt, title=quarter.label)
+        scope_label = directorate.name if directorate else "all directorates"
+        return report.workbook(found, title=f"Quarterly performance report, {quarter.label}",
+                               scope_label=scope_label)
 
     # The same for every reader of performance: kept until the data changes (organisation/summaries.py).
-    content = summaries.cached("kpi-report", (quarter.pk, fmt), build, request=request, store="downloads")
-    return interchange.attachment(content, fmt, f"kpi-report-{quarter.slug}")
+    content = summaries.cached("kpi-report", (quarter.pk, quarter.state, fmt, found_key), build, request=request,
+                               store="downloads")
+    return interchange.attachment(content, fmt, f"performance-report-{quarter.slug}")

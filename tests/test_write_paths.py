@@ -50,6 +50,7 @@ ALLOWED = {
     ("organisation/synthetic.py", "User.objects"): "a synthetic user account",
     ("organisation/roles.py", "Group.objects"): "the roles, created by a migration",
     ("organisation/interchange/writing.py", "workbook"): "an export written to memory",
+    ("kpis/report.py", "book"): "a report written to memory",
     ("organisation/records.py", "instance"): "the services' first-save helper (services call it)",
     ("organisation/resources.py", "self"): "a Resource's save hook, which each kind fills with a service call",
     ("organisation/admin.py", "reset"): "sends a new account its set-password email",

@@ -19,11 +19,19 @@ RAG_CLASS = {"Green": "app-rag--green", "Amber": "app-rag--amber", "Red": "app-r
 ARROWS = {"Improved": "▲", "Worsened": "▼", "Same": "▶", "Not known": ""}
 
 
+def entered_places(value: Decimal) -> int:
+    """The decimal places a stored value was entered with (75.8000 -> 1, 97.2 -> 1, 550 -> 0)."""
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 def format_value(value, indicator) -> str:
+    """A value at the precision it was entered, never fewer places than the indicator shows
+    (97.2 with a precision of 0 is 97.2, not 97: a rounded value would contradict its status)."""
     if value is None or value == "":
         return ""
     d = Decimal(str(value))
-    places = indicator.precision if indicator is not None else 1
+    places = max(indicator.precision if indicator is not None else 1, min(entered_places(d), 4))
     rounded = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = f"{rounded:,.{places}f}"
     unit = indicator.unit if indicator is not None else ""
@@ -59,9 +67,14 @@ NOT_SUBMITTED = mark_safe(  # noqa: S308 - a constant
 
 @register.simple_tag
 def row_status(row) -> SafeString:
-    """A judged row's status as a tag: "Not submitted" for a figure a locked quarter never reported."""
+    """A judged row's status as a tag: "Not submitted" for a figure a locked quarter never reported;
+    an officer's reported status marked as such, with what the rules give beside it."""
     if getattr(row, "not_submitted", False):
         return NOT_SUBMITTED
+    if getattr(row, "overridden", False):
+        return format_html('{} <span class="app-override">reported status (the rules give {}){}</span>',
+                           status_tag(row.status), row.rule_status.value.lower(),
+                           format_html(": {}", row.override_reason) if row.override_reason else "")
     return status_tag(row.status)
 
 

@@ -84,6 +84,10 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
+def _number_cell(value: Decimal) -> float | int:
+    return int(value) if value == value.to_integral_value() and abs(value) < 10**15 else float(value)
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -98,7 +102,7 @@ def _xlsx_value(value: Any) -> Any:
     if value is None or value == "":
         return None
     if isinstance(value, Decimal):
-        return float(value)
+        return _number_cell(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
     return formula_safe(value)
