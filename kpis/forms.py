@@ -9,6 +9,7 @@ from organisation import parsing
 from organisation.models import ReportingPeriod
 from organisation.parsing import InvalidValue, parse_decimal
 
+from . import status as rules
 from . import validation
 from .models import Comparator, Indicator
 
@@ -127,3 +128,25 @@ class ComparatorForm(forms.ModelForm):
             return parsing.parse_period(self.cleaned_data["year"], timezone.localdate(), quarter=False)
         except InvalidValue as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+class StatusOverrideForm(forms.Form):
+    """The performance officer's reported status for a figure, with the reason shown beside it."""
+
+    status = forms.ChoiceField(label="Reported status", widget=forms.RadioSelect,
+                               error_messages={"required": "Choose the status to report"})
+    reason = forms.CharField(label="Reason", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Shown beside the status on every page, export and committee paper, and kept "
+                                       "in the audit trail. For example: the best rate since records began.")
+
+    def __init__(self, *args, rule_status: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", f"The rules' status: {rule_status}")] + [
+            (s.value, s.value) for s in rules.Status if s.judged and s.value != rule_status]
+        self.fields["status"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for reporting this status")
+        return data

@@ -12,6 +12,7 @@ urlpatterns = [
     path("entry/<str:period>/<int:area_id>/", views.entry, name="entry"),
     path("submissions/<str:period>/", views.submissions, name="submissions"),
     path("submissions/<str:period>/sign-off/", views.sign_off, name="sign_off"),
+    path("submissions/<str:period>/<str:code>/status/", views.status_override, name="status_override"),
     path("manage/", views.manage, name="manage"),
     path("manage/new/", views.indicator_edit, name="indicator_new"),
     path("manage/<str:code>/edit/", views.indicator_edit, name="indicator_edit"),

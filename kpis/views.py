@@ -22,7 +22,7 @@ from organisation.typed_work import keeps_typed_work
 
 from . import queries, report, resources, services
 from .filters import IndicatorFilter
-from .forms import ComparatorForm, FigureForm, IndicatorForm, TargetForm
+from .forms import ComparatorForm, FigureForm, IndicatorForm, StatusOverrideForm, TargetForm
 from .models import Actual, Indicator, Target
 from .tables import IndicatorTable
 from .templatetags.kpis import format_value
@@ -315,9 +315,45 @@ def submissions(request: HttpRequest, period: str) -> HttpResponse:
     if not access.can_sign_off(request.user):
         raise PermissionDenied
     quarter = _quarter(period)
+    found = queries.scope(None, quarter)
+    awaiting = [r for r in found.rows if r.actual is not None and r.actual.state in ("submitted", "signed_off")]
     return render(request, "kpis/submissions.html", {
         "quarter": quarter, "progress": submission_progress(quarter), "quarters": queries.quarters_with_figures(),
+        "figures": awaiting,
     })
+
+
+def status_override(request: HttpRequest, period: str, code: str) -> HttpResponse:
+    """Report a submitted figure with another status than the rules give, with a reason."""
+    if not access.can_sign_off(request.user):
+        raise PermissionDenied
+    quarter = _quarter(period)
+    indicator = get_object_or_404(Indicator, code=code)
+    row = queries.judge_quarter([indicator], quarter, recorded=False)[0]
+    if quarter.is_locked or row.actual is None or row.actual.state == "draft" or row.value is None:
+        raise Http404("No submitted figure to report a status for")
+    rule_status = (row.rule_status or row.status).value
+    initial = {"status": row.status.value if row.overridden else "", "reason": row.override_reason}
+    form = StatusOverrideForm(request.POST if request.method == "POST" else None, initial=initial,
+                              rule_status=rule_status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.figure_override_status(user=request.user, quarter=quarter, indicator=indicator,
+                                            status=form.cleaned_data["status"], reason=form.cleaned_data["reason"])
+        except InvalidWrite as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name if name in form.fields else None, message[0].upper() + message[1:])
+        except RecordError as exc:
+            form.add_error(None, exc.message)
+        else:
+            chosen = form.cleaned_data["status"]
+            messages.success(request, f"{indicator.code} is reported as {chosen.lower()} (the rules give "
+                                      f"{rule_status.lower()})." if chosen else
+                             f"{indicator.code} is reported with the rules' status, {rule_status.lower()}.")
+            return redirect("kpis:submissions", period=quarter.slug)
+    return render(request, "kpis/status_override.html", {
+        "quarter": quarter, "indicator": indicator, "row": row, "form": form, "rule_status": rule_status,
+    }, status=400 if form.is_bound and form.errors else 200)
 
 
 @require_POST

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from kpis.models import Indicator, Target
+from kpis.models import Actual, Indicator, Target
 from organisation.models import ReportingPeriod
 from placements.models import PlacementCategory, PlacementHeading, PlacementSnapshot
 from risks.models import Risk, RiskReview
@@ -52,6 +52,7 @@ MATRIX = {
     "kpis:entry": ("get", "/performance/entry/2019-20-Q1/{area_a}/", outcome(403, manager_a=200, officer=200)),
     "kpis:submissions": ("get", "/performance/submissions/2019-20-Q1/", OFFICER_ONLY),
     "kpis:sign_off": ("post", "/performance/submissions/2019-20-Q1/sign-off/", OFFICER_POST),
+    "kpis:status_override": ("get", "/performance/submissions/2019-20-Q1/DPE007/status/", outcome(403, officer=200)),
     "kpis:manage": ("get", "/performance/manage/", OFFICER_ONLY),
     "kpis:indicator_new": ("get", "/performance/manage/new/", OFFICER_ONLY),
     "kpis:indicator_edit": ("get", "/performance/manage/DPE007/edit/", OFFICER_ONLY),
@@ -100,6 +101,7 @@ def data(area_a, area_b, open_quarter, locked_quarter, directorate):
     indicator = Indicator.objects.create(code="DPE007", title="Pathway plans", service_area=area_a,
                                          polarity="higher", unit="percent")
     Target.objects.create(indicator=indicator, period=ReportingPeriod.for_label("2019/20"), value=Decimal(90))
+    Actual.objects.create(indicator=indicator, period=open_quarter, value=Decimal(91), state="submitted")
     risk = Risk.objects.create(reference="CRR9", title="Safeguarding", directorate=directorate, service_area=area_a,
                                register="corporate")
     RiskReview.objects.create(risk=risk, period=locked_quarter, likelihood=2, impact=7, tolerance_likelihood=1,
