@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 from organisation import access, history, interchange, summaries, typed_work
 from organisation.charts import Series, line_chart
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
+from organisation.periods import parse as parse_period_label
 from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
 from organisation.typed_work import keeps_typed_work
@@ -110,7 +111,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             Series("Value", [v for _, v, _, _ in series], [format_value(v, indicator) for _, v, _, _ in series]),
             Series("Target", [t for _, _, t, _ in series], [format_value(t, indicator) for _, _, t, _ in series]),
         ],
-        y_title=indicator.get_unit_display(),
+        y_title=indicator.get_unit_display(), positions=[parse_period_label(label).ordinal for label in labels],
     )
     commentary = [(label, actual) for label, _, _, actual in reversed(series) if actual is not None]
     # The quarter the page was reached from (?period=), else the default one.

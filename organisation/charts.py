@@ -85,7 +85,10 @@ def _tick_label(value: float, step: float) -> str:
 
 
 def line_chart(title: str, x_labels: list[str], series: list[Series], *, y_title: str = "",
-               width: int = 760, height: int = 320, include_zero: bool = True) -> Chart:
+               width: int = 760, height: int = 320, include_zero: bool = True,
+               positions: list[int] | None = None) -> Chart:
+    """positions: each label's place on a time axis (e.g. a quarter's number): points are spaced by it, and
+    a line is broken where positions are not consecutive (a gap in the figures shows as a gap)."""
     left, right, top, bottom = 70, 20, 30, 50
     plot_w, plot_h = width - left - right, height - top - bottom
     numbers = [float(v) for s in series for v in s.values if v is not None]
@@ -110,9 +113,11 @@ def line_chart(title: str, x_labels: list[str], series: list[Series], *, y_title
         return round(top + plot_h - (v - low) / (high - low) * plot_h, 1)
 
     count = len(x_labels)
+    places = list(positions) if positions is not None and len(positions) == count else list(range(count))
+    first, span = places[0], places[-1] - places[0] + 1
 
     def x_of(i: int) -> float:
-        return round(left + (plot_w * (i + 0.5) / count), 1)
+        return round(left + (plot_w * (places[i] - first + 0.5) / span), 1)
 
     y_ticks = []
     tick = low
@@ -127,11 +132,12 @@ def line_chart(title: str, x_labels: list[str], series: list[Series], *, y_title
         style = STYLES[index % len(STYLES)]
         paths, current, points = [], [], []
         for i, value in enumerate(s.values):
-            if value is None:
+            if value is None or (i > 0 and places[i] - places[i - 1] > 1):
                 if len(current) > 1:
                     paths.append("M" + " L".join(current))
                 current = []
-                continue
+                if value is None:
+                    continue
             x, y = x_of(i), y_of(float(value))
             current.append(f"{x},{y}")
             points.append(Point(x, y, f"{x_labels[i]}: {drawn_display[index][i]}"))

@@ -47,6 +47,11 @@ class Period:
         return self.quarter is None
 
     @property
+    def ordinal(self) -> int:
+        """The period's place on a time axis: consecutive quarters (or years) differ by one."""
+        return self.year if self.quarter is None else self.year * 4 + self.quarter - 1
+
+    @property
     def year_label(self) -> str:
         return f"{self.year}/{(self.year + 1) % 100:02d}"
 

@@ -53,14 +53,16 @@ def report(request: HttpRequest) -> HttpResponse:
     charts = []
     if result is not None:
         labels = [q.label for q in result.quarters]
+        # Quarters are spaced by time: a quarter with no snapshot shows as a gap, not as a neighbour.
+        positions = [q.value.ordinal for q in result.quarters]
         charts = [
             line_chart("Children in care placements at each quarter end", labels,
                        [Series("Children", [g.children for g in result.grand], [str(g.children) for g in result.grand])],
-                       y_title="Children"),
+                       y_title="Children", positions=positions),
             line_chart("Estimated annual cost of placements (£ thousands)", labels,
                        [Series("Estimated annual cost", [g.annual_cost_thousands for g in result.grand],
                                [f"£{g.annual_cost_thousands:,}k" for g in result.grand])],
-                       y_title="£ thousands"),
+                       y_title="£ thousands", positions=positions),
         ]
     area = reports.owning_service_area()
     open_quarter = ReportingPeriod.objects.latest_quarter()

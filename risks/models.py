@@ -199,6 +199,8 @@ class Judgement(models.Model):
                                 limit_choices_to={"quarter__isnull": False})
     review = models.ForeignKey(RiskReview, on_delete=models.PROTECT, related_name="+")
     review_period_label = models.CharField(max_length=12)
+    register = models.CharField(max_length=12, choices=Risk.Register.choices, default=Risk.Register.SERVICE,
+                                help_text="The register the risk was on when the quarter was locked.")
     scheme = models.ForeignKey(ScoringScheme, on_delete=models.PROTECT, related_name="+")
     likelihood = models.PositiveSmallIntegerField()
     impact = models.PositiveSmallIntegerField()

@@ -337,9 +337,10 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     risks = queries.on_register(Risk.objects.all(), quarter)
     rows = [r for r in queries.rows_for(queries.risk_facts(risks), quarter, ids=risks.values("pk"), store=False)
             if r.review is not None]
+    registers = dict(risks.values_list("pk", "register"))
     Judgement.objects.filter(quarter=quarter).delete()
     Judgement.objects.bulk_create([
-        Judgement(risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk,
+        Judgement(risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk, register=registers[r.risk.pk],
                   review_period_label=r.review.period_label, scheme_id=r.review.scheme_id,
                   likelihood=r.review.likelihood, impact=r.review.impact,
                   tolerance_likelihood=r.review.tolerance_likelihood, tolerance_impact=r.review.tolerance_impact,

@@ -1,0 +1,383 @@
+"""What a committee pack says: its figures gathered from the same queries as the pages (kpis.queries.scope,
+risks.queries.register, placements.report), as plain values the PDF and Word writers lay out.
+
+Nothing here computes a rule of its own: statuses, ratings, travel, costs and the summary shares come from
+the pure modules through those queries, so the pack's numbers are the dashboard's and the register's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+
+from kpis import queries as kpi_queries
+from kpis import status as rules
+from kpis.templatetags.kpis import ARROWS, format_value
+from organisation.models import Directorate, ReportingPeriod
+from organisation.periods import Period
+from placements import costing
+from placements import report as placement_report
+from risks import queries as risk_queries
+from risks.models import Judgement as RiskJudgement
+from risks.models import Risk
+
+PART_A = "a"
+PART_B = "b"
+SCHEDULE_12A = {
+    1: "Information relating to any individual.",
+    2: "Information which is likely to reveal the identity of an individual.",
+    3: "Information relating to the financial or business affairs of any particular person (including the "
+       "authority holding that information).",
+    4: "Information relating to any consultations or negotiations, or contemplated consultations or negotiations, "
+       "in connection with any labour relations matter arising between the authority and employees of, or "
+       "office holders under, the authority.",
+    5: "Information in respect of which a claim to legal professional privilege could be maintained in legal "
+       "proceedings.",
+    6: "Information which reveals that the authority proposes to give a notice under any enactment, or to make "
+       "an order or direction under any enactment.",
+    7: "Information relating to any action taken or to be taken in connection with the prevention, "
+       "investigation or prosecution of crime.",
+}
+PLACEMENT_QUARTERS = 6
+
+
+@dataclass
+class Meta:
+    council: str
+    committee: str
+    report_of: str
+    meeting_date: date
+    quarter: ReportingPeriod
+    directorate: str | None
+    draft: bool
+    version: int | None = None
+    issued_at: datetime | None = None
+
+    @property
+    def scope(self) -> str:
+        return f"{self.directorate} Directorate" if self.directorate else "All directorates"
+
+    @property
+    def title(self) -> str:
+        return f"Quarterly performance and risk report, {self.quarter.label}"
+
+    @property
+    def meeting(self) -> str:
+        return f"{self.meeting_date.day} {self.meeting_date:%B %Y}"
+
+    def header(self, part: str) -> str:
+        """What every page says at its top: council, committee, meeting date and part."""
+        return f"{self.council} | {self.committee} | {self.meeting} | {part_label(part)}"
+
+
+def part_label(part: str) -> str:
+    return "Part A (public)" if part == PART_A else "Part B: NOT FOR PUBLICATION"
+
+
+@dataclass
+class PiLine:
+    """One indicator in the progress report (values formatted as the pages show them)."""
+
+    area: str
+    commitment: str
+    code: str
+    title: str
+    sign: str  # "+" higher is better, "-" lower
+    outturn: str  # last year's outturn
+    target: str
+    value: str
+    status: str  # the reported status (or "Not submitted"/"No data")
+    rag: str
+    rule_status: str  # the rules' status, when the reported one is an override
+    override_reason: str
+    direction: str
+    arrow: str
+    notes: str
+    draft: bool
+    exception: bool
+
+
+@dataclass
+class Performance:
+    on_or_above: rules.Share
+    improved: rules.Share
+    rag_counts: dict[str, int]
+    exceptions: list[PiLine]
+    quarterly: list[tuple[str, list[PiLine]]]  # by service area
+    annual: list[tuple[str, list[PiLine]]]
+    year_label: str
+    last_year_label: str
+    drafts: int
+
+
+@dataclass
+class RiskLine:
+    reference: str
+    title: str
+    description: str
+    causes: str
+    controls: str
+    actions: str
+    register: str
+    directorate: str
+    kind: str
+    likelihood: int
+    impact: int
+    rating: int
+    level: str
+    level_position: int
+    tolerance_likelihood: int
+    tolerance_impact: int
+    tolerance_rating: int
+    tolerance_level: str
+    previous_rating: int | None
+    travel: str
+    outside: bool
+    risk_owner: str
+    action_owner: str
+    next_review: str
+    exempt: bool
+    paragraph: int
+    not_reviewed_since: str | None
+    quarters_outside: int = 0
+
+
+@dataclass
+class Change:
+    reference: str
+    title: str
+    what: str  # "New", "Closed", "Escalated", "De-escalated", "Re-rated"
+    detail: str
+
+
+@dataclass
+class Risks:
+    scheme_name: str
+    levels: list[tuple[str, int, int | None]]
+    maps: list[dict]
+    band_positions: dict[str, int]
+    lines: list[RiskLine]
+    outside: list[RiskLine]
+    changes: list[Change]
+    since: str  # "the last meeting (12 March 2019)" or "2018/19 Q4"
+    long_standing: list[RiskLine]
+    likelihoods: dict[int, str]
+
+
+@dataclass
+class Placements:
+    report: placement_report.Report | None
+    charts: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class PackContent:
+    meta: Meta
+    performance: Performance
+    risks: Risks
+    placements: Placements
+    snapshot: dict  # what the next pack to this committee compares with
+
+    @property
+    def exempt(self) -> list[RiskLine]:
+        return [line for line in self.risks.lines if line.exempt]
+
+
+# --- gathering ---------------------------------------------------------------------------------
+
+def build(*, quarter: ReportingPeriod, committee, meeting_date: date, directorate: Directorate | None = None,
+          draft: bool = False, previous=None, version: int | None = None,
+          issued_at: datetime | None = None) -> PackContent:
+    """The pack's contents for a quarter, a committee and a meeting; previous: the last pack issued to the
+    committee (its contents say what changed since), else the previous quarter is compared."""
+    meta = Meta(settings.COUNCIL_NAME, committee.name, committee.report_of, meeting_date, quarter,
+                directorate.name if directorate else None, draft, version, issued_at)
+    directorate_id = directorate.pk if directorate else None
+    performance = _performance(quarter, directorate_id)
+    risks, snapshot = _risks(quarter, directorate_id, previous)
+    return PackContent(meta, performance, risks, _placements(quarter), snapshot)
+
+
+def _line(r: kpi_queries.Row, outturn: Decimal | None) -> PiLine:
+    indicator = r.indicator
+    if r.not_submitted:
+        status, value = "Not submitted", "n/a"
+    elif r.value is None:
+        status, value = r.status.value, "n/a"
+    else:
+        status, value = r.status.value, format_value(r.value, r)
+    return PiLine(
+        area=kpi_queries._area_name(indicator), commitment=getattr(indicator, "commitment_code", ""),
+        code=indicator.code, title=indicator.title, sign="+" if indicator.polarity == "higher" else "-",
+        outturn=format_value(outturn, r) if outturn is not None else "n/a",
+        target=format_value(r.target, r) if r.target is not None else "Baseline", value=value, status=status,
+        rag=r.rag.value if r.rag else "", rule_status=r.rule_status.value if r.overridden else "",
+        override_reason=r.override_reason if r.overridden else "", direction=r.direction.value,
+        arrow=ARROWS.get(r.direction.value, ""), notes=r.commentary, draft=r.is_draft, exception=r.is_exception,
+    )
+
+
+def _performance(quarter: ReportingPeriod, directorate_id: int | None) -> Performance:
+    found = kpi_queries.scope(None, quarter, directorate_id=directorate_id)
+    outturns = _outturns(quarter, [r.indicator for r in found.rows])
+    lines = {r.indicator.pk: _line(r, outturns.get(r.indicator.pk)) for r in found.rows}
+    summary = found.summary
+
+    def grouped(annual: bool) -> list[tuple[str, list[PiLine]]]:
+        groups: dict[str, list[PiLine]] = {}
+        for r in found.rows:
+            if r.indicator.is_annual == annual:
+                groups.setdefault(lines[r.indicator.pk].area, []).append(lines[r.indicator.pk])
+        return sorted(groups.items())
+
+    return Performance(
+        on_or_above=summary.on_or_above, improved=summary.improved, rag_counts=summary.rag_counts,
+        exceptions=[lines[r.indicator.pk] for r in found.exceptions], quarterly=grouped(False),
+        annual=grouped(True), year_label=quarter.value.financial_year.label,
+        last_year_label=quarter.value.financial_year.previous().label,
+        drafts=sum(1 for r in found.rows if r.is_draft),
+    )
+
+
+def _outturns(quarter: ReportingPeriod, indicators) -> dict[int, Decimal | None]:
+    """Last year's outturn of each indicator: its value at the end of the previous financial year (Q4, or
+    the year's figure for an annual indicator), as that quarter shows it."""
+    last = ReportingPeriod.objects.filter(year=quarter.year - 1, quarter=4).first()
+    if last is None or not indicators:
+        return {}
+    return {r.indicator.pk: r.value for r in kpi_queries.judge_quarter(indicators, last)}
+
+
+def _risk_line(row, scheme_positions: dict[str, int]) -> RiskLine:
+    risk, review, detail = row.risk, row.review, row.detail
+    return RiskLine(
+        reference=risk.reference, title=risk.title, description=risk.description, causes=risk.causes,
+        controls=detail.controls if detail else "", actions=detail.actions if detail else "",
+        register=risk.get_register_display(), directorate=risk.directorate.name, kind=risk.kind,
+        likelihood=review.likelihood, impact=review.impact, rating=row.rating, level=row.level.name,
+        level_position=scheme_positions.get(row.level.name, 0), tolerance_likelihood=review.tolerance_likelihood,
+        tolerance_impact=review.tolerance_impact, tolerance_rating=row.tolerance_rating,
+        tolerance_level=row.tolerance_level.name, previous_rating=row.previous_rating, travel=row.travel.value,
+        outside=row.outside, risk_owner=risk.risk_owner, action_owner=risk.action_owner,
+        next_review=f"{detail.next_review_date:%d/%m/%Y}" if detail and detail.next_review_date else "",
+        exempt=risk.exempt, paragraph=risk.exempt_paragraph, not_reviewed_since=row.not_reviewed_since,
+    )
+
+
+LADDER = {"service": 0, "directorate": 1, "corporate": 2}
+
+
+def _risks(quarter: ReportingPeriod, directorate_id: int | None, previous) -> tuple[Risks, dict]:
+    register = risk_queries.register(None, quarter, directorate_id=directorate_id)
+    scheme = register.scheme
+    positions = {band.name: index + 1 for index, band in enumerate(scheme.levels)}
+    risk_queries.with_review_detail(register.rows)
+    lines = [_risk_line(r, positions) for r in register.rows if r.review is not None and r.detail is not None]
+    # Risks outside tolerance for three or more quarters running (this one and those before it).
+    earlier = []
+    current = quarter.value
+    for _ in range(4):
+        current = current.previous()
+        period = ReportingPeriod.objects.filter(year=current.year, quarter=current.quarter).first()
+        if period is None:
+            break
+        earlier.append({r.risk.reference for r in risk_queries.register(None, period, facts=True,
+                                                                         directorate_id=directorate_id).outside})
+    for line in lines:
+        if line.outside:
+            run = 1
+            for refs in earlier:
+                if line.reference not in refs:
+                    break
+                run += 1
+            line.quarters_outside = run
+    snapshot = {
+        "quarter": quarter.label,
+        "risks": {line.reference: {"title": line.title, "register": line.register.lower(), "rating": line.rating}
+                  for line in lines},
+        "exempt_references": [line.reference for line in lines if line.exempt],
+        "summary": {"risks": len(lines), "outside": sum(1 for line in lines if line.outside)},
+    }
+    changes, since = _changes(quarter, directorate_id, lines, previous)
+    return Risks(
+        scheme_name=scheme.name, levels=[(b.name, b.minimum, b.maximum) for b in scheme.levels],
+        maps=register.maps(), band_positions=positions, lines=lines,
+        outside=[line for line in lines if line.outside], changes=changes, since=since,
+        long_standing=[line for line in lines if line.quarters_outside >= 3], likelihoods=scheme.likelihoods,
+    ), snapshot
+
+
+def _changes(quarter: ReportingPeriod, directorate_id: int | None, lines: list[RiskLine], previous
+             ) -> tuple[list[Change], str]:
+    """What changed since the last pack to this committee (or, with none, since the previous quarter)."""
+    if previous is not None:
+        before = previous.contents.get("risks", {})
+        since = f"the last meeting ({previous.meeting_date.day} {previous.meeting_date:%B %Y}, " \
+                f"{previous.quarter.label})"
+    else:
+        prior = quarter.value.previous()
+        period = ReportingPeriod.objects.filter(year=prior.year, quarter=prior.quarter).first()
+        before = {}
+        if period is not None:
+            found = risk_queries.register(None, period, directorate_id=directorate_id)
+            # The register each risk was on then: as locked (stored), else as it is now.
+            then = dict(RiskJudgement.objects.filter(quarter=period).values_list("risk__reference", "register")) \
+                if period.has_record else {}
+            for r in found.rows:
+                if r.review is not None:
+                    before[r.risk.reference] = {"title": r.risk.title, "rating": r.rating,
+                                                "register": then.get(r.risk.reference, r.risk.register)}
+        since = f"{prior.label} (the previous quarter)"
+    now = {line.reference: line for line in lines}
+    changes = []
+    for reference, line in now.items():
+        old = before.get(reference)
+        if old is None:
+            changes.append(Change(reference, line.title, "New", f"on the {line.register.lower()} register, rated "
+                                                                f"{line.rating} {line.level}"))
+            continue
+        old_level, new_level = LADDER.get(old.get("register", ""), -1), LADDER.get(line.register.lower(), -1)
+        if new_level > old_level >= 0:
+            changes.append(Change(reference, line.title, "Escalated",
+                                  f"from the {old['register']} to the {line.register.lower()} register"))
+        elif 0 <= new_level < old_level:
+            changes.append(Change(reference, line.title, "De-escalated",
+                                  f"from the {old['register']} to the {line.register.lower()} register"))
+        if old.get("rating") != line.rating:
+            changes.append(Change(reference, line.title, "Re-rated", f"from {old.get('rating')} to {line.rating} "
+                                                                     f"{line.level}"))
+    gone = [ref for ref in before if ref not in now]
+    if gone:
+        closed = dict(Risk.objects.filter(reference__in=gone).values_list("reference", "status"))
+        registers = dict(Risk.objects.filter(reference__in=gone).values_list("reference", "register"))
+        for reference in sorted(gone):
+            if closed.get(reference) == Risk.Status.CLOSED:
+                changes.append(Change(reference, before[reference]["title"], "Closed", "no longer on the register"))
+            else:
+                changes.append(Change(reference, before[reference]["title"], "De-escalated",
+                                      f"to the {registers.get(reference, 'service')} register"))
+    order = {"New": 0, "Closed": 1, "Escalated": 2, "De-escalated": 3, "Re-rated": 4}
+    changes.sort(key=lambda c: (order[c.what], c.reference))
+    return changes, since
+
+
+def _placements(quarter: ReportingPeriod) -> Placements:
+    quarters = [q for q in placement_report.quarters_with_snapshots() if q.value.sort_key <= quarter.value.sort_key]
+    if not quarters:
+        return Placements(None)
+    chosen = quarters[-PLACEMENT_QUARTERS:]
+    report = placement_report.build(chosen, chosen[0])
+    return Placements(report, charts=[
+        {"title": "Children in care placements at each quarter end", "unit": "children",
+         "points": [(q.value, g.children) for q, g in zip(chosen, report.grand)]},
+        {"title": "Estimated annual cost of placements (£ thousands)", "unit": "£k",
+         "points": [(q.value, costing.thousands(g.annual_cost)) for q, g in zip(chosen, report.grand)]},
+    ])
+
+
+def quarter_position(value: Period) -> int:
+    """A quarter's place on a time axis (so charts space quarters by time and show gaps)."""
+    return value.year * 4 + (value.quarter or 4) - 1
