@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "kpis",
     "risks",
     "placements",
+    "packs",
 ]
 
 MIDDLEWARE = [

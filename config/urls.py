@@ -28,6 +28,7 @@ urlpatterns = [
     path("performance/", include("kpis.urls")),
     path("risks/", include("risks.urls")),
     path("placements/", include("placements.urls")),
+    path("packs/", include("packs.urls")),
     path("admin/", admin.site.urls),
 ]
 

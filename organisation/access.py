@@ -222,3 +222,15 @@ def can_view_placement_entry(user, owning_service_area_id: int | None) -> bool:
 
 def can_enter_placements(user, owning_service_area_id: int | None, period: ReportingPeriod | None) -> bool:
     return _period_open(period) and can_view_placement_entry(user, owning_service_area_id)
+
+
+# --- committee packs --------------------------------------------------------------
+
+def can_view_packs(user) -> bool:
+    """Read and download issued committee packs (Part B only with can_view_exempt)."""
+    return is_performance_officer(user) or is_executive(user) or is_audit_committee(user)
+
+
+def can_issue_packs(user) -> bool:
+    """Preview and issue committee packs."""
+    return is_performance_officer(user)

@@ -5,6 +5,7 @@ without a row here fails test_every_url_has_a_row."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from kpis.models import Actual, Indicator, Target
 from organisation.models import ReportingPeriod
@@ -77,6 +78,8 @@ MATRIX = {
     "placements:report_export": ("get", "/placements/report.xlsx", outcome(403, **READERS)),
     "placements:entry_start": ("get", "/placements/entry/", outcome(403, manager_a=302, officer=302)),
     "placements:entry": ("get", "/placements/entry/2019-20-Q1/", outcome(403, manager_a=200, officer=200)),
+    "packs:list": ("get", "/packs/", outcome(403, officer=200, executive=200, audit=200)),
+    "packs:download": ("get", "/packs/{pack}/part-a.pdf", outcome(403, officer=200, executive=200, audit=200)),
     # The admin is for performance officers (by role) and superusers; others are sent to sign in as one.
     "admin:index": ("get", "/admin/", outcome(302, officer=200)),
     # Accounts: every signed-in user has one; resetting a forgotten password needs no sign-in.
@@ -110,7 +113,13 @@ def data(area_a, area_b, open_quarter, locked_quarter, directorate):
     category = PlacementCategory.objects.create(heading=heading, name="In-house", provision="in_house")
     PlacementSnapshot.objects.create(period=locked_quarter, category=category, children=3,
                                      average_weekly_cost=Decimal(300))
-    return {"open": open_quarter.pk, "area_a": area_a.pk}
+    from packs.models import Committee, Pack
+
+    pack = Pack.objects.create(
+        committee=Committee.objects.first(), quarter=locked_quarter, meeting_date=locked_quarter.end, version=1,
+        issued_by_name="x", issued_at=timezone.now(), data_version="", contents={}, part_a_pdf=b"%PDF",
+        part_b_pdf=b"%PDF", part_a_docx=b"PK", part_b_docx=b"PK", sha256={})
+    return {"open": open_quarter.pk, "area_a": area_a.pk, "pack": pack.pk}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -28,13 +28,14 @@ from organisation.models import PendingImport, ReportingPeriod
 from tests.conftest import client_for, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("organisation", "kpis", "risks", "placements")
+APPS = ("organisation", "kpis", "risks", "placements", "packs")
 WRITES = {"save", "delete", "update", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
 DOMAIN_MODELS = {
     "organisation": {"Directorate", "ServiceArea", "ReportingPeriod"},
     "kpis": {"KeyCommitment", "Indicator", "Target", "Actual", "Comparator"},
     "risks": {"ScoringScheme", "Risk", "RiskReview", "RiskAction"},
     "placements": {"PlacementHeading", "PlacementCategory", "PlacementSnapshot"},
+    "packs": {"Committee", "Pack"},
 }
 
 # (module, the expression written to) -> why it is not a domain record written around its service.
@@ -51,6 +52,8 @@ ALLOWED = {
     ("organisation/roles.py", "Group.objects"): "the roles, created by a migration",
     ("organisation/interchange/writing.py", "workbook"): "an export written to memory",
     ("kpis/report.py", "book"): "a report written to memory",
+    ("packs/charts.py", "image"): "a chart drawn in memory",
+    ("packs/word.py", "document"): "a Word file written to memory",
     ("organisation/records.py", "instance"): "the services' first-save helper (services call it)",
     ("organisation/resources.py", "self"): "a Resource's save hook, which each kind fills with a service call",
     ("organisation/admin.py", "reset"): "sends a new account its set-password email",

@@ -1,0 +1,114 @@
+"""Issuing a committee pack: the only code that writes packs and committees.
+
+A pack is issued for a locked quarter only; its four files (Part A and Part B, PDF and Word) and the data
+version they were made from are kept exactly as issued. A later correction is issued as a new version;
+nothing changes an issued pack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from organisation import audit, parsing, summaries
+from organisation.models import Directorate, ReportingPeriod
+from organisation.records import InvalidWrite, RecordError, user_name
+
+from . import content, pdf, word
+from .models import Committee, Pack
+
+Action = audit.Action
+
+
+@dataclass
+class Files:
+    part_a_pdf: bytes
+    part_b_pdf: bytes
+    part_a_docx: bytes
+    part_b_docx: bytes
+
+
+def previous_pack(*, committee: Committee, quarter: ReportingPeriod, directorate: Directorate | None) -> Pack | None:
+    """The pack last issued to the committee for an earlier quarter (the last meeting's), for the same scope."""
+    earlier = Q(quarter__year__lt=quarter.year) | Q(quarter__year=quarter.year, quarter__quarter__lt=quarter.quarter)
+    return Pack.objects.filter(earlier, committee=committee, directorate=directorate).select_related(
+        "quarter").order_by("-issued_at").first()
+
+
+def build(*, quarter: ReportingPeriod, committee: Committee, meeting_date: date, directorate: Directorate | None,
+          draft: bool, version: int | None = None, issued_at=None) -> content.PackContent:
+    if not draft and not quarter.is_locked:
+        raise RecordError(f"{quarter.label} is not locked: lock it to issue its pack, or preview a draft")
+    return content.build(quarter=quarter, committee=committee, meeting_date=meeting_date, directorate=directorate,
+                         draft=draft, version=version, issued_at=issued_at,
+                         previous=previous_pack(committee=committee, quarter=quarter, directorate=directorate))
+
+
+def render(pack_content: content.PackContent, part: str, fmt: str) -> bytes:
+    if part not in (content.PART_A, content.PART_B) or fmt not in ("pdf", "docx"):
+        raise RecordError(f"there is no {fmt} file of part {part}")
+    return pdf.render(pack_content, part) if fmt == "pdf" else word.render(pack_content, part)
+
+
+def check_meeting(meeting_date: date, quarter: ReportingPeriod) -> None:
+    if meeting_date <= quarter.end:
+        raise InvalidWrite({"meeting_date": f"a meeting about {quarter.label} falls after it ends "
+                                            f"({quarter.end:%d/%m/%Y})"})
+    parsing.check_period(parsing.quarter_containing(meeting_date), timezone.localdate())
+
+
+@transaction.atomic
+def pack_issue(*, user, committee: Committee, quarter: ReportingPeriod, meeting_date: date,
+               directorate: Directorate | None = None) -> Pack:
+    """Issue the pack of a locked quarter to a committee: make its files and keep them as issued."""
+    quarter = ReportingPeriod.objects.select_for_update().get(pk=quarter.pk)  # no reopen while it is made
+    try:
+        check_meeting(meeting_date, quarter)
+    except parsing.InvalidValue as exc:
+        raise InvalidWrite({"meeting_date": str(exc)}) from None
+    version = (Pack.objects.filter(committee=committee, quarter=quarter, directorate=directorate)
+               .aggregate(last=Max("version"))["last"] or 0) + 1
+    now = timezone.now()
+    made = build(quarter=quarter, committee=committee, meeting_date=meeting_date, directorate=directorate,
+                 draft=False, version=version, issued_at=now)
+    files = Files(*(render(made, part, fmt) for part, fmt in (("a", "pdf"), ("b", "pdf"), ("a", "docx"),
+                                                              ("b", "docx"))))
+    pack = Pack.objects.create(
+        committee=committee, quarter=quarter, directorate=directorate, meeting_date=meeting_date, version=version,
+        issued_by=user if getattr(user, "is_authenticated", False) else None, issued_by_name=user_name(user),
+        issued_at=now, data_version=repr(summaries.data_stamp()), contents=made.snapshot,
+        part_a_pdf=files.part_a_pdf, part_b_pdf=files.part_b_pdf, part_a_docx=files.part_a_docx,
+        part_b_docx=files.part_b_docx,
+        sha256={name: hashlib.sha256(data).hexdigest() for name, data in files.__dict__.items()},
+    )
+    audit.record(user=user, action=Action.PACK_ISSUED, object_type="Committee pack", object_label=str(pack),
+                 period=quarter, detail=f"version {version}; Part A PDF sha256 {pack.sha256['part_a_pdf'][:16]}")
+    return pack
+
+
+@transaction.atomic
+def committee_save(*, user, committee: Committee, via: str = "admin") -> Committee:
+    committee.name = (committee.name or "").strip()
+    if not committee.name:
+        raise InvalidWrite({"name": "enter the committee's name"})
+    before = Committee.objects.filter(pk=committee.pk).first() if committee.pk else None
+    committee.save()
+    fields = ("name", "report_of", "active")
+    audit.record(user=user, action=Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED,
+                 object_type="Committee", object_label=committee.name,
+                 detail=audit.changes(audit.field_values(before, fields) if before else {},
+                                      audit.field_values(committee, fields)))
+    return committee
+
+
+@transaction.atomic
+def committee_delete(*, user, committee: Committee) -> None:
+    if committee.packs.exists():
+        raise RecordError(f"{committee.name} has been issued packs, so it is kept: untick Active instead")
+    audit.record(user=user, action=Action.ADMIN_DELETED, object_type="Committee", object_label=committee.name)
+    committee.delete()

@@ -1,0 +1,355 @@
+"""The committee pack as a Word document (python-docx), because officers edit committee papers in Word.
+
+The same contents and order as the PDF: A4, the council, committee, meeting date and part in the header
+and "Page n of N" in the footer of every page; headings in Word's heading styles (its navigation pane and
+screen readers use them); tables with their header row repeated on every page; charts as images.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+from . import charts
+from .content import PART_A, SCHEDULE_12A, PackContent, part_label
+
+RAG_FILL = {"Green": "CCE2D8", "Amber": "FFF7BF", "Red": "F4CDC6", "": "F3F2F1"}
+LEVEL_FILL = {1: "CCE2D8", 2: "FFF7BF", 3: "FCD6C3", 4: "F4CDC6"}
+RED = RGBColor(0xD4, 0x35, 0x1C)
+
+
+def _field(paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in on every page."""
+    run = paragraph.add_run()
+    begin, text, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {code} "
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(begin)
+    run._r.append(text)
+    run._r.append(end)
+
+
+def _shade(cell, fill: str) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    properties.append(shading)
+
+
+def _repeat_header(row) -> None:
+    """Repeat this row at the top of every page the table runs onto."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _keep_row_together(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+
+
+def _page_setup(section, *, landscape: bool) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.left_margin = section.right_margin = Cm(1.5)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(1.7)
+    section.header_distance = section.footer_distance = Cm(0.8)
+
+
+def _header_footer(section, content: PackContent, part: str) -> None:
+    header = section.header.paragraphs[0]
+    header.text = ""
+    header.add_run(content.meta.header(part).rsplit(" | ", 1)[0] + " | ").font.size = Pt(8)
+    if content.meta.draft:
+        draft = header.add_run("DRAFT: NOT YET SIGNED OFF | ")
+        draft.bold, draft.font.color.rgb, draft.font.size = True, RED, Pt(8)
+    label = header.add_run(part_label(part))
+    label.bold, label.font.size = True, Pt(8)
+    footer = section.footer.paragraphs[0]
+    footer.text = ""
+    footer.add_run(f"{content.meta.title}    Page ").font.size = Pt(8)
+    _field(footer, "PAGE")
+    footer.add_run(" of ").font.size = Pt(8)
+    _field(footer, "NUMPAGES")
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _table(document, headers: list[str], rows: list[list[str]], *, widths: list[float] | None = None,
+           size: float = 7.5, fills: list[list[str | None]] | None = None):
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head = table.rows[0]
+    _repeat_header(head)
+    for cell, text in zip(head.cells, headers):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold, run.font.size = True, Pt(size)
+        _shade(cell, "DEE0E2")
+    for index, values in enumerate(rows):
+        row = table.add_row()
+        _keep_row_together(row)
+        for column, (cell, text) in enumerate(zip(row.cells, values)):
+            cell.text = ""
+            bold = isinstance(text, tuple)
+            run = cell.paragraphs[0].add_run(text[0] if bold else str(text))
+            run.font.size, run.bold = Pt(size), bold
+            fill = fills[index][column] if fills else None
+            if fill:
+                _shade(cell, fill)
+    if widths:
+        _widths(table, widths)
+    return table
+
+
+def _widths(table, widths: list[float]) -> None:
+    """Fixed column widths (Word and LibreOffice read the grid and each cell's width)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Cm(width)
+
+
+def _spanning_row(table, text: str, size: float = 8) -> None:
+    row = table.add_row()
+    merged = row.cells[0].merge(row.cells[-1])
+    merged.text = ""
+    run = merged.paragraphs[0].add_run(text)
+    run.bold, run.font.size = True, Pt(size)
+    _shade(merged, "F3F2F1")
+
+
+def _status_text(line) -> str:
+    text = line.status
+    if line.rule_status:
+        text += f" (reported status; the rules give {line.rule_status.lower()}"
+        text += f": {line.override_reason})" if line.override_reason else ")"
+    return text
+
+
+def _performance(document, content: PackContent) -> None:
+    p = content.performance
+    meta = content.meta
+    document.add_heading(f"1. Performance progress report, {meta.quarter.label}", level=1)
+    document.add_paragraph(f"{p.on_or_above} PIs are on or above target.", style="List Bullet")
+    document.add_paragraph(f"{p.improved} improved on the same period last year.", style="List Bullet")
+    document.add_paragraph(f"{p.rag_counts['Green']} green, {p.rag_counts['Amber']} amber and {p.rag_counts['Red']} "
+                           "red.", style="List Bullet")
+    if p.drafts:
+        document.add_paragraph(f"{p.drafts} figures are drafts not yet submitted, marked \"(draft)\".")
+    document.add_paragraph("Progress key: Well above target, Above target and On target are green; Below target "
+                           "is amber; Well below target is red. Improvement key: ↑ improved, = same, ↓ worsened "
+                           "compared with the same period in the previous year. + higher is better; - lower is "
+                           "better.").runs[0].font.size = Pt(8)
+    document.add_heading(f"Exceptions: below target or worsened, worst first ({len(p.exceptions)})", level=2)
+    if p.exceptions:
+        _table(document, ["Code", "Title", "+/-", "Target", meta.quarter.label, "Status", "Travel", "Officer notes"],
+               [[line.code, line.title, line.sign, line.target, line.value + (" (draft)" if line.draft else ""),
+                 _status_text(line), f"{line.arrow} {line.direction}".strip(), line.notes] for line in p.exceptions],
+               widths=[2.0, 6.5, 0.8, 2.0, 2.2, 3.4, 2.2, 7.5],
+               fills=[[None, None, None, None, None, RAG_FILL[line.rag], None, None] for line in p.exceptions])
+    else:
+        document.add_paragraph("No indicator is below target or worse than a year ago.")
+    for heading, groups, result in ((f"Quarterly indicators, {meta.quarter.label}", p.quarterly,
+                                     f"{meta.quarter.label} Progress"),
+                                    (f"Annual indicators, {p.year_label}", p.annual, f"{p.year_label} Result")):
+        if not groups:
+            continue
+        document.add_heading(heading, level=2)
+        headers = ["Corp Plan KC ref", "Code", "Title", "+/-", f"{p.last_year_label} Outturn",
+                   f"{p.year_label} Target", result, "Status", "Comparison over last 12 months", "Officer notes"]
+        table = _table(document, headers, [])
+        for area, lines in groups:
+            _spanning_row(table, area)
+            for line in lines:
+                row = table.add_row()
+                _keep_row_together(row)
+                values = [line.commitment, line.code, line.title, line.sign, line.outturn, line.target,
+                          line.value + (" (draft)" if line.draft else ""), _status_text(line),
+                          f"{line.arrow} {line.direction}".strip(), line.notes]
+                for column, (cell, text) in enumerate(zip(row.cells, values)):
+                    cell.text = ""
+                    run = cell.paragraphs[0].add_run(text)
+                    run.font.size = Pt(7.5)
+                    if column == 7:
+                        _shade(cell, RAG_FILL[line.rag])
+        _widths(table, [1.4, 1.6, 5.2, 0.7, 1.9, 1.9, 2.1, 3.0, 2.1, 6.8])
+
+
+def _risks(document, content: PackContent) -> None:
+    r = content.risks
+    meta = content.meta
+    document.add_heading(f"2. Corporate risk report, {meta.quarter.label}", level=1)
+    levels = "; ".join(f"{name} {low}" + (f"-{high}" if high else "+") for name, low, high in r.levels)
+    document.add_paragraph(f"{len(r.lines)} risk{'s' if len(r.lines) != 1 else ''} on the corporate and directorate "
+                           f"registers; {len(r.outside)} outside tolerance. Ratings are likelihood × impact on the "
+                           f"{r.scheme_name} scheme ({levels}). A risk not reviewed this quarter is shown with its last "
+                           "review, \"not reviewed since\".")
+    for heat in r.maps:
+        document.add_heading(f"{heat['label']}: {heat['kind']}s ({heat['total']})", level=3)
+        headers = ["Likelihood \\ impact"] + [f"{value} {label}" for value, label in heat["impacts"]]
+        rows, fills = [], []
+        for grid_row in heat["grid"]:
+            likelihood = grid_row[0].likelihood
+            rows.append([f"{likelihood} {r.likelihoods.get(likelihood, '')}"] + [
+                ", ".join(cell.references) + f"\n{cell.rating} {cell.level.name}" if cell.references
+                else f"{cell.rating} {cell.level.name}" for cell in grid_row])
+            fills.append([None] + [LEVEL_FILL.get(r.band_positions.get(cell.level.name, 0)) for cell in grid_row])
+        _table(document, headers, rows, widths=[3.5] + [3.2] * len(heat["impacts"]), size=8, fills=fills)
+    document.add_heading(f"What changed since {r.since}", level=2)
+    if r.changes:
+        _table(document, ["Risk", "Change", "Detail"], [[f"{c.reference} {c.title}", c.what, c.detail]
+                                                         for c in r.changes], widths=[8, 3, 12])
+    else:
+        document.add_paragraph("No risk was added, closed, escalated, de-escalated or re-rated.")
+    document.add_heading("Risks outside tolerance for three or more quarters", level=2)
+    if r.long_standing:
+        for line in r.long_standing:
+            document.add_paragraph(f"{line.reference} {line.title}: rated {line.rating} {line.level} against a "
+                                   f"tolerance of {line.tolerance_rating}, outside tolerance for "
+                                   f"{line.quarters_outside} quarters", style="List Bullet")
+    else:
+        document.add_paragraph("None.")
+
+
+def _register(document, lines, *, public: bool) -> None:
+    headers = ["Risk title and description", "What we have done", "Travel", "L", "I", "Rating",
+               "What we are doing", "Tol. L", "Tol. I", "Tolerance rating", "Outside tolerance", "Previous rating",
+               "Owners", "Next review"]
+    rows, fills = [], []
+    for line in lines:
+        if public and line.exempt:
+            rows.append([f"{line.reference}: {line.title}\nExempt: the detail is in Part B (paragraph "
+                         f"{line.paragraph} of Schedule 12A).", "", line.travel, "", "", f"{line.rating} {line.level}",
+                         "", "", "", f"{line.tolerance_rating} {line.tolerance_level}", "Yes" if line.outside else "No",
+                         "-" if line.previous_rating is None else str(line.previous_rating), "", ""])
+        else:
+            description = f"{line.reference}: {line.title} ({line.register})\n{line.description}"
+            if line.causes:
+                description += f"\nCauses: {line.causes}"
+            if line.not_reviewed_since:
+                description += f"\nNot reviewed since {line.not_reviewed_since}."
+            rows.append([description, line.controls, line.travel, str(line.likelihood), str(line.impact),
+                         f"{line.rating} {line.level}", line.actions, str(line.tolerance_likelihood),
+                         str(line.tolerance_impact), f"{line.tolerance_rating} {line.tolerance_level}",
+                         "Yes" if line.outside else "No",
+                         "-" if line.previous_rating is None else str(line.previous_rating),
+                         f"Risk: {line.risk_owner or '-'}\nActions: {line.action_owner or '-'}", line.next_review or "-"])
+        fills.append([None] * 5 + [LEVEL_FILL.get(line.level_position)] + [None] * 8)
+    if rows:
+        _table(document, headers, rows, widths=[4.6, 4.2, 1.4, 0.6, 0.6, 1.5, 4.2, 0.8, 0.8, 1.5, 1.3, 1.3, 2.4, 1.4],
+               size=7, fills=fills)
+    else:
+        document.add_paragraph("No risks on these registers this quarter.")
+    document.add_paragraph(f"{len(lines)} risk{'s' if len(lines) != 1 else ''}, highest current rating first. "
+                           "L = likelihood, I = impact; rating = L × I.").runs[0].font.size = Pt(8)
+
+
+def _placements(document, content: PackContent) -> None:
+    document.add_heading("3. Children's placements: finance and activity", level=1)
+    report = content.placements.report
+    if report is None:
+        document.add_paragraph("No placement snapshots have been recorded.")
+        return
+    from organisation.templatetags.formatting import gbp, gbp_thousands, number
+
+    document.add_paragraph("Children in care at each quarter end, by placement, with the average weekly cost and the "
+                           "estimated annual cost (children × average weekly cost × 52, in £ thousands). Change is "
+                           f"measured from {report.baseline.label}.")
+    headers = ["Placement", "Measure"] + [q.label for q in report.quarters]
+    table = _table(document, headers, [])
+
+    def add(values, bold=False):
+        row = table.add_row()
+        _keep_row_together(row)
+        for cell, text in zip(row.cells, values):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(str(text))
+            run.font.size, run.bold = Pt(7.5), bold
+
+    for block in report.headings:
+        _spanning_row(table, block.name)
+        for row in block.rows:
+            add([row.category.name, "Children"] + ["-" if c.children is None else str(c.children) for c in row.cells])
+            add(["", "Weekly cost"] + [gbp(c.weekly_cost) or "-" for c in row.cells])
+        add([f"{block.name} total", "Children"] + [number(t.children) for t in block.totals], bold=True)
+        add(["", "Estimated annual cost"] + [gbp_thousands(t.annual_cost) for t in block.totals])
+    add(["Grand total", "Children"] + [number(t.children) for t in report.grand], bold=True)
+    add(["", "Average weekly cost"] + [gbp(t.average_weekly_cost) for t in report.grand])
+    add(["", "Estimated annual cost"] + [gbp_thousands(t.annual_cost) for t in report.grand], bold=True)
+    _widths(table, [6, 5] + [2.2] * len(report.quarters))
+    for chart in content.placements.charts:
+        document.add_paragraph().add_run(chart["title"]).bold = True
+        document.add_picture(io.BytesIO(charts.png(chart)), width=Cm(17))
+
+
+def render(content: PackContent, part: str) -> bytes:
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Arial", Pt(10)
+    document.core_properties.title = content.meta.title
+    document.core_properties.author = content.meta.council
+    document.core_properties.subject = f"{content.meta.committee}, {content.meta.meeting}, {part_label(part)}"
+    section = document.sections[0]
+    _page_setup(section, landscape=False)
+    _header_footer(section, content, part)
+    meta = content.meta
+    for text, size, bold in ((meta.council, 14, True), (meta.committee, 18, False), (meta.meeting, 14, False)):
+        run = document.add_paragraph().add_run(text)
+        run.font.size, run.bold = Pt(size), bold
+    document.add_heading(meta.title, level=0)
+    if part != PART_A:
+        paragraphs = sorted({line.paragraph for line in content.exempt}) or [3]
+        warning = document.add_paragraph().add_run(
+            "NOT FOR PUBLICATION\nBy virtue of paragraph" + ("s " if len(paragraphs) > 1 else " ")
+            + ", ".join(str(n) for n in paragraphs) + " of Part 1 of Schedule 12A to the Local Government Act 1972.")
+        warning.bold, warning.font.size = True, Pt(13)
+    if meta.draft:
+        draft = document.add_paragraph().add_run(f"DRAFT: {meta.quarter.label} is not yet signed off and locked. "
+                                                  "Figures may still change; drafts are marked as drafts.")
+        draft.bold, draft.font.color.rgb = True, RED
+    for label, value in (("Report of", meta.report_of or "The performance team"),
+                         ("Quarter", meta.quarter.label + (" (signed off and locked)" if meta.quarter.is_locked
+                                                           else " (not yet signed off)")),
+                         ("Scope", meta.scope), ("Part", part_label(part))):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+    if meta.version:
+        document.add_paragraph(f"Version {meta.version}" + (f", issued {meta.issued_at:%d %B %Y}"
+                                                             if meta.issued_at else ""))
+    wide = document.add_section()
+    _page_setup(wide, landscape=True)
+    if part == PART_A:
+        _performance(document, content)
+        _risks(document, content)
+        document.add_heading(f"Risk register, {meta.quarter.label}", level=2)
+        _register(document, content.risks.lines, public=True)
+        document.add_page_break()
+        _placements(document, content)
+    else:
+        document.add_heading("Exempt risks: full detail", level=1)
+        paragraphs = sorted({line.paragraph for line in content.exempt}) or [3]
+        for number in paragraphs:
+            document.add_paragraph(f"Paragraph {number}: {SCHEDULE_12A[number]}").runs[0].font.size = Pt(8)
+        if content.exempt:
+            _register(document, content.exempt, public=False)
+        else:
+            document.add_paragraph("No risk on these registers is exempt this quarter.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
