@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -53,8 +54,7 @@ def timed_jobs() -> list[str]:
     """Import 10,000 actual rows (dry run, then confirm) and export the whole register."""
     from kpis.models import Indicator
     from organisation import interchange
-    from risks import pdf, queries
-    from risks.models import Risk
+    from risks import committee, queries
 
     quarters = list(ReportingPeriod.objects.quarters().order_by("-year", "-quarter")[:32])
     indicators = list(Indicator.objects.filter(frequency="quarterly").order_by("code").values_list("code",
@@ -75,15 +75,38 @@ def timed_jobs() -> list[str]:
         elapsed = time.perf_counter() - started
         out.append(f"  {'dry run' if dry_run else 'confirm'}: {elapsed:.1f} s ({report.summary()})")
     quarter = queries.default_quarter()
-    model, scheme = queries.active_scheme()
-    rows = [r for r in queries.rows_for(Risk.objects.filter(status="open").select_related("directorate",
-                                                                                           "service_area"),
-                                        quarter, scheme) if r.review]
+    found = queries.register(None, quarter)
+    lines = committee.lines(found)
     started = time.perf_counter()
-    interchange.write(pdf.committee_dataset(rows, public=True), "xlsx")
+    committee.xlsx(lines, quarter_label=quarter.label, public=True, scope="All registers")
     xlsx = time.perf_counter() - started
     started = time.perf_counter()
-    pdf.register_pdf("Risk register", rows, scheme, public=True)
+    committee.pdf(lines, found.scheme, quarter_label=quarter.label, public=True, scope="All registers")
     pdf_seconds = time.perf_counter() - started
-    out.append(f"Export of the whole register ({len(rows)} risks): XLSX {xlsx:.2f} s, PDF {pdf_seconds:.2f} s")
+    out.append(f"Export of the corporate and directorate registers ({len(lines)} risks): XLSX {xlsx:.2f} s, "
+               f"PDF {pdf_seconds:.2f} s")
+    out += pack_timings()
     return out
+
+
+def pack_timings() -> list[str]:
+    """The committee pack of the last locked quarter for one directorate, as PDF and Word (Part A)."""
+    from packs import services as pack_services
+    from packs.models import Committee
+
+    quarter = ReportingPeriod.objects.latest_locked()
+    directorate = Directorate.objects.order_by("pk").first()
+    committee = Committee.objects.filter(active=True).order_by("pk").first()
+    if quarter is None or committee is None:
+        return ["Committee pack: no locked quarter to make one of"]
+    started = time.perf_counter()
+    made = pack_services.build(quarter=quarter, committee=committee, meeting_date=quarter.end + timedelta(days=90),
+                               directorate=directorate, draft=False)
+    gathered = time.perf_counter() - started
+    timings = []
+    for fmt in ("pdf", "docx"):
+        started = time.perf_counter()
+        data = pack_services.render(made, "a", fmt)
+        timings.append(f"{fmt.upper()} {time.perf_counter() - started + gathered:.1f} s ({len(data) // 1024} KB)")
+    return [f"Committee pack, {quarter.label}, {directorate.name} (figures gathered in {gathered:.1f} s): "
+            + ", ".join(timings)]

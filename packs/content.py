@@ -20,7 +20,9 @@ from organisation.models import Directorate, ReportingPeriod
 from organisation.periods import Period
 from placements import costing
 from placements import report as placement_report
+from risks import committee
 from risks import queries as risk_queries
+from risks.committee import RiskLine
 from risks.models import Judgement as RiskJudgement
 from risks.models import Risk
 
@@ -111,38 +113,6 @@ class Performance:
     year_label: str
     last_year_label: str
     drafts: int
-
-
-@dataclass
-class RiskLine:
-    reference: str
-    title: str
-    description: str
-    causes: str
-    controls: str
-    actions: str
-    register: str
-    directorate: str
-    kind: str
-    likelihood: int
-    impact: int
-    rating: int
-    level: str
-    level_position: int
-    tolerance_likelihood: int
-    tolerance_impact: int
-    tolerance_rating: int
-    tolerance_level: str
-    previous_rating: int | None
-    travel: str
-    outside: bool
-    risk_owner: str
-    action_owner: str
-    next_review: str
-    exempt: bool
-    paragraph: int
-    not_reviewed_since: str | None
-    quarters_outside: int = 0
 
 
 @dataclass
@@ -251,22 +221,6 @@ def _outturns(quarter: ReportingPeriod, indicators) -> dict[int, Decimal | None]
     return {r.indicator.pk: r.value for r in kpi_queries.judge_quarter(indicators, last)}
 
 
-def _risk_line(row, scheme_positions: dict[str, int]) -> RiskLine:
-    risk, review, detail = row.risk, row.review, row.detail
-    return RiskLine(
-        reference=risk.reference, title=risk.title, description=risk.description, causes=risk.causes,
-        controls=detail.controls if detail else "", actions=detail.actions if detail else "",
-        register=risk.get_register_display(), directorate=risk.directorate.name, kind=risk.kind,
-        likelihood=review.likelihood, impact=review.impact, rating=row.rating, level=row.level.name,
-        level_position=scheme_positions.get(row.level.name, 0), tolerance_likelihood=review.tolerance_likelihood,
-        tolerance_impact=review.tolerance_impact, tolerance_rating=row.tolerance_rating,
-        tolerance_level=row.tolerance_level.name, previous_rating=row.previous_rating, travel=row.travel.value,
-        outside=row.outside, risk_owner=risk.risk_owner, action_owner=risk.action_owner,
-        next_review=f"{detail.next_review_date:%d/%m/%Y}" if detail and detail.next_review_date else "",
-        exempt=risk.exempt, paragraph=risk.exempt_paragraph, not_reviewed_since=row.not_reviewed_since,
-    )
-
-
 LADDER = {"service": 0, "directorate": 1, "corporate": 2}
 
 
@@ -274,8 +228,7 @@ def _risks(quarter: ReportingPeriod, directorate_id: int | None, previous) -> tu
     register = risk_queries.register(None, quarter, directorate_id=directorate_id)
     scheme = register.scheme
     positions = {band.name: index + 1 for index, band in enumerate(scheme.levels)}
-    risk_queries.with_review_detail(register.rows)
-    lines = [_risk_line(r, positions) for r in register.rows if r.review is not None and r.detail is not None]
+    lines = committee.lines(register)
     # Risks outside tolerance for three or more quarters running (this one and those before it).
     earlier = []
     current = quarter.value

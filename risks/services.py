@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from organisation import audit
 from organisation.models import ReportingPeriod
@@ -258,12 +259,15 @@ def scheme_activate(*, user, scheme: ScoringScheme, reason: str = "") -> SwitchR
             review.scheme = chosen
             rescored.append(review)
     if rescored:
-        RiskReview.objects.bulk_update(rescored, ["scheme"], batch_size=500)
+        bulk_update_with_history(rescored, RiskReview, ["scheme"], batch_size=500, default_user=user,
+                                 default_change_reason=f"Re-scored on {chosen.name}")
     ScoringScheme.objects.exclude(pk=chosen.pk).update(active=False)
     ScoringScheme.objects.filter(pk=chosen.pk).update(active=True)
-    if previous is None or previous.pk != chosen.pk:
-        detail = f"{previous.name if previous else 'none'} -> {chosen.name}; {len(rescored)} open-quarter " \
-                 f"review{'s' if len(rescored) != 1 else ''} re-scored"
+    if previous is None or previous.pk != chosen.pk or rescored:
+        # Choosing the active scheme again still re-scores the reviews of a quarter reopened since.
+        switch = f"{previous.name if previous else 'none'} -> {chosen.name}" if previous is None or \
+            previous.pk != chosen.pk else f"{chosen.name} (already active) chosen again"
+        detail = f"{switch}; {len(rescored)} open-quarter review{'s' if len(rescored) != 1 else ''} re-scored"
         if off_scale:
             detail += "; off the new scales, to re-score: " + ", ".join(
                 f"{r.risk.reference} {r.period.label}" for r in off_scale)

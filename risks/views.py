@@ -15,7 +15,7 @@ from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
 from organisation.typed_work import keeps_typed_work
 
-from . import pdf, queries, scoring, services
+from . import committee, queries, scoring, services
 from .filters import RegisterFilter
 from .forms import ActionForm, ReviewForm, RiskForm
 from .models import Risk, RiskReview, ScoringScheme
@@ -304,7 +304,8 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The register in the committee layout; ?part=exempt gives the exempt appendix."""
+    """The register in the committee layout, as the page's filters choose it; ?part=exempt gives the
+    exempt appendix (not for publication)."""
     if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
     if not access.can_export_register(request.user):
@@ -313,26 +314,28 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if part not in ("public", "exempt") or (part == "exempt" and not access.can_view_exempt(request.user)):
         raise Http404
     quarter = _quarter(request.GET.get("period"), request.user)
-    title = f"Risk register, {quarter.label}" + (" - exempt appendix" if part == "exempt" else "")
-    name = f"risk-register-{quarter.slug}" + ("-exempt-appendix" if part == "exempt" else "")
-    model = ScoringScheme.current()
+    public = part == "public"
+    name = f"risk-register-{quarter.slug}" + ("" if public else "-exempt-appendix")
 
     def build() -> bytes:
         found, filterset, level = _register(request, quarter)
-        rows, scheme = [r for r in found.rows if r.review is not None], found.scheme
-        if part == "exempt":
-            rows = [r for r in rows if r.risk.exempt]
+        lines = committee.lines(found)
+        if not public:
+            lines = [line for line in lines if line.exempt]
+        scope = {"all": "All registers", "corporate": "Corporate register", "directorate": "Directorate registers",
+                 "service": "Service registers"}[level]
         if fmt == "pdf":
-            return pdf.register_pdf(title, rows, scheme, public=part == "public")
-        return interchange.write(pdf.committee_dataset(rows, public=part == "public"), fmt, title=title[:31])
+            return committee.pdf(lines, found.scheme, quarter_label=quarter.label, public=public, scope=scope)
+        if fmt == "xlsx":
+            return committee.xlsx(lines, quarter_label=quarter.label, public=public, scope=scope)
+        return interchange.write(committee.dataset(lines, public=public), fmt)
 
     # Kept until the data changes (organisation/summaries.py), for this view of the register: the
-    # filters asked for, what this user may see, and the scoring scheme.
+    # filters asked for, what this user may see, and the quarter's state.
     registers, areas = access.risk_visibility(request.user)
     content = summaries.cached("risk-register", (
-        quarter.pk, fmt, part, tuple((k, tuple(v)) for k, v in sorted(request.GET.lists())),
+        quarter.pk, quarter.state, fmt, part, tuple((k, tuple(v)) for k, v in sorted(request.GET.lists())),
         tuple(sorted(registers)), tuple(sorted(areas)),
-        model.pk, repr(model.definition),
     ), build, request=request, store="downloads")
     return interchange.attachment(content, fmt, name)
 

@@ -52,6 +52,7 @@ ALLOWED = {
     ("organisation/roles.py", "Group.objects"): "the roles, created by a migration",
     ("organisation/interchange/writing.py", "workbook"): "an export written to memory",
     ("kpis/report.py", "book"): "a report written to memory",
+    ("risks/committee.py", "book"): "the register download written to memory",
     ("packs/charts.py", "image"): "a chart drawn in memory",
     ("packs/word.py", "document"): "a Word file written to memory",
     ("organisation/records.py", "instance"): "the services' first-save helper (services call it)",

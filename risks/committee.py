@@ -1,0 +1,186 @@
+"""The register in the committee's layout, as the committee pack and the register downloads show it.
+
+One line per risk (RiskLine), from the register's own rows (queries.register), written as CSV and XLSX
+(with the title, council and part, printable as it is) and as an A4 landscape PDF with the pack's header,
+"Page n of N" on every page and the scoring matrix. The public version shows an exempt risk by its
+reference, title and rating only; its detail goes to the exempt appendix, marked NOT FOR PUBLICATION.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import tablib
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from organisation.interchange import formula_safe
+
+from . import queries, scoring
+
+EXEMPT_TEXT = "Exempt: the detail is in the exempt appendix (not for publication)"
+COLUMNS = [
+    "Reference", "Title", "Description and causes", "Controls in place (what we have done)", "Travel",
+    "Current likelihood", "Current impact", "Current rating", "Current level",
+    "Further actions (what we are doing)", "Tolerance likelihood", "Tolerance impact", "Tolerance rating",
+    "Tolerance level", "Outside tolerance", "Previous rating", "Last reviewed", "Next review", "Scheme",
+    "Risk owner", "Action owner", "Portfolio", "Strategy themes", "Register", "Exempt",
+]
+NUMBERS = {"Current likelihood", "Current impact", "Current rating", "Tolerance likelihood", "Tolerance impact",
+           "Tolerance rating", "Previous rating"}
+
+
+@dataclass
+class RiskLine:
+    reference: str
+    title: str
+    description: str
+    causes: str
+    controls: str
+    actions: str
+    register: str
+    directorate: str
+    kind: str
+    likelihood: int
+    impact: int
+    rating: int
+    level: str
+    level_position: int
+    tolerance_likelihood: int
+    tolerance_impact: int
+    tolerance_rating: int
+    tolerance_level: str
+    previous_rating: int | None
+    travel: str
+    outside: bool
+    risk_owner: str
+    action_owner: str
+    portfolio: str
+    strategy_themes: str
+    next_review: str
+    last_reviewed: str
+    scheme: str
+    exempt: bool
+    paragraph: int
+    not_reviewed_since: str | None
+    quarters_outside: int = 0
+
+
+def lines(found: queries.Register) -> list[RiskLine]:
+    """The register's rows as committee lines (reading each review's controls and actions in one query)."""
+    positions = {band.name: index + 1 for index, band in enumerate(found.scheme.levels)}
+    rows = queries.with_review_detail([r for r in found.rows if r.review is not None])
+    out = []
+    for row in rows:
+        risk, review, detail = row.risk, row.review, row.detail
+        if detail is None:  # deleted since the rows were scored
+            continue
+        out.append(RiskLine(
+            reference=risk.reference, title=risk.title, description=risk.description, causes=risk.causes,
+            controls=detail.controls, actions=detail.actions, register=risk.get_register_display(),
+            directorate=risk.directorate.name, kind=risk.kind, likelihood=review.likelihood, impact=review.impact,
+            rating=row.rating, level=row.level.name, level_position=positions.get(row.level.name, 0),
+            tolerance_likelihood=review.tolerance_likelihood, tolerance_impact=review.tolerance_impact,
+            tolerance_rating=row.tolerance_rating, tolerance_level=row.tolerance_level.name,
+            previous_rating=row.previous_rating, travel=row.travel.value, outside=row.outside,
+            risk_owner=risk.risk_owner, action_owner=risk.action_owner, portfolio=risk.portfolio,
+            strategy_themes=risk.strategy_themes,
+            next_review=f"{detail.next_review_date:%d/%m/%Y}" if detail.next_review_date else "",
+            last_reviewed=review.period_label, scheme=row.scheme.name if row.scheme else found.scheme.name,
+            exempt=risk.exempt, paragraph=risk.exempt_paragraph, not_reviewed_since=row.not_reviewed_since,
+        ))
+    return out
+
+
+def count(n: int) -> str:
+    return f"{n} risk" if n == 1 else f"{n} risks"
+
+
+def dataset(risk_lines: list[RiskLine], *, public: bool) -> tablib.Dataset:
+    data = tablib.Dataset(headers=COLUMNS)
+    for line in risk_lines:
+        hidden = public and line.exempt
+        detail = f"{line.description}\nCauses: {line.causes}" if line.causes else line.description
+        data.append([
+            line.reference, line.title, EXEMPT_TEXT if hidden else detail, "" if hidden else line.controls,
+            line.travel, None if hidden else line.likelihood, None if hidden else line.impact, line.rating,
+            line.level, "" if hidden else line.actions, None if hidden else line.tolerance_likelihood,
+            None if hidden else line.tolerance_impact, line.tolerance_rating, line.tolerance_level,
+            "Yes" if line.outside else "No", line.previous_rating, line.last_reviewed,
+            "" if hidden else line.next_review, line.scheme, "" if hidden else line.risk_owner,
+            "" if hidden else line.action_owner, "" if hidden else line.portfolio,
+            "" if hidden else line.strategy_themes, line.register, "Yes" if line.exempt else "No",
+        ])
+    return data
+
+
+def title(quarter_label: str, *, public: bool) -> str:
+    return f"Corporate and directorate risk register, {quarter_label}" + ("" if public else ": exempt appendix")
+
+
+def xlsx(risk_lines: list[RiskLine], *, quarter_label: str, public: bool, scope: str) -> bytes:
+    """The register as a printable workbook: title rows, numbers as numbers, A4 landscape, fitted to the
+    page's width with the header row repeated on every page, "Page n of N" in the footer."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Register" if public else "Exempt appendix"
+    heading = title(quarter_label, public=public)
+    intro = [(heading, Font(bold=True, size=14)), (f"{settings.COUNCIL_NAME}: {scope}", Font(bold=True)),
+             (f"{count(len(risk_lines))}, highest current rating first. "
+              + ("Public: exempt risks show their reference, title and rating only." if public else
+                 "NOT FOR PUBLICATION: exempt information under Schedule 12A to the Local Government Act 1972.")
+              + f" Downloaded {timezone.localtime():%d %B %Y %H:%M}.", None)]
+    for text, font in intro:
+        sheet.append([formula_safe(text)])
+        if font:
+            sheet.cell(row=sheet.max_row, column=1).font = font
+    sheet.append([])
+    header_row = sheet.max_row + 1
+    sheet.append(COLUMNS)
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for values in dataset(risk_lines, public=public):
+        sheet.append([formula_safe(v) if isinstance(v, str) else v for v in values])
+        for column in (3, 4, 10):
+            sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [10, 30, 50, 45, 12, 10, 10, 10, 10, 45, 10, 10, 10, 10, 10, 10, 12, 12, 14, 24, 24, 20, 24, 12, 8]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.oddHeader.left.text = formula_safe(f"{settings.COUNCIL_NAME} - {heading}")
+    sheet.oddHeader.right.text = "Part A (public)" if public else "NOT FOR PUBLICATION"
+    sheet.oddFooter.right.text = "Page &P of &N"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def pdf(risk_lines: list[RiskLine], scheme: scoring.Scheme, *, quarter_label: str, public: bool,
+        scope: str) -> bytes:
+    """The register on A4 landscape pages: the pack's header and page numbers, the scoring matrix last."""
+    from weasyprint import HTML
+
+    matrix = []
+    for kind in (scoring.Kind.THREAT, scoring.Kind.OPPORTUNITY):
+        matrix.append({"kind": kind.value, "impacts": [(v, scheme.impacts[kind][v]) for v in scheme.impact_values(kind)],
+                       "grid": scoring.heat_map(scheme, kind, [])})
+    html = render_to_string("risks/committee_register.html", {
+        "lines": risk_lines, "public": public, "title": title(quarter_label, public=public), "scope": scope,
+        "council": settings.COUNCIL_NAME, "count": count(len(risk_lines)), "scheme": scheme, "matrix": matrix,
+        "positions": {band.name: index + 1 for index, band in enumerate(scheme.levels)},
+        "downloaded": timezone.localtime(),
+    })
+    return HTML(string=html).write_pdf(pdf_tags=True)
