@@ -65,7 +65,8 @@ def has_data() -> bool:
 
 def load_data() -> list[str]:
     """Load the demo files into an empty database, then report the quarters before OPEN_QUARTER as the
-    council did: their figures submitted and signed off, and the quarters locked. An existing database
+    council did: their figures submitted and signed off, and the quarters locked. OPEN_QUARTER's figures
+    are submitted and await sign-off. An existing database
     is never changed (its records and period states are its own)."""
     if has_data():
         return ["The database already holds data, so the demo data was not loaded (an existing database is "
@@ -85,7 +86,8 @@ def load_data() -> list[str]:
 
 
 def report_earlier_quarters() -> list[str]:
-    """Sign off and lock every quarter before the open one, oldest first, through the services."""
+    """Sign off and lock every quarter before the open one, oldest first, through the services; the open
+    quarter's figures are left submitted, for the performance officer to sign off."""
     from kpis import services as kpi_services
 
     from . import services
@@ -95,6 +97,11 @@ def report_earlier_quarters() -> list[str]:
     lines = []
     for quarter in earlier:
         if quarter.value.sort_key >= open_quarter.value.sort_key:
+            if quarter.pk == open_quarter.pk:
+                # The service managers have submitted the open quarter: it awaits the performance officer's
+                # sign-off and lock (figures without a value stay drafts).
+                submitted = kpi_services.figures_submit(user=None, period=quarter)
+                lines.append(f"{quarter.label}: {submitted} figures submitted, awaiting sign-off")
             continue
         kpi_services.figures_submit(user=None, period=quarter)
         services.period_lock(user=None, period=quarter, sign_off_submitted=True,

@@ -141,6 +141,8 @@ class Risks:
 class Placements:
     report: placement_report.Report | None
     charts: list[dict] = field(default_factory=list)
+    latest_label: str = ""  # the last quarter with a snapshot, up to the pack's quarter
+    latest_is_earlier: bool = False  # the pack's quarter has no snapshot of its own
 
 
 @dataclass
@@ -323,7 +325,7 @@ def _placements(quarter: ReportingPeriod) -> Placements:
         return Placements(None)
     chosen = quarters[-PLACEMENT_QUARTERS:]
     report = placement_report.build(chosen, chosen[0])
-    return Placements(report, charts=[
+    return Placements(report, latest_label=chosen[-1].label, latest_is_earlier=chosen[-1].pk != quarter.pk, charts=[
         {"title": "Children in care placements at each quarter end", "unit": "children",
          "points": [(q.value, g.children) for q, g in zip(chosen, report.grand)]},
         {"title": "Estimated annual cost of placements (£ thousands)", "unit": "£k",

@@ -265,11 +265,14 @@ def _placements(document, content: PackContent) -> None:
     if report is None:
         document.add_paragraph("No placement snapshots have been recorded.")
         return
-    from organisation.templatetags.formatting import gbp, gbp_thousands, number
+    from organisation.templatetags.formatting import gbp, gbp_thousands, number, signed
 
     document.add_paragraph("Children in care at each quarter end, by placement, with the average weekly cost and the "
                            "estimated annual cost (children × average weekly cost × 52, in £ thousands). Change is "
                            f"measured from {report.baseline.label}.")
+    if content.placements.latest_is_earlier:
+        document.add_paragraph().add_run(f"No snapshot has been recorded for {content.meta.quarter.label}: the latest "
+                                         f"is {content.placements.latest_label}.").bold = True
     headers = ["Placement", "Measure"] + [q.label for q in report.quarters]
     table = _table(document, headers, [])
 
@@ -291,6 +294,13 @@ def _placements(document, content: PackContent) -> None:
     add(["Grand total", "Children"] + [number(t.children) for t in report.grand], bold=True)
     add(["", "Average weekly cost"] + [gbp(t.average_weekly_cost) for t in report.grand])
     add(["", "Estimated annual cost"] + [gbp_thousands(t.annual_cost) for t in report.grand], bold=True)
+    add(["", f"Children: change since {report.baseline.label}"] + [signed(c.children) for c in report.changes])
+    add(["", f"Cost: change since {report.baseline.label}"] + [
+        ("-" if c.annual_cost < 0 else "+" if c.annual_cost > 0 else "") + gbp_thousands(c.annual_cost).replace("-", "")
+        for c in report.changes])
+    add(["", f"Foster care in-house / external (target {report.target_in_house}% in-house)"] + [
+        f"{'-' if s.in_house_percent is None else s.in_house_percent} / "
+        f"{'-' if s.external_percent is None else s.external_percent}" for s in report.foster_splits])
     _widths(table, [6, 5] + [2.2] * len(report.quarters))
     for chart in content.placements.charts:
         document.add_paragraph().add_run(chart["title"]).bold = True

@@ -165,13 +165,14 @@ def test_load_demo_data_never_reopens_a_quarter_locked_since_it_last_ran(db):
     assert ReportingPeriod.objects.get(year=2019, quarter=1).state == ReportingPeriod.State.LOCKED
 
 
-def test_load_demo_data_signs_off_the_figures_of_the_quarters_it_locks_and_leaves_the_open_quarters_as_drafts(db):
+def test_load_demo_data_signs_off_the_figures_of_the_quarters_it_locks_and_leaves_the_open_quarter_to_sign_off(db):
     load_demo()
     locked = Actual.objects.filter(period__quarter__isnull=False, period__state=ReportingPeriod.State.LOCKED)
     still_open = Actual.objects.filter(period__year=2019, period__quarter=1)
     assert locked.exists() and still_open.exists()
     assert set(locked.values_list("state", flat=True)) == {Actual.State.SIGNED_OFF}
-    assert set(still_open.values_list("state", flat=True)) == {Actual.State.DRAFT}
+    assert set(still_open.filter(value__isnull=False).values_list("state", flat=True)) == {Actual.State.SUBMITTED}
+    assert not still_open.filter(state=Actual.State.SIGNED_OFF).exists()
 
 
 # --- 8. lock and reopen leave a trail ----------------------------------------------
