@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from organisation.models import Directorate, ReportingPeriod
+from organisation.records import InvalidWrite
 
 from .models import Committee
 
@@ -32,7 +33,12 @@ class PackForm(forms.Form):
     def clean(self):
         data = super().clean()
         quarter, meeting = data.get("quarter"), data.get("meeting_date")
-        if quarter is not None and meeting is not None and meeting <= quarter.end:
-            self.add_error("meeting_date", f"The meeting about {quarter.label} must fall after it ends "
-                                           f"({quarter.end:%d/%m/%Y})")
+        if quarter is not None and meeting is not None:
+            from .services import check_meeting
+
+            try:
+                check_meeting(meeting, quarter)
+            except InvalidWrite as exc:
+                message = exc.errors["meeting_date"]
+                self.add_error("meeting_date", message[0].upper() + message[1:])
         return data

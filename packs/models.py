@@ -51,12 +51,29 @@ class Pack(models.Model):
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["committee", "quarter", "directorate", "version"],
-                                               name="pack_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "quarter", "directorate", "version"],
+                                    name="pack_version_unique"),
+            # The same for a council-wide pack (no directorate): NULLs are distinct to a plain unique index.
+            models.UniqueConstraint(fields=["committee", "quarter", "version"], condition=models.Q(directorate=None),
+                                    name="pack_version_unique_council_wide"),
+        ]
 
     def __str__(self) -> str:
         scope = f", {self.directorate.name}" if self.directorate_id else ""
         return f"{self.committee} {self.meeting_date:%d %B %Y}: {self.quarter}{scope} (version {self.version})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            from organisation.records import RecordError
+
+            raise RecordError("An issued committee pack is never changed: issue a new version")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from organisation.records import RecordError
+
+        raise RecordError("An issued committee pack is never deleted")
 
     @property
     def has_exempt_part(self) -> bool:

@@ -26,7 +26,7 @@ def _charts(content: PackContent) -> list:
 
 
 def html(content: PackContent, part: str) -> str:
-    paragraphs = sorted({line.paragraph for line in content.exempt}) or [3]
+    paragraphs = sorted({line.paragraph for line in content.exempt})
     return render_to_string("packs/pack.html", {
         "content": content, "meta": content.meta, "risks": content.risks, "part": part,
         "part_label": part_label(part), "paragraphs": paragraphs, "schedule": SCHEDULE_12A,

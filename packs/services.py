@@ -16,6 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from organisation import audit, parsing, summaries
+from organisation.periods import Period
 from organisation.models import Directorate, ReportingPeriod
 from organisation.records import InvalidWrite, RecordError, user_name
 
@@ -56,10 +57,15 @@ def render(pack_content: content.PackContent, part: str, fmt: str) -> bytes:
 
 
 def check_meeting(meeting_date: date, quarter: ReportingPeriod) -> None:
+    """A meeting about a quarter falls after the quarter ends, and no further ahead than the periods this
+    system accepts (five years beyond the current financial year)."""
     if meeting_date <= quarter.end:
-        raise InvalidWrite({"meeting_date": f"a meeting about {quarter.label} falls after it ends "
+        raise InvalidWrite({"meeting_date": f"the meeting about {quarter.label} must fall after it ends "
                                             f"({quarter.end:%d/%m/%Y})"})
-    parsing.check_period(parsing.quarter_containing(meeting_date), timezone.localdate())
+    last_year = Period(parsing.latest_year_allowed(timezone.localdate()))
+    if meeting_date > last_year.end:
+        raise InvalidWrite({"meeting_date": f"{meeting_date:%d/%m/%Y} is too far ahead: check the year (meetings "
+                                            f"can be up to {last_year.end:%d/%m/%Y}, the end of {last_year.label})"})
 
 
 @transaction.atomic
@@ -67,10 +73,7 @@ def pack_issue(*, user, committee: Committee, quarter: ReportingPeriod, meeting_
                directorate: Directorate | None = None) -> Pack:
     """Issue the pack of a locked quarter to a committee: make its files and keep them as issued."""
     quarter = ReportingPeriod.objects.select_for_update().get(pk=quarter.pk)  # no reopen while it is made
-    try:
-        check_meeting(meeting_date, quarter)
-    except parsing.InvalidValue as exc:
-        raise InvalidWrite({"meeting_date": str(exc)}) from None
+    check_meeting(meeting_date, quarter)
     version = (Pack.objects.filter(committee=committee, quarter=quarter, directorate=directorate)
                .aggregate(last=Max("version"))["last"] or 0) + 1
     now = timezone.now()

@@ -233,7 +233,7 @@ def _register(document, lines, *, public: bool) -> None:
     rows, fills = [], []
     for line in lines:
         if public and line.exempt:
-            rows.append([f"{line.reference}: {line.title}\nExempt: the detail is in Part B (paragraph "
+            rows.append([f"{line.reference}: {line.title}\nExempt: the detail is in the exempt appendix, Part B (paragraph "
                          f"{line.paragraph} of Schedule 12A).", "", line.travel, "", "", f"{line.rating} {line.level}",
                          "", "", "", f"{line.tolerance_rating} {line.tolerance_level}", "Yes" if line.outside else "No",
                          "-" if line.previous_rating is None else str(line.previous_rating), "", ""])
@@ -251,7 +251,7 @@ def _register(document, lines, *, public: bool) -> None:
                          f"Risk: {line.risk_owner or '-'}\nActions: {line.action_owner or '-'}", line.next_review or "-"])
         fills.append([None] * 5 + [LEVEL_FILL.get(line.level_position)] + [None] * 8)
     if rows:
-        _table(document, headers, rows, widths=[4.6, 4.2, 1.4, 0.6, 0.6, 1.5, 4.2, 0.8, 0.8, 1.5, 1.3, 1.3, 2.4, 1.4],
+        _table(document, headers, rows, widths=[4.3, 3.9, 1.4, 0.6, 0.6, 1.6, 3.9, 0.8, 0.8, 1.7, 1.6, 1.5, 2.4, 1.5],
                size=7, fills=fills)
     else:
         document.add_paragraph("No risks on these registers this quarter.")
@@ -307,6 +307,14 @@ def _placements(document, content: PackContent) -> None:
         document.add_picture(io.BytesIO(charts.png(chart)), width=Cm(17))
 
 
+def _exemption(content: PackContent) -> str:
+    paragraphs = sorted({line.paragraph for line in content.exempt})
+    if not paragraphs:
+        return "No risk on these registers is exempt this quarter: this part holds no exempt information."
+    return ("By virtue of paragraph" + ("s " if len(paragraphs) > 1 else " ") + ", ".join(map(str, paragraphs))
+            + " of Part 1 of Schedule 12A to the Local Government Act 1972.")
+
+
 def render(content: PackContent, part: str) -> bytes:
     document = Document()
     normal = document.styles["Normal"]
@@ -323,10 +331,7 @@ def render(content: PackContent, part: str) -> bytes:
         run.font.size, run.bold = Pt(size), bold
     document.add_heading(meta.title, level=0)
     if part != PART_A:
-        paragraphs = sorted({line.paragraph for line in content.exempt}) or [3]
-        warning = document.add_paragraph().add_run(
-            "NOT FOR PUBLICATION\nBy virtue of paragraph" + ("s " if len(paragraphs) > 1 else " ")
-            + ", ".join(str(n) for n in paragraphs) + " of Part 1 of Schedule 12A to the Local Government Act 1972.")
+        warning = document.add_paragraph().add_run("NOT FOR PUBLICATION\n" + _exemption(content))
         warning.bold, warning.font.size = True, Pt(13)
     if meta.draft:
         draft = document.add_paragraph().add_run(f"DRAFT: {meta.quarter.label} is not yet signed off and locked. "
@@ -353,8 +358,7 @@ def render(content: PackContent, part: str) -> bytes:
         _placements(document, content)
     else:
         document.add_heading("Exempt risks: full detail", level=1)
-        paragraphs = sorted({line.paragraph for line in content.exempt}) or [3]
-        for number in paragraphs:
+        for number in sorted({line.paragraph for line in content.exempt}):
             document.add_paragraph(f"Paragraph {number}: {SCHEDULE_12A[number]}").runs[0].font.size = Pt(8)
         if content.exempt:
             _register(document, content.exempt, public=False)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from organisation.models import Directorate, ReportingPeriod
 from organisation.periods import PeriodError, parse
-from organisation.records import RecordError
+from organisation.records import InvalidWrite, RecordError
 from packs import services
 from packs.models import Committee
 
@@ -52,13 +52,20 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f'"{meeting}" is not a date: write it as YYYY-MM-DD') from None
         try:
+            services.check_meeting(meeting_date, quarter)
+        except InvalidWrite as exc:
+            raise CommandError(f"--meeting: {exc.errors['meeting_date']}") from None
+        try:
             made = services.build(quarter=quarter, committee=chosen, meeting_date=meeting_date, directorate=scope,
                                   draft=not quarter.is_locked)
             data = services.render(made, part, format)
         except RecordError as exc:
             raise CommandError(exc.message) from None
-        with open(output, "wb") as handle:
-            handle.write(data)
+        try:
+            with open(output, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise CommandError(f"{output}: cannot write the file ({exc.strerror})") from None
         self.stdout.write(f"{output}: {chosen.name}, {meeting_date:%d %B %Y}, {quarter.label}, "
                           f"{'Part A' if part == 'a' else 'Part B'} ({format}, {len(data) // 1024} KB)"
                           + (" - DRAFT" if made.meta.draft else ""))
