@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from organisation import access, interchange
+from organisation.models import ReportingPeriod
 from organisation.records import InvalidWrite, RecordError
 
 from . import services
@@ -25,7 +26,9 @@ def pack_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(packs, 25).get_page(request.GET.get("page"))
     form = None
     if access.can_issue_packs(request.user):
-        form = PackForm(request.POST if request.method == "POST" else None)
+        latest = ReportingPeriod.objects.latest_locked()
+        form = PackForm(request.POST if request.method == "POST" else None,
+                        initial={"quarter": latest.pk if latest else None})
         if request.method == "POST":
             response = _act(request, form)
             if response is not None:
