@@ -66,7 +66,13 @@ class FigureForm(forms.Form):
         return data
 
 
+REASON_HELP = "Kept in the audit trail beside the change, for the audit committee. For example: new national guidance."
+
+
 class IndicatorForm(forms.ModelForm):
+    reason = forms.CharField(required=False, max_length=4000, label="Why (optional)", help_text=REASON_HELP,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
     class Meta:
         model = Indicator
         fields = ["code", "title", "description", "service_area", "polarity", "unit", "precision", "frequency",
@@ -90,6 +96,9 @@ class TargetForm(forms.Form):
     period = forms.CharField(label="Period", help_text="A quarter such as 2019/20 Q1, or a financial year such as "
                                                        "2019/20", error_messages={"required": "Enter the period"})
     value = forms.CharField(required=False, label="Target", help_text="Leave blank to establish a baseline.")
+    reason = forms.CharField(required=False, max_length=4000, label="Why (optional)",
+                             help_text="Kept in the audit trail beside the change. For example: Cabinet set the "
+                                       "target on 12 March.", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)

@@ -224,6 +224,16 @@ def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[Indic
         else:
             for indicator_id, period_id, *fields in current.values_list("indicator_id", "period_id", *FIGURE_FIELDS):
                 figures[(indicator_id, period_id)] = Figure(*fields)
+            # A year's figure reported in an earlier quarter that is now locked reads as it was reported there,
+            # whatever has happened to the year's target or the definition since.
+            year = periods.get("year")
+            if year is not None:
+                for indicator_id, period_id, *fields in current.filter(
+                        period_id=year.pk, state=Actual.State.SIGNED_OFF,
+                        reported_in__state=ReportingPeriod.State.LOCKED).exclude(reported_in_id=quarter.pk) \
+                        .values_list("indicator_id", "period_id", *RECORD_FIELDS, *RECORD_JUDGEMENT):
+                    figures[(indicator_id, period_id)] = Figure(*fields[:len(RECORD_FIELDS)])
+                    records[(indicator_id, period_id)] = tuple(fields[len(RECORD_FIELDS):])
         targets = {
             (indicator_id, period_id): value
             for indicator_id, period_id, value in Target.objects.filter(
@@ -260,7 +270,7 @@ def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[Indic
                 accumulation=indicator.accumulation,
                 quarter=quarter.quarter,
             )
-        if recorded:
+        if recorded or (indicator.pk, current) in records:
             rows.append(_recorded_row(indicator, label, actual, records.get((indicator.pk, current)), quarter,
                                       target))
             continue
@@ -450,9 +460,16 @@ def default_quarter(user=None) -> ReportingPeriod | None:
 
 
 def history_series(indicator: Indicator) -> list[tuple[str, Decimal | None, Decimal | None, Actual | None]]:
-    """(period label, value, target in force, actual) for every period with a figure or target, oldest first."""
-    actuals = {a.period_id: a for a in indicator.actuals.select_related("period", "entered_by")}
+    """(period label, value, target in force, actual) for every period with a figure or target, oldest first.
+
+    A locked quarter is charted as it was reported (its stored judgement, or the figure as signed off): the
+    target it was judged against, and no value for a figure never reported (a draft reads "not submitted").
+    A year's figure reported in a locked quarter is charted as reported there."""
+    actuals = {a.period_id: a for a in indicator.actuals.select_related("period", "entered_by", "reported_in")}
     targets = {t.period_id: t.value for t in indicator.targets.select_related("period")}
+    stored = {quarter_id: (value, target, not_submitted) for quarter_id, value, target, not_submitted in
+              Judgement.objects.filter(indicator=indicator).values_list("quarter_id", "value", "target",
+                                                                        "not_submitted")}
     periods = ReportingPeriod.objects.filter(pk__in=set(actuals) | set(targets)).order_by("year", "quarter")
     by_year = {p.year: p.pk for p in ReportingPeriod.objects.years().filter(year__in={p.year for p in periods})}
     out = []
@@ -467,5 +484,15 @@ def history_series(indicator: Indicator) -> list[tuple[str, Decimal | None, Deci
                 accumulation=indicator.accumulation, quarter=period.quarter,
             )
         actual = actuals.get(period.pk)
-        out.append((period.label, actual.value if actual else None, target, actual))
+        value = actual.value if actual else None
+        reported_in = period if not period.is_year else (actual.reported_in if actual else None)
+        if reported_in is not None and reported_in.is_locked:
+            if reported_in.pk in stored and not period.is_year:
+                value, target, not_submitted = stored[reported_in.pk]
+                value = None if not_submitted else value
+            elif actual is not None and actual.signed_status and actual.reported_in_id == reported_in.pk:
+                value, target = actual.signed_value, actual.signed_target
+            else:  # never reported
+                value = None
+        out.append((period.label, value, target, actual))
     return out

@@ -339,18 +339,23 @@ def _scope_label(service_area_id: int | None, quarter: ReportingPeriod) -> str:
 
 def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     """Locking a quarter: sign off what was submitted (if asked), then freeze the judgement of every
-    signed-off figure reported in it with the targets and definitions in force now."""
+    signed-off figure reported in it with the targets and definitions in force now - except a figure
+    already reported at an earlier lock of this quarter and not signed off again since (a re-lock after a
+    reopen): it keeps the judgement it was reported with."""
     from . import queries
 
     signed = figures_sign_off(user=user, period=quarter) if sign_off_submitted else 0
+    previous_lock = quarter.recorded_at
     recorded = list(_submitted_in(quarter, None, Actual.State.SIGNED_OFF).select_related("indicator")
                     .select_for_update(of=("self",)))
-    if recorded:
-        rows = {r.indicator.pk: r for r in queries.judge_quarter([a.indicator for a in recorded], quarter,
+    fresh = [a for a in recorded if not (previous_lock and a.signed_status and a.reported_in_id == quarter.pk
+                                         and a.signed_off_at and a.signed_off_at <= previous_lock)]
+    if fresh:
+        rows = {r.indicator.pk: r for r in queries.judge_quarter([a.indicator for a in fresh], quarter,
                                                                  recorded=False)}
-        for actual in recorded:
+        for actual in fresh:
             _record(actual, rows[actual.indicator_id], quarter)
-        Actual.objects.bulk_update(recorded, RECORD_FIELDS, batch_size=500)
+        Actual.objects.bulk_update(fresh, RECORD_FIELDS, batch_size=500)
     stored = store_judgements(quarter)
     drafts = _submitted_in(quarter, None, Actual.State.DRAFT).count()
     waiting = _submitted_in(quarter, None, Actual.State.SUBMITTED).count()
@@ -520,10 +525,9 @@ def indicator_save(*, user, indicator: Indicator, reason: str = "", via: str = "
     indicator._change_reason = reason or via or ("created" if before is None else "changed")
     if before is None:
         insert(indicator, Conflict(key=indicator.code, theirs=None))
-        if via:
-            audit.record(user=user, action=Action.ADMIN_ADDED if via == "admin" else Action.CREATED,
-                         object_type="Indicator", object_label=indicator.code, detail=f"{indicator.title}",
-                         reason=reason)
+        audit.record(user=user, action=Action.ADMIN_ADDED if via == "admin" else Action.CREATED,
+                     object_type="Indicator", object_label=indicator.code, detail=f"{indicator.title}",
+                     reason=reason)
         return indicator
     indicator.save()
     definition = audit.changes(audit.field_values(before, DEFINITION_FIELDS),
@@ -534,14 +538,12 @@ def indicator_save(*, user, indicator: Indicator, reason: str = "", via: str = "
     if before.active != indicator.active:
         audit.record(user=user, action=Action.RETIRED if not indicator.active else Action.REINSTATED,
                      object_type="Indicator", object_label=indicator.code, reason=reason)
-    if via == "admin":
-        other = audit.changes(audit.field_values(before, ("code", "title", "description", "service_area",
-                                                          "commitment", "owner")),
-                              audit.field_values(indicator, ("code", "title", "description", "service_area",
-                                                             "commitment", "owner")))
-        if other:
-            audit.record(user=user, action=Action.ADMIN_CHANGED, object_type="Indicator",
-                         object_label=indicator.code, detail=other, reason=reason)
+    # Every other change (title, owning service area, owner...) is in the audit trail too, by any route.
+    other_fields = ("code", "title", "description", "service_area", "commitment", "owner")
+    other = audit.changes(audit.field_values(before, other_fields), audit.field_values(indicator, other_fields))
+    if other:
+        audit.record(user=user, action=Action.ADMIN_CHANGED if via == "admin" else Action.CHANGED,
+                     object_type="Indicator", object_label=indicator.code, detail=other, reason=reason)
     return indicator
 
 
@@ -608,10 +610,14 @@ def comparator_set(*, user, indicator: Indicator, year: ReportingPeriod, values:
             parsing.check_decimal(values[name], max_digits=14, decimal_places=4)
     comparator = Comparator.objects.select_for_update(of=("self",)).filter(indicator=indicator, period=year).first()
     before = audit.field_values(comparator, values) if comparator else {}
+    new = comparator is None
     comparator = comparator or Comparator(indicator=indicator, period=year)
     for name, value in values.items():
         setattr(comparator, name, value)
-    comparator.save()
+    if new:  # two first saves at once: the second is told, not given a server error
+        insert(comparator, Conflict(key=indicator, theirs=None, yours=values))
+    else:
+        comparator.save()
     detail = audit.changes(before, values)
     if detail:
         audit.record(user=user, action=Action.CHANGED, object_type="Benchmarks", object_label=indicator.code,

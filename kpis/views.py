@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from organisation import access, history, interchange, summaries, typed_work
+from organisation import access, history, interchange, parsing, summaries, typed_work
 from organisation.charts import Series, line_chart
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 from organisation.periods import parse as parse_period_label
@@ -363,7 +363,7 @@ def sign_off(request: HttpRequest, period: str) -> HttpResponse:
         raise PermissionDenied
     quarter = _quarter(period)
     area_id = request.POST.get("service_area", "")
-    if area_id and not area_id.isdigit():
+    if area_id and parsing.record_id(area_id) is None:
         raise Http404
     area = get_object_or_404(ServiceArea, pk=area_id) if area_id else None
     try:
@@ -432,11 +432,19 @@ def targets(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("kpis:targets", code=indicator.code)
         if request.POST.get("form") == "comparator" and comparator_form.is_valid():
             year = ReportingPeriod.for_value(comparator_form.cleaned_data["year"])
-            services.comparator_set(user=request.user, indicator=indicator, year=year, values={
-                k: comparator_form.cleaned_data[k] for k in
-                ("england", "statistical_neighbours", "regional", "quartile")})
-            messages.success(request, f"Benchmarks for {year.label} saved.")
-            return redirect("kpis:targets", code=indicator.code)
+            try:
+                services.comparator_set(user=request.user, indicator=indicator, year=year, values={
+                    k: comparator_form.cleaned_data[k] for k in
+                    ("england", "statistical_neighbours", "regional", "quartile")})
+            except ConcurrentEdit:
+                comparator_form.add_error("year", f"Someone else saved benchmarks for {year.label} while you were "
+                                                  "entering these: nothing was saved. Check theirs below and "
+                                                  "save again if yours should replace them.")
+            except RecordError as exc:
+                comparator_form.add_error("year", exc.message)
+            else:
+                messages.success(request, f"Benchmarks for {year.label} saved.")
+                return redirect("kpis:targets", code=indicator.code)
     return render(request, "kpis/targets.html", {
         "indicator": indicator, "target_form": target_form, "comparator_form": comparator_form,
         "targets": indicator.targets.select_related("period").order_by("-period__year", "-period__quarter"),

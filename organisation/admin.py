@@ -11,7 +11,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
-from . import roles, services
+from . import parsing, roles, services
 from .admin_site import ReadOnlyAdmin, ServiceAdmin
 from .models import AuditEvent, Directorate, ReportingPeriod, ServiceArea
 
@@ -161,6 +161,25 @@ class RoleAdmin(GroupAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
 
+    def save_related(self, request, form, formsets, change):
+        before = sorted(Group.objects.get(pk=form.instance.pk).permissions.values_list("codename", flat=True)) \
+            if change else []
+        super().save_related(request, form, formsets, change)
+        after = sorted(form.instance.permissions.values_list("codename", flat=True))
+        services.role_permissions_recorded(user=request.user, role=form.instance, before=before, after=after,
+                                           created=not change)
+
+    def delete_model(self, request, obj):
+        services.account_event(user=request.user, object_type="Role", label=obj.name, detail="role deleted",
+                               deleted=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for role in queryset:
+            services.account_event(user=request.user, object_type="Role", label=role.name, detail="role deleted",
+                                   deleted=True)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(User)
 class CouncilUserAdmin(UserAdmin):
@@ -198,10 +217,37 @@ class CouncilUserAdmin(UserAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
+    def get_readonly_fields(self, request, obj=None):
+        # An officer who could change the email of an account in use could take it over with a reset link:
+        # only a superuser, or its holder (Your account), changes it. A new account's invitation address
+        # can be corrected until its holder has set a password.
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser and obj is not None and obj.has_usable_password():
+            return (*fields, "email")
+        return fields
+
     def user_change_password(self, request, id, form_url=""):
         if not request.user.is_superuser:
             raise PermissionDenied  # users set their own password, or ask for a reset link by email
-        return super().user_change_password(request, id, form_url)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            target = User.objects.filter(pk=parsing.record_id(id)).first()
+            if target is not None:
+                services.account_event(user=request.user, object_type="User", label=target.get_username(),
+                                       detail="password set by a superuser")
+        return response
+
+    def delete_model(self, request, obj):
+        services.account_event(user=request.user, object_type="User", label=obj.get_username(),
+                               detail=f"account deleted ({', '.join(g.name for g in obj.groups.all()) or 'no role'})",
+                               deleted=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for target in queryset:
+            services.account_event(user=request.user, object_type="User", label=target.get_username(),
+                                   detail="account deleted", deleted=True)
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         stored = User.objects.filter(pk=obj.pk).prefetch_related("groups", "managed_service_areas").first() \

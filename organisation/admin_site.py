@@ -11,13 +11,17 @@ users' passwords.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.db import DataError, transaction
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import access
+from . import access, parsing
 from .records import InvalidWrite, RecordError
 
 
@@ -29,6 +33,26 @@ class CouncilAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         user = request.user
         return bool(user.is_active and (user.is_superuser or access.is_performance_officer(user)))
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page, rendered inside a guard: a list filter whose value the database cannot hold (an
+        id beyond its integers) goes back to the list with Django's "invalid filter" flag, not a server error."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            try:
+                response = inner(request, *args, **kwargs)
+                if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                    response.render()
+                return response
+            except (OverflowError, DataError):
+                if request.method != "GET" or not request.GET or ERROR_FLAG in request.GET:
+                    raise
+                messages.error(request, "That filter holds a value no record can have, so it was cleared.")
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+        return guarded
 
     def login(self, request, extra_context=None):
         # One sign-in page for the whole service (with its throttling and password reset).
@@ -43,9 +67,16 @@ class NoRevert:
     def revert_disabled(self, request, obj=None) -> bool:
         return True
 
+    def history_view(self, request, object_id, extra_context=None):
+        if parsing.record_id(object_id) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied
+        if parsing.record_id(object_id) is None or parsing.record_id(version_id) is None:
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -83,6 +114,7 @@ class ServiceAdmin(NoRevert, admin.ModelAdmin):
         self.delete_service(request.user, obj)
 
     def delete_queryset(self, request, queryset):
+        # All or none: one refusal (a record in use) deletes nothing (changelist_view rolls back).
         for obj in queryset:
             self.delete_service(request.user, obj)
 
@@ -109,6 +141,9 @@ class ServiceAdmin(NoRevert, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         try:
+            if request.method == "POST":  # a bulk action: all of it or nothing
+                with transaction.atomic():
+                    return super().changelist_view(request, extra_context)
             return super().changelist_view(request, extra_context)
         except RecordError as exc:
             self.message_user(request, f"Nothing was deleted: {exc.message}", messages.ERROR)

@@ -44,3 +44,26 @@ class QueryCountHeaderMiddleware:
         response.headers["X-CPU-Ms"] = f"{(time.process_time() - started) * 1000:.1f}"
         response.headers["X-Query-Count"] = str(count)
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character is never valid in an address's query or a form's field, and PostgreSQL refuses it in
+    text: such a request is answered 400 with a message, before any view or admin list filter queries with it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request.GET) or (
+                request.method == "POST"
+                and request.content_type == "application/x-www-form-urlencoded"
+                and self._has_nul(request.POST)):
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest("The request holds a NUL character, which is not allowed in any field. "
+                                          "Remove it and try again.", content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(query) -> bool:
+        return any("\x00" in key or any("\x00" in value for value in query.getlist(key)) for key in query)

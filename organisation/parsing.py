@@ -157,3 +157,12 @@ def parse_period(text: object, today: date, *, quarter: bool | None = None, why:
         raise InvalidValue(f"{why}: give a financial year such as {value.financial_year.label}" if why
                            else f"give a financial year such as {value.financial_year.label}, not a quarter")
     return value
+
+
+def record_id(text: object) -> int | None:
+    """A record's id as posted or put in an address: ASCII digits only (not "²"), small enough for every
+    database's integer columns; else None."""
+    raw = "" if text is None else str(text).strip()
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        return None
+    return int(raw)

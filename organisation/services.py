@@ -210,6 +210,24 @@ def organisation_delete(*, user, instance: Directorate | ServiceArea) -> None:
 
 
 @transaction.atomic
+def account_event(*, user, object_type: str, label: str, detail: str, deleted: bool = False) -> None:
+    """Record what a superuser did to an account or a role that has no record of its own (a password set,
+    an account or role deleted)."""
+    audit.record(user=user, action=Action.ADMIN_DELETED if deleted else Action.ADMIN_CHANGED,
+                 object_type=object_type, object_label=label, detail=detail)
+
+
+def role_permissions_recorded(*, user, role, before: list[str], after: list[str], created: bool = False) -> None:
+    """Record a change to a role's permissions (superusers only change them)."""
+    added, removed = sorted(set(after) - set(before)), sorted(set(before) - set(after))
+    if not (added or removed or created):
+        return
+    parts = ([f"permissions added: {', '.join(added)}"] if added else []) + \
+            ([f"permissions removed: {', '.join(removed)}"] if removed else [])
+    audit.record(user=user, action=Action.ADMIN_ADDED if created else Action.ADMIN_CHANGED, object_type="Role",
+                 object_label=role.name, detail="; ".join(parts) or "role added")
+
+
 def user_access_save(*, user, target, before: dict, after: dict, via: str = "admin") -> None:
     """Record a change to someone's account, roles or service areas (the admin saves the user itself)."""
     detail = audit.changes(before, after)

@@ -23,7 +23,6 @@ from placements import report as placement_report
 from risks import committee
 from risks import queries as risk_queries
 from risks.committee import RiskLine
-from risks.models import Judgement as RiskJudgement
 from risks.models import Risk
 
 PART_A = "a"
@@ -278,13 +277,11 @@ def _changes(quarter: ReportingPeriod, directorate_id: int | None, lines: list[R
         before = {}
         if period is not None:
             found = risk_queries.register(None, period, directorate_id=directorate_id)
-            # The register each risk was on then: as locked (stored), else as it is now.
-            then = dict(RiskJudgement.objects.filter(quarter=period).values_list("risk__reference", "register")) \
-                if period.has_record else {}
+            # The register each risk was on then: as locked (stored), else as it is now (RiskRow.register).
             for r in found.rows:
                 if r.review is not None:
                     before[r.risk.reference] = {"title": r.risk.title, "rating": r.rating,
-                                                "register": then.get(r.risk.reference, r.risk.register)}
+                                                "register": r.register}
         since = f"{prior.label} (the previous quarter)"
     now = {line.reference: line for line in lines}
     changes = []

@@ -16,8 +16,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from organisation import audit, parsing, summaries
-from organisation.periods import Period
 from organisation.models import Directorate, ReportingPeriod
+from organisation.periods import Period
 from organisation.records import InvalidWrite, RecordError, user_name
 
 from . import content, pdf, word

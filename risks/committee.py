@@ -79,8 +79,8 @@ def lines(found: queries.Register) -> list[RiskLine]:
             continue
         out.append(RiskLine(
             reference=risk.reference, title=risk.title, description=risk.description, causes=risk.causes,
-            controls=detail.controls, actions=detail.actions, register=risk.get_register_display(),
-            directorate=risk.directorate.name, kind=risk.kind, likelihood=review.likelihood, impact=review.impact,
+            controls=detail.controls, actions=detail.actions, register=row.register_display,
+            directorate=risk.directorate.name, kind=row.kind, likelihood=review.likelihood, impact=review.impact,
             rating=row.rating, level=row.level.name, level_position=positions.get(row.level.name, 0),
             tolerance_likelihood=review.tolerance_likelihood, tolerance_impact=review.tolerance_impact,
             tolerance_rating=row.tolerance_rating, tolerance_level=row.tolerance_level.name,

@@ -201,6 +201,13 @@ class Judgement(models.Model):
     review_period_label = models.CharField(max_length=12)
     register = models.CharField(max_length=12, choices=Risk.Register.choices, default=Risk.Register.SERVICE,
                                 help_text="The register the risk was on when the quarter was locked.")
+    # Who saw it and how it was judged then: a later move, a change of kind or a closure changes none of it.
+    kind = models.CharField(max_length=12, choices=Risk.Kind.choices, default=Risk.Kind.THREAT)
+    outside = models.BooleanField(default=False, help_text="Outside tolerance, as reported.")
+    directorate = models.ForeignKey("organisation.Directorate", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    service_area = models.ForeignKey("organisation.ServiceArea", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     scheme = models.ForeignKey(ScoringScheme, on_delete=models.PROTECT, related_name="+")
     likelihood = models.PositiveSmallIntegerField()
     impact = models.PositiveSmallIntegerField()

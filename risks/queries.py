@@ -74,6 +74,21 @@ class RiskRow:
     outside: bool
     history: list[tuple[str, int | None, scoring.Travel | None]]  # (quarter, rating, travel), oldest first
     scheme: scoring.Scheme | None = None  # the scheme the review was scored on
+    stored_register: str = ""  # a locked quarter's: the register the risk was on then
+    stored_kind: str = ""  # and its kind then
+
+    @property
+    def register(self) -> str:
+        """The register the row reports the risk on: as locked, for a locked quarter; else the risk's now."""
+        return self.stored_register or getattr(self.risk, "register", "")
+
+    @property
+    def kind(self) -> str:
+        return self.stored_kind or getattr(self.risk, "kind", "")
+
+    @property
+    def register_display(self) -> str:
+        return Risk.Register(self.register).label if self.register else ""
 
     @property
     def sort_rating(self) -> int:
@@ -198,7 +213,7 @@ def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: Repo
 
 JUDGEMENT_FIELDS = ("risk_id", "review_id", "review__period_id", "review_period_label", "likelihood", "impact",
                     "tolerance_likelihood", "tolerance_impact", "scheme_id", "previous_rating", "travel",
-                    "reviewed_this_quarter")
+                    "reviewed_this_quarter", "register", "outside", "kind")
 
 
 def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback) -> list[RiskRow]:
@@ -211,7 +226,7 @@ def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback) ->
         if found is None:  # not on the register when the quarter was locked
             continue
         (_, review_id, period_id, label, likelihood, impact, tolerance_likelihood, tolerance_impact, scheme_id,
-         previous_rating, travel, reviewed_now) = found
+         previous_rating, travel, reviewed_now, register, outside, kind) = found
         review = Scores(review_id, period_id, label, likelihood, impact, tolerance_likelihood, tolerance_impact,
                         scheme_id)
         review_scheme = schemes.get(scheme_id) or fallback
@@ -219,9 +234,8 @@ def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback) ->
             risk=risk, review=review, reviewed_this_quarter=reviewed_now, rating=review.rating,
             level=scoring.level(review_scheme, review.rating), tolerance_rating=review.tolerance_rating,
             tolerance_level=scoring.level(review_scheme, review.tolerance_rating), previous_rating=previous_rating,
-            travel=scoring.Travel(travel), outside=scoring.outside_tolerance(risk.kind, review.rating,
-                                                                            review.tolerance_rating),
-            history=[], scheme=review_scheme,
+            travel=scoring.Travel(travel), outside=outside, history=[], scheme=review_scheme,
+            stored_register=register, stored_kind=kind,
         ))
     rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
     return rows
@@ -273,7 +287,7 @@ class Register:
                 and r.scheme.name != self.scheme.name]
 
     def heat_map(self, kind: str = "threat", basis: str = "current") -> list[list[scoring.Cell]]:
-        rows = [r for r in self.placed if r.risk.kind == kind]
+        rows = [r for r in self.placed if r.kind == kind]
         return scoring.heat_map(self.scheme, kind, [
             ((r.review.likelihood, r.review.impact) if basis == "current"
              else (r.review.tolerance_likelihood, r.review.tolerance_impact), r.risk.reference) for r in rows])
@@ -282,7 +296,7 @@ class Register:
         """The heat maps a page or paper shows: current and tolerance, for threats and any opportunities."""
         out = []
         for kind in (scoring.Kind.THREAT, scoring.Kind.OPPORTUNITY):
-            of_kind = [r for r in self.placed if r.risk.kind == kind.value]
+            of_kind = [r for r in self.placed if r.kind == kind.value]
             if not of_kind and kind == scoring.Kind.OPPORTUNITY:
                 continue
             for basis, label in (("current", "Current rating"), ("tolerance", "Tolerance (target) rating")):
@@ -292,6 +306,36 @@ class Register:
         return out
 
 
+def risks_on(quarter: ReportingPeriod, user=None, *, level: str = "all", directorates=(),
+             committee: bool = True) -> QuerySet[Risk]:
+    """The risks a quarter's registers show to ``user`` (None: the committee's corporate and directorate
+    registers; with committee=False, every register). A locked quarter: the risks on its registers when it
+    was locked, by the register, directorate and service area they had then, whatever has been moved,
+    re-assigned or closed since. An open one: the open risks, and closed ones reviewed in it."""
+    if quarter.is_locked and quarter.has_record:
+        stored = Judgement.objects.filter(quarter=quarter)
+        if user is not None:
+            registers, areas = access.risk_visibility(user)
+            stored = stored.filter(Q(register__in=registers) | Q(service_area_id__in=areas))
+        elif committee:
+            stored = stored.filter(register__in=COMMITTEE_REGISTERS)
+        if level != "all":
+            stored = stored.filter(register=level)
+        for directorate in directorates:
+            stored = stored.filter(directorate=directorate)
+        return Risk.objects.filter(pk__in=stored.values("risk_id"))
+    if user is not None:
+        base = risks_visible_to(user)
+    else:
+        base = Risk.objects.filter(register__in=COMMITTEE_REGISTERS) if committee else Risk.objects.all()
+    risks = on_register(base, quarter)
+    if level != "all":
+        risks = risks.filter(register=level)
+    for directorate in directorates:
+        risks = risks.filter(directorate=directorate)
+    return risks
+
+
 def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dict | None = None,
              cell: tuple[str, int, int] | None = None, facts: bool = False, history: bool = False,
              directorate_id: int | None = None) -> Register:
@@ -299,16 +343,10 @@ def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dic
     directorate registers), at a register level, with the filters of the register page
     (q, directorate, owner, band, outside) and a heat-map cell (basis, likelihood, impact)."""
     filters = filters or {}
-    base = risks_visible_to(user) if user is not None else Risk.objects.filter(register__in=COMMITTEE_REGISTERS)
-    risks = on_register(base, quarter)
-    if level != "all":
-        risks = risks.filter(register=level)
-    if directorate_id is not None:
-        risks = risks.filter(directorate_id=directorate_id)
+    risks = risks_on(quarter, user, level=level,
+                     directorates=[d for d in (directorate_id, filters.get("directorate")) if d])
     if filters.get("q"):
         risks = risks.filter(Q(reference__icontains=filters["q"]) | Q(title__icontains=filters["q"]))
-    if filters.get("directorate"):
-        risks = risks.filter(directorate=filters["directorate"])
     if filters.get("owner"):
         risks = risks.filter(risk_owner__icontains=filters["owner"])
     active = active_scheme()[1]

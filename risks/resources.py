@@ -209,9 +209,8 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
     A risk not reviewed in the quarter appears with its last review carried forward (travel
     "Not reviewed", last_reviewed its quarter).
     """
-    if risks is None:
-        base = queries.risks_visible_to(user) if user is not None else Risk.objects.all()
-        risks = queries.on_register(base, quarter)
+    if risks is None:  # the quarter's registers, as locked for a locked quarter (queries.risks_on)
+        risks = queries.risks_on(quarter, user, committee=False)
     risks = risks.select_related("directorate", "service_area")
     data = tablib.Dataset(headers=list(EXPORT_COLUMNS))
     rows = [r for r in queries.rows_for(risks, quarter) if r.review is not None]
@@ -220,7 +219,7 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
             continue
         risk, review = r.risk, r.detail
         data.append([
-            risk.reference, risk.title, risk.description, risk.causes, risk.kind, risk.register,
+            risk.reference, risk.title, risk.description, risk.causes, r.kind, r.register,
             risk.directorate.name, risk.service_area.name if risk.service_area else "", risk.risk_owner,
             risk.action_owner, risk.portfolio, risk.strategy_themes, review.period.label, review.likelihood,
             review.impact, review.tolerance_likelihood, review.tolerance_impact, review.controls, review.actions,

@@ -52,7 +52,8 @@ class Scheme:
                 Kind.THREAT: {int(v): label for v, label in data["threat_impact"]},
                 Kind.OPPORTUNITY: {int(v): label for v, label in data["opportunity_impact"]},
             },
-            levels=tuple(Level(lv["name"], int(lv["min"]), lv.get("max"), lv["colour"]) for lv in data["levels"]),
+            levels=tuple(Level(lv["name"], int(lv["min"]), None if lv.get("max") is None else int(lv["max"]), lv["colour"])
+                         for lv in data["levels"]),
         )
 
     def likelihood_values(self) -> list[int]:

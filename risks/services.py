@@ -7,6 +7,7 @@ on, so a switch of scheme re-scores open quarters only.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -136,13 +137,17 @@ def risk_save(*, user, risk: Risk, reason: str = "", via: str = "") -> Risk:
     else:
         risk.version = before.version + 1
         risk.save()
-    if via == "admin" or (before is not None and (before.exempt != risk.exempt or before.register != risk.register)):
-        detail = audit.changes(audit.field_values(before, RISK_FIELDS) if before else {},
-                               audit.field_values(risk, RISK_FIELDS))
-        action = (Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED) if via == "admin" else Action.CHANGED
-        if detail:
-            audit.record(user=user, action=action, object_type="Risk", object_label=risk.reference, detail=detail,
-                         reason=reason)
+    # Every change to a risk's record is in the audit trail (its kind, title, owners, register, exemption...),
+    # by any route; a new risk too.
+    detail = audit.changes(audit.field_values(before, RISK_FIELDS) if before else {},
+                           audit.field_values(risk, RISK_FIELDS))
+    if via == "admin":
+        action = Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED
+    else:
+        action = Action.CREATED if before is None else Action.CHANGED
+    if detail:
+        audit.record(user=user, action=action, object_type="Risk", object_label=risk.reference, detail=detail,
+                     reason=reason)
     return risk
 
 
@@ -279,7 +284,51 @@ def scheme_activate(*, user, scheme: ScoringScheme, reason: str = "") -> SwitchR
     return SwitchResult(chosen, len(rescored), off_scale)
 
 
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_shape(definition) -> None:
+    """Every number a JSON whole number (not "12" or 12.0), every label text, bands in order without gaps or
+    overlaps: a stored scheme is read by every register page, so nothing odd may be stored."""
+    if not isinstance(definition, dict):
+        raise InvalidWrite({"definition": "the scheme must be a JSON object"})
+    for key in ("likelihood", "threat_impact", "opportunity_impact"):
+        pairs = definition.get(key)
+        if not isinstance(pairs, list) or not pairs:
+            raise InvalidWrite({"definition": f'"{key}" must be a list of [value, label] pairs'})
+        for pair in pairs:
+            if not (isinstance(pair, list) and len(pair) == 2 and _whole(pair[0]) and 1 <= pair[0] <= 100
+                    and isinstance(pair[1], str) and pair[1].strip()):
+                raise InvalidWrite({"definition": f'"{key}": {json.dumps(pair)} is not [a whole number from 1 to '
+                                                  '100, "a label"]'})
+        values = [pair[0] for pair in pairs]
+        if len(set(values)) != len(values):
+            raise InvalidWrite({"definition": f'"{key}" gives a value twice'})
+    levels = definition.get("levels")
+    if not isinstance(levels, list) or not levels:
+        raise InvalidWrite({"definition": '"levels" must be a list of {"name", "min", "max", "colour"}'})
+    expected_min = None
+    for index, level in enumerate(levels):
+        if not isinstance(level, dict) or not isinstance(level.get("name"), str) or not level["name"].strip() \
+                or not isinstance(level.get("colour"), str):
+            raise InvalidWrite({"definition": f"level {index + 1} needs a name and a colour"})
+        low, high = level.get("min"), level.get("max")
+        last = index == len(levels) - 1
+        if not _whole(low) or (high is not None and not _whole(high)) or (high is None and not last):
+            raise InvalidWrite({"definition": f'level "{level["name"]}": min and max must be whole numbers (not text '
+                                              'in quotes); only the last level may have no max'})
+        if high is not None and high < low:
+            raise InvalidWrite({"definition": f'level "{level["name"]}": max is below min'})
+        if expected_min is not None and low != expected_min:
+            raise InvalidWrite({"definition": f'level "{level["name"]}" starts at {low}, but the level before it '
+                                              f'ends at {expected_min - 1}: levels must follow on without gaps or '
+                                              'overlaps'})
+        expected_min = None if high is None else high + 1
+
+
 def check_definition(definition) -> scoring.Scheme:
+    _check_shape(definition)
     try:
         scheme = scoring.Scheme.from_data("check", definition)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -341,11 +390,12 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     risks = queries.on_register(Risk.objects.all(), quarter)
     rows = [r for r in queries.rows_for(queries.risk_facts(risks), quarter, ids=risks.values("pk"), store=False)
             if r.review is not None]
-    registers = dict(risks.values_list("pk", "register"))
+    scope = {pk: rest for pk, *rest in risks.values_list("pk", "register", "directorate_id", "service_area_id")}
     Judgement.objects.filter(quarter=quarter).delete()
     Judgement.objects.bulk_create([
-        Judgement(risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk, register=registers[r.risk.pk],
-                  review_period_label=r.review.period_label, scheme_id=r.review.scheme_id,
+        Judgement(risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk, register=scope[r.risk.pk][0],
+                  directorate_id=scope[r.risk.pk][1], service_area_id=scope[r.risk.pk][2], kind=r.risk.kind,
+                  outside=r.outside, review_period_label=r.review.period_label, scheme_id=r.review.scheme_id,
                   likelihood=r.review.likelihood, impact=r.review.impact,
                   tolerance_likelihood=r.review.tolerance_likelihood, tolerance_impact=r.review.tolerance_impact,
                   previous_rating=r.previous_rating, travel=r.travel.value,

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from organisation import access, history, interchange, summaries, typed_work
+from organisation import access, history, interchange, parsing, summaries, typed_work
 from organisation.models import ReportingPeriod
 from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
@@ -344,8 +344,8 @@ def schemes(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_risks(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        chosen_id = request.POST.get("scheme", "")
-        if not chosen_id.isdigit():
+        chosen_id = parsing.record_id(request.POST.get("scheme", ""))
+        if chosen_id is None:
             raise Http404
         chosen = get_object_or_404(ScoringScheme, pk=chosen_id)
         try:
