@@ -167,6 +167,7 @@ def timed_out(request: HttpRequest) -> HttpResponse:
     """The page's timer ran out: sign out, keep what was typed into the page's form (if the page keeps
     typed work), and send the user to sign in, back to the page afterwards."""
     next_url = _same_site_path(request.GET.get("next"), request)
+    owner = request.user.pk if request.user.is_authenticated else None
     if request.user.is_authenticated:
         logout(request)
     sentence = f"We signed you out because you had not used the service for {duration(settings.SESSION_COOKIE_AGE)}."
@@ -174,7 +175,7 @@ def timed_out(request: HttpRequest) -> HttpResponse:
     if next_url:
         page = urlsplit(next_url).path
         if typed_work.path_keeps_typed_work(page):
-            kept = typed_work.keep_for_sign_in(request, page, request.POST)
+            kept = typed_work.keep_for_sign_in(request, page, request.POST, owner)
     messages.info(request, f"{sentence} {kept or 'Sign in again to carry on.'}")
     return redirect_to_login(next_url) if next_url else redirect(settings.LOGIN_URL)
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from . import interchange, roles, services
-from .models import ReportingPeriod
+from .models import Directorate, ReportingPeriod, ServiceArea
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 
@@ -54,13 +54,31 @@ class DemoError(RuntimeError):
 
 
 def has_data() -> bool:
-    """Whether the database already holds figures, risks, placements or periods of its own."""
+    """Whether the database already holds figures, risks, placements, periods or an organisation of its own."""
     from django.apps import apps
 
-    return ReportingPeriod.objects.exists() or any(
+    return ReportingPeriod.objects.exists() or Directorate.objects.exists() or ServiceArea.objects.exists() or any(
         apps.get_model(label).objects.exists()
         for label in ("kpis.Indicator", "risks.Risk", "placements.PlacementSnapshot")
         if apps.is_installed(label.split(".")[0]))
+
+
+def is_demo_database() -> bool:
+    """Whether the database holds the demo data and nothing else (or nothing yet): no directorate but the
+    demo's, and no indicator but the demo's. Demo users (a published password) go into such a database only."""
+    import csv
+
+    from django.apps import apps
+
+    names = set(Directorate.objects.values_list("name", flat=True))
+    if not names <= {DEMO_DIRECTORATE}:
+        return False
+    if not apps.is_installed("kpis"):
+        return True
+    with open(DEMO_DIR / "indicators.csv", newline="", encoding="utf-8") as handle:
+        codes = {row["code"] for row in csv.DictReader(handle)}
+    Indicator = apps.get_model("kpis", "Indicator")
+    return not Indicator.objects.exclude(code__in=codes).exists()
 
 
 def load_data() -> list[str]:
@@ -114,6 +132,9 @@ def report_earlier_quarters() -> list[str]:
 def create_users() -> list[DemoUser]:
     if not settings.DEBUG:
         raise DemoError("Demo users have a published password: they are only created when DEBUG is on.")
+    if not is_demo_database():
+        raise DemoError("This database holds data of its own, not the demo's: demo users (with a published "
+                        "password) are only added to a database that holds the demo data.")
     User = get_user_model()
     directorate, _ = services.directorate_get_or_create(name=DEMO_DIRECTORATE)
     for demo in DEMO_USERS:

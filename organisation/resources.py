@@ -68,11 +68,12 @@ class CouncilResource(resources.Resource):
 
     def period(self, text: str, *, quarter: bool | None = None, why: str = "") -> ReportingPeriod:
         """The period a cell names, within the limits of formats.md (created if new, as formats.md says)."""
-        from .services import period_get_or_create
+        from .services import check_new_quarter, period_get_or_create
 
         value = parsing.parse_period(text, self.today, quarter=quarter, why=why)
         key = (value.year, value.quarter)
         if key not in self._periods:
+            check_new_quarter(value)
             self._periods[key] = period_get_or_create(value, today=self.today)
         return self._periods[key]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import audit, parsing, periods
@@ -60,6 +61,19 @@ def period_get_or_create(value: periods.Period, *, today: date | None = None) ->
     period, _ = ReportingPeriod.objects.get_or_create(
         year=value.year, quarter=value.quarter, defaults={"start": value.start, "end": value.end})
     return period
+
+
+def check_new_quarter(value: periods.Period) -> None:
+    """An import may add a quarter after the council's locked history, never inside it: a quarter the
+    council never reported cannot appear, open, between locked ones (and reopen its year to new targets)."""
+    if value.quarter is None or ReportingPeriod.objects.filter(year=value.year, quarter=value.quarter).exists():
+        return
+    later_locked = ReportingPeriod.objects.quarters().filter(state=ReportingPeriod.State.LOCKED).filter(
+        Q(year__gt=value.year) | Q(year=value.year, quarter__gt=value.quarter)).order_by("-year", "-quarter").first()
+    if later_locked is not None:
+        raise RecordError(f"{value.label} is not a quarter of this system, and it falls before "
+                          f"{later_locked.label}, which is locked: quarters are added after the last one "
+                          "(Periods, Open the next quarter)")
 
 
 @transaction.atomic
@@ -121,16 +135,23 @@ def period_reopen(*, user, period: ReportingPeriod, reason: str) -> ReportingPer
 
 @transaction.atomic
 def periods_load(*, values: list[periods.Period], open_value: periods.Period) -> list[ReportingPeriod]:
-    """For the synthetic loader: the periods, every quarter before open_value locked and the rest open.
-    Its generators write the signed-off records those locked quarters hold."""
-    found = [period_get_or_create(value) for value in values]
-    for period in found:
-        if period.is_year:
-            continue
-        state = ReportingPeriod.State.LOCKED if period.value < open_value else ReportingPeriod.State.OPEN
-        if period.state != state:
-            period.state = state
+    """For the synthetic loader: the periods it needs. A quarter it creates before open_value is created
+    locked (synthetic history, its generators write the signed-off figures it holds), with an audit entry;
+    a period that already exists keeps its state: the loader never locks or reopens a quarter."""
+    found = []
+    for value in values:
+        try:
+            parsing.check_period(value, timezone.localdate())
+        except parsing.InvalidValue as exc:
+            raise RecordError(str(exc)) from None
+        period, created = ReportingPeriod.objects.get_or_create(
+            year=value.year, quarter=value.quarter, defaults={"start": value.start, "end": value.end})
+        if created and not period.is_year and period.value < open_value:
+            period.state = ReportingPeriod.State.LOCKED
             period.save(update_fields=["state"])
+            audit.record(user=None, action=Action.LOCKED, object_type="Quarter", object_label=period.label,
+                         period=period, detail="created locked by generate_data: synthetic history")
+        found.append(period)
     return found
 
 

@@ -54,6 +54,12 @@ def register(generator: Generator) -> None:
         _GENERATORS.append(generator)
 
 
+def own_directorates() -> list[str]:
+    """Directorates the generator did not make (a real council's, or the demo's)."""
+    return sorted(Directorate.objects.exclude(name__startswith="Synthetic directorate ").values_list("name",
+                                                                                                      flat=True))
+
+
 def _periods() -> tuple[list[ReportingPeriod], list[ReportingPeriod]]:
     values = [Period(year, q) for year in range(FIRST_YEAR, FIRST_YEAR + YEARS) for q in (None, 1, 2, 3, 4)]
     periods = services.periods_load(values=values, open_value=values[-1])

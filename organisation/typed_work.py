@@ -9,6 +9,11 @@ keeps a session's data when an anonymous session signs in, so after signing
 in, the view's GET calls ``take(request)`` and binds its form to what was
 typed, showing it back unsaved with a notification banner.
 
+Kept work belongs to the person who typed it: each marked form carries a signed token of its user
+(``{% typed_work_owner %}``, or the signed-in user at the timeout endpoint), and it is offered back only to
+that user. Work that names nobody is not kept, so the next person to sign in on a shared computer never
+sees it.
+
 Kept work lives in the session and no longer: it goes with the session's
 expiry, with signing out and with closing the browser (the session cookie
 ends with the browser). It is offered back only on the path it was typed on,
@@ -23,6 +28,7 @@ from collections.abc import Callable, Iterable
 from django.contrib import messages
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve
@@ -33,10 +39,13 @@ ATTRIBUTE = "keeps_typed_work"
 MAX_FIELDS = 500
 MAX_BYTES = 200 * 1024
 MAX_PAGES = 5
-NOT_KEPT = frozenset({"csrfmiddlewaretoken"})
+OWNER_FIELD = "typed_work_owner"
+OWNER_SALT = "organisation.typed_work.owner"
+NOT_KEPT = frozenset({"csrfmiddlewaretoken", OWNER_FIELD})
 
 KEPT = "What you typed has not been saved: sign in again to check it and save it."
 TOO_MUCH = "What you typed was too much to keep: sign in again and enter it again."
+NOBODY = "What you typed could not be kept: sign in again and enter it again."
 SIGNED_OUT_BEFORE_SAVE = "You were signed out before your changes were saved."
 SHOWN_BACK = ("You were signed out before your changes were saved. What you typed is shown below: "
               "check it and save again.")
@@ -61,6 +70,21 @@ def path_keeps_typed_work(path: str) -> bool:
         return False
 
 
+def owner_token(user) -> str:
+    """The signed token a marked form carries: whose typing it holds."""
+    return signing.dumps(user.pk, salt=OWNER_SALT)
+
+
+def owner_from(data: QueryDict) -> int | None:
+    """The user a form's token names, or None (no token, or one not signed by this service)."""
+    token = data.get(OWNER_FIELD) or ""
+    try:
+        owner = signing.loads(token, salt=OWNER_SALT) if token else None
+    except signing.BadSignature:
+        return None
+    return owner if isinstance(owner, int) else None
+
+
 def _fields(data: QueryDict) -> list[list[str]]:
     return [[name, value] for name, values in data.lists() if name not in NOT_KEPT for value in values]
 
@@ -69,24 +93,30 @@ def _size(fields: Iterable[list[str]]) -> int:
     return sum(len(name.encode()) + len(value.encode()) for name, value in fields)
 
 
-def keep(request: HttpRequest, path: str, data: QueryDict) -> bool | None:
-    """Store ``data`` (less the CSRF token) in the session for ``path``.
+def _stored_size(store: dict) -> int:
+    return _size(f for page in store.values() for f in page["fields"])
 
-    Returns True when kept, None when there was nothing to keep, and False when it was over the
-    bounds (then nothing is stored for the path, not a part that would look complete)."""
+
+def keep(request: HttpRequest, path: str, data: QueryDict, owner: int | None = None) -> bool | None:
+    """Store ``data`` (less the CSRF and owner tokens) in the session for ``path``, for ``owner`` (else the
+    user the form's token names).
+
+    Returns True when kept, None when there was nothing to keep, and False when it was over the bounds or
+    named nobody (then nothing is stored for the path, not a part that would look complete)."""
     fields = _fields(data)
     if not fields:
         return None
+    owner = owner if owner is not None else owner_from(data)
     store: dict = dict(request.session.get(SESSION_KEY) or {})
     store.pop(path, None)
-    if len(fields) > MAX_FIELDS or _size(fields) > MAX_BYTES:
+    if owner is None or len(fields) > MAX_FIELDS or _size(fields) > MAX_BYTES:
         kept = False
     else:
-        store[path] = fields
+        store[path] = {"owner": owner, "fields": fields}
         kept = True
     # The oldest pages go first when the total is over the bounds (dicts keep insertion order,
     # through the session's JSON too).
-    while len(store) > MAX_PAGES or _size(f for page in store.values() for f in page) > MAX_BYTES:
+    while len(store) > MAX_PAGES or _stored_size(store) > MAX_BYTES:
         del store[next(iter(store))]
     if store:
         request.session[SESSION_KEY] = store
@@ -116,8 +146,11 @@ def take(request: HttpRequest, *, announce: bool = True) -> QueryDict | None:
     store = request.session.get(SESSION_KEY)
     if not store or request.path not in store:
         return None
-    fields = store[request.path]
+    entry = store[request.path]
     discard(request, request.path)
+    if not isinstance(entry, dict) or entry.get("owner") != getattr(request.user, "pk", None):
+        return None  # typed by someone else: never shown to the next person to sign in
+    fields = entry["fields"]
     data = QueryDict(mutable=True)
     for name, value in fields:
         data.appendlist(name, value)
@@ -127,12 +160,15 @@ def take(request: HttpRequest, *, announce: bool = True) -> QueryDict | None:
     return data
 
 
-def keep_for_sign_in(request: HttpRequest, path: str, data: QueryDict) -> str:
+def keep_for_sign_in(request: HttpRequest, path: str, data: QueryDict, owner: int | None = None) -> str:
     """Keep ``data`` for ``path`` and return the sentence for the sign-in page ('' if nothing was typed)."""
-    kept = keep(request, path, data)
+    owner = owner if owner is not None else owner_from(data)
+    kept = keep(request, path, data, owner)
     if kept is None:
         return ""
-    return KEPT if kept else TOO_MUCH
+    if kept:
+        return KEPT
+    return TOO_MUCH if owner is not None else NOBODY
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):

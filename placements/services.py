@@ -133,6 +133,7 @@ def placement_setup_save(*, user, instance: PlacementHeading | PlacementCategory
         raise InvalidWrite({"name": str(exc)}) from None
     model = type(instance)
     before = model.objects.select_for_update().filter(pk=instance.pk).first() if instance.pk else None
+    _check_reported(before, instance)
     instance._history_user = user
     instance.save()
     detail = audit.changes(audit.field_values(before, FIELDS[model]) if before else {},
@@ -141,6 +142,28 @@ def placement_setup_save(*, user, instance: PlacementHeading | PlacementCategory
         audit.record(user=user, action=Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED,
                      object_type=f"Placement {kind}", object_label=str(instance), detail=detail)
     return instance
+
+
+def _check_reported(before, instance) -> None:
+    """What a locked quarter's figures were reported under stays as it was: a category's provision (in-house,
+    external) and heading, and whether a heading is foster care, decide its totals and the foster-care split,
+    so they do not change once the category has a snapshot in a locked quarter. Add a new category instead
+    (and retire the old one)."""
+    if before is None:
+        return
+    locked = ReportingPeriod.State.LOCKED
+    if isinstance(instance, PlacementCategory):
+        changed = [name for name in ("provision", "heading_id") if getattr(before, name) != getattr(instance, name)]
+        reported = changed and instance.snapshots.filter(period__state=locked).exists()
+        what = {"provision": "provision", "heading_id": "heading"}
+        if reported:
+            raise InvalidWrite({changed[0].removesuffix("_id"): f"{before.name} has figures in locked quarters, "
+                                f"reported under its {what[changed[0]]} then: add a new category (and retire this "
+                                "one) instead"})
+    elif before.is_foster_care != instance.is_foster_care and PlacementSnapshot.objects.filter(
+            category__heading=instance, period__state=locked).exists():
+        raise InvalidWrite({"is_foster_care": f"{before.name} has figures in locked quarters, whose foster-care "
+                                              "split counted it as it is: add a new heading instead"})
 
 
 @transaction.atomic

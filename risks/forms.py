@@ -63,6 +63,12 @@ class ReviewForm(forms.Form):
 
 
 class RiskForm(forms.ModelForm):
+    # The version the form was opened on: a save made by someone else since is refused, not overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
+    reason = forms.CharField(required=False, max_length=4000, label="Why (optional)",
+                             help_text="Kept in the audit trail beside the change, for the audit committee.",
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
     class Meta:
         model = Risk
         fields = ["reference", "title", "description", "causes", "consequences", "kind", "register", "directorate",
@@ -73,10 +79,17 @@ class RiskForm(forms.ModelForm):
             "reference": {"required": "Enter the risk reference", "unique": "A risk with this reference exists"},
             "title": {"required": "Enter the risk's title"},
             "directorate": {"required": "Choose the owning directorate"},
+            "kind": {"required": "Choose whether the risk is a threat or an opportunity"},
+            "register": {"required": "Choose the register the risk is on"},
+            "treatment": {"required": "Choose how the risk is treated (tolerate, treat, transfer or terminate)"},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["reason"]
         self.fields["exempt_paragraph"].required = False
         self.fields["exempt_paragraph"].help_text = ("The paragraph of Schedule 12A that applies to an exempt risk; "
                                                      "leave blank for 3 (financial or business affairs).")

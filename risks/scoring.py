@@ -83,8 +83,8 @@ def on_scale(value: object, allowed: list[int], what: str) -> int:
         number = value
     else:
         text = "" if value is None else str(value).strip()
-        if not re.fullmatch(r"[+-]?\d+", text):
-            raise OffScale(what, f'"{text}"', allowed)
+        if len(text) > 6 or not re.fullmatch(r"[+-]?\d+", text):
+            raise OffScale(what, f'"{text[:12]}{"..." if len(text) > 12 else ""}"', allowed)
         number = int(text)
     if number not in allowed:
         raise OffScale(what, number, allowed)

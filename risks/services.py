@@ -125,10 +125,15 @@ def _check_risk(risk: Risk) -> None:
 
 
 @transaction.atomic
-def risk_save(*, user, risk: Risk, reason: str = "", via: str = "") -> Risk:
-    """Create or change a risk's own record (title, owners, register, exempt...)."""
+def risk_save(*, user, risk: Risk, reason: str = "", via: str = "", expected_version: int | None = None) -> Risk:
+    """Create or change a risk's own record (title, owners, register, exempt...). expected_version: the version
+    the form was opened on; a save made by someone else since is refused (ConcurrentEdit)."""
     _check_risk(risk)
     before = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk) if risk.pk else None
+    if before is not None and expected_version is not None and before.version != expected_version:
+        last = before.history.order_by("-history_date").select_related("history_user").first()
+        raise ConcurrentEdit([Conflict(key=risk.reference, theirs=before,
+                                       by=user_name(last.history_user) if last else "someone else")])
     risk._history_user = user
     risk._change_reason = reason or via or ("created" if before is None else "changed")
     if before is None:

@@ -109,11 +109,11 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "outside": scoring.outside_tolerance(risk.kind, review.rating, review.tolerance_rating),
         })
     today = timezone.localdate()
-    actions = [(a, a.is_overdue(today)) for a in risk.action_items.all()]
+    hide_detail = risk.exempt and not access.can_view_exempt(request.user)
+    actions = [] if hide_detail else [(a, a.is_overdue(today)) for a in risk.action_items.all()]
     open_quarter = ReportingPeriod.objects.latest_quarter()
     latest = reviews[0] if reviews else None
     review_overdue = bool(latest and latest.next_review_date and latest.next_review_date < today)
-    hide_detail = risk.exempt and not access.can_view_exempt(request.user)
     changes = _changes(risk, hide_detail=hide_detail) if access.can_view_history(request.user) else None
     return render(request, "risks/risk.html", {
         "risk": risk, "history_rows": history_rows, "scheme": scheme, "actions": actions,
@@ -214,7 +214,13 @@ def risk_edit(request: HttpRequest, reference: str | None = None) -> HttpRespons
     form = RiskForm(request.POST if request.method == "POST" else None, instance=risk)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.risk_save(user=request.user, risk=form.save(commit=False))
+            saved = services.risk_save(user=request.user, risk=form.save(commit=False),
+                                       reason=form.cleaned_data.get("reason", ""),
+                                       expected_version=form.cleaned_data.get("version"))
+        except ConcurrentEdit as exc:
+            theirs = exc.conflicts[0].by if exc.conflicts else "someone else"
+            form.add_error(None, f"{theirs} saved {risk.reference} after you opened this form, so nothing was "
+                                 "saved: open it again to see their changes, then make yours")
         except InvalidWrite as exc:
             for name, message in exc.errors.items():
                 form.add_error(name if name in form.fields else None, message)

@@ -87,3 +87,19 @@ def page_numbers(page) -> list:
     """The page numbers to link to, with None for a gap: 1 ... 4 5 [6] 7 8 ... 80."""
     return [None if n == page.paginator.ELLIPSIS else n
             for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)]
+
+
+@register.simple_tag(takes_context=True)
+def typed_work_owner(context) -> str:
+    """A hidden field naming (signed) who is typing into a form that keeps typed work through a sign-in, so
+    that it is offered back to that person only (organisation/typed_work.py)."""
+    from django.utils.html import format_html
+
+    from organisation import typed_work
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    return format_html('<input type="hidden" name="{}" value="{}">', typed_work.OWNER_FIELD,
+                       typed_work.owner_token(user))

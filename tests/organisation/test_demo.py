@@ -30,6 +30,16 @@ def test_demo_users_get_one_role_each_and_their_service_areas(db, settings):
     assert {d.role for d in demo.DEMO_USERS} == set(roles.ALL_ROLES)
 
 
+def test_demo_users_are_never_added_to_a_database_with_a_council_of_its_own(db, settings):
+    from organisation.models import Directorate
+
+    settings.DEBUG = True
+    Directorate.objects.create(name="Place")
+    with pytest.raises(demo.DemoError, match="holds data of its own"):
+        demo.create_users()
+    assert not get_user_model().objects.exists()
+
+
 def test_the_command_prints_the_logins(db, settings):
     settings.DEBUG = True
     out = io.StringIO()

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kpis.models import Actual
+from organisation import typed_work
 from tests.conftest import client_for
 from tests.record.support import input_value, text
 
@@ -52,13 +53,16 @@ def test_a_save_that_arrives_after_the_session_expired_is_shown_back_after_signi
     client = Client()
     assert client.login(request=HttpRequest(), username=manager_a_user.username, password=PASSWORD)
     url = f"/performance/entry/2019-20-Q1/{area_a.pk}/"
-    assert client.get(url).status_code == 200
+    form = client.get(url)
+    assert form.status_code == 200
+    owner = input_value(text(form), typed_work.OWNER_FIELD)  # the form names (signed) who is typing
+    assert owner
     Session.objects.all().delete()  # the session expires while the manager types
 
     prefix = f"i{dpe007.pk}"
     response = client.post(url, {
         "action": "draft", f"{prefix}-value": "77", f"{prefix}-numerator": "", f"{prefix}-denominator": "",
-        f"{prefix}-commentary": "typed before expiry", f"{prefix}-version": "0",
+        f"{prefix}-commentary": "typed before expiry", f"{prefix}-version": "0", typed_work.OWNER_FIELD: owner,
     })
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 

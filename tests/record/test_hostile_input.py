@@ -154,3 +154,28 @@ def test_a_file_with_150_bad_rows_lists_the_first_100_errors_and_counts_the_rest
     assert not re.search(r"\brow 102\b", summary)  # ...is the last one listed
     assert re.search(r"\b50 more errors?\b", summary), summary[-300:]
     assert not Actual.objects.exists()
+
+
+# --- periods and numbers an import cannot smuggle in ---------------------------------------------
+
+def test_an_import_cannot_add_a_quarter_inside_the_locked_history(officer, area_a, locked_quarter):
+    from kpis.models import Target
+    from organisation.models import ReportingPeriod
+    from tests.kpis.conftest import make_indicator
+
+    make_indicator(area_a, "BCP218")
+    page = text(upload(officer, "targets", "t.csv", "code,period,target\nBCP218,2018/19 Q2,1\n"))
+    summary = error_summary(page)
+    assert "row 2" in summary.lower() and "period" in summary and "2018/19 Q4, which is locked" in summary
+    assert not ReportingPeriod.objects.filter(year=2018, quarter=2).exists()
+    assert not Target.objects.exists()
+
+
+def test_a_huge_number_in_a_risk_column_is_refused_naming_the_column(officer, directorate, area_a, locked_quarter,
+                                                                     open_quarter):
+    page = text(upload(officer, "risks", "r.csv",
+                       "reference,register,directorate,period,likelihood,impact,tolerance_likelihood,tolerance_impact\n"
+                       f"CRR1,corporate,{directorate.name},2019/20 Q1,{'9' * 5000},7,1,7\n"))
+    summary = error_summary(page)
+    assert "likelihood" in summary and "is not on the likelihood scale" in summary
+    assert "sys.set_int_max_str_digits" not in page

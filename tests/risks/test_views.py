@@ -316,3 +316,22 @@ def test_scoring_plain_facts_matches_scoring_model_instances(directorate, area_a
                 row.reviewed_this_quarter, row.history)
 
     assert [key(r) for r in with_facts] == [key(r) for r in with_models]
+
+
+def test_an_edit_saved_by_someone_else_since_the_form_opened_is_refused(officer, corporate_risk):
+    page = officer.get("/risks/CRR9/edit/").content.decode()
+    assert 'name="version"' in page
+    data = {"reference": "CRR9", "title": "Mine", "description": "d", "causes": "", "consequences": "",
+            "kind": "threat", "register": "corporate", "directorate": corporate_risk.directorate_id,
+            "service_area": corporate_risk.service_area_id or "", "risk_owner": "", "action_owner": "",
+            "portfolio": "", "strategy_themes": "", "category": "", "treatment": "treat", "date_identified": "",
+            "exempt_paragraph": "3", "version": str(corporate_risk.version), "reason": "Retitled"}
+    assert officer.post("/risks/CRR9/edit/", {**data, "title": "Theirs"}).status_code == 302
+    assert officer.post("/risks/CRR9/edit/", {**data, "treatment": ""}).content.decode().count(
+        "Choose how the risk is treated") >= 1
+    response = officer.post("/risks/CRR9/edit/", data)  # opened on the same version
+    assert response.status_code == 200 and "after you opened this form, so nothing was saved" in \
+        response.content.decode()
+    assert Risk.objects.get(reference="CRR9").title == "Theirs"
+    from organisation.models import AuditEvent
+    assert AuditEvent.objects.filter(object_label="CRR9", reason="Retitled").exists()

@@ -16,6 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, **options):
         if scale < 1:
             raise CommandError("--scale must be 1 or more")
+        own = synthetic.own_directorates()
+        if own:
+            raise CommandError(f"This database holds a council's own directorates ({', '.join(own[:3])}"
+                               f"{'...' if len(own) > 3 else ''}): generate_data adds a synthetic council only to "
+                               "an empty database or one it made. Nothing was generated.")
         started = time.perf_counter()
         created = synthetic.generate(scale, seed)
         # Bulk loads leave the planner's statistics stale until autovacuum gets round to them;
