@@ -388,15 +388,30 @@ def bulk_load(*, risks: list[Risk], reviews: list[RiskReview]) -> None:
 
 def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     """Locking a quarter: store its register as reported - every risk on it with the review shown (its
-    own, or the last carried forward), the scheme it was scored on, its previous rating and travel."""
+    own, or the last carried forward), the scheme it was scored on, its previous rating and travel, and
+    the register, kind, directorate and area it had. On a re-lock after a reopen, a risk whose review shown
+    is the one reported at the earlier lock, unchanged since, keeps what was reported then (a move, a
+    change of kind or a closure made meanwhile does not rewrite it)."""
+    from django.db.models import Q
+
     from . import queries
     from .models import Judgement
 
-    risks = queries.on_register(Risk.objects.all(), quarter)
+    previous_lock = quarter.recorded_at
+    earlier = {j.risk_id: j for j in Judgement.objects.filter(quarter=quarter)} if previous_lock else {}
+    changed = set(RiskReview.history.filter(id__in=[j.review_id for j in earlier.values()],
+                                            history_date__gt=previous_lock).values_list("id", flat=True)) \
+        if earlier else set()
+    risks = Risk.objects.filter(Q(pk__in=queries.on_register(Risk.objects.all(), quarter).values("pk"))
+                                | Q(pk__in=list(earlier)))
     rows = [r for r in queries.rows_for(queries.risk_facts(risks), quarter, ids=risks.values("pk"), store=False)
             if r.review is not None]
+    kept = {r.risk.pk for r in rows if r.risk.pk in earlier and earlier[r.risk.pk].review_id == r.review.pk
+            and r.review.pk not in changed}
+    on_now = set(queries.on_register(Risk.objects.all(), quarter).values_list("pk", flat=True))
+    rows = [r for r in rows if r.risk.pk not in kept and r.risk.pk in on_now]
     scope = {pk: rest for pk, *rest in risks.values_list("pk", "register", "directorate_id", "service_area_id")}
-    Judgement.objects.filter(quarter=quarter).delete()
+    Judgement.objects.filter(quarter=quarter).exclude(risk_id__in=kept).delete()
     Judgement.objects.bulk_create([
         Judgement(risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk, register=scope[r.risk.pk][0],
                   directorate_id=scope[r.risk.pk][1], service_area_id=scope[r.risk.pk][2], kind=r.risk.kind,
@@ -407,4 +422,6 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
                   reviewed_this_quarter=r.reviewed_this_quarter)
         for r in rows
     ], batch_size=1000)
-    return f"{len(rows)} risk{'s' if len(rows) != 1 else ''} recorded on the register"
+    total = len(rows) + len(kept)
+    return f"{total} risk{'s' if total != 1 else ''} recorded on the register" + (
+        f" ({len(kept)} as reported at the earlier lock)" if kept else "")

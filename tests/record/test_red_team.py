@@ -447,3 +447,14 @@ def test_two_simultaneous_first_saves_of_an_indicators_benchmarks_give_no_server
         "form": "comparator", "c-year": "2018/19", "c-england": "80", "c-statistical_neighbours": "",
         "c-regional": "", "c-quartile": ""})
     assert response.status_code < 500
+
+
+def test_relocking_keeps_a_risk_reported_at_the_earlier_lock_whose_review_nobody_changed(
+        officer, audit, risk_carried_into_locked_q1, open_quarter):
+    officer.post("/risks/CRR9/edit/", risk_form(risk_carried_into_locked_q1, kind="opportunity", treatment="treat"))
+    officer.post("/risks/CRR9/move/down/")
+    reopen_as_officer(officer, open_quarter, "Correcting another risk")
+    lock_as_officer(officer, open_quarter)
+    rows = [r for r in export_rows("risks", period="2019/20 Q1") if r["reference"] == "CRR9"]
+    assert [(r["kind"], r["register"], r["outside_tolerance"]) for r in rows] == [("threat", "corporate", "yes")]
+    assert rows_containing(text(audit.get("/risks/?period=2019-20-Q1")), ">CRR9<")
