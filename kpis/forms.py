@@ -21,11 +21,18 @@ class FigureForm(forms.Form):
     numerator = forms.CharField(required=False, label="Numerator")
     denominator = forms.CharField(required=False, label="Denominator")
     commentary = forms.CharField(required=False, label="Commentary", widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.CharField(required=False, max_length=4000, label="Your answer",
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Needed to submit the figure again; kept in its history and the audit trail.")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, indicator: Indicator, target: Decimal | None, submitting: bool = False,
-                 previous_to_date: Decimal | None = None, previous_label: str = "", **kwargs):
+                 previous_to_date: Decimal | None = None, previous_label: str = "", question: str = "",
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        self.question = question  # the performance team's question, when the figure was sent back
+        if not question:
+            del self.fields["answer"]
         self.indicator = indicator
         self.target = target
         self.submitting = submitting
@@ -56,6 +63,11 @@ class FigureForm(forms.Form):
         if any(name in self.errors for name in ("value", "numerator", "denominator")):
             return data
         data["commentary"] = (data.get("commentary") or "").strip()
+        if self.question:
+            data["answer"] = (data.get("answer") or "").strip()
+            if self.submitting and not data["answer"]:
+                self.add_error("answer", f"{self.indicator.code}: answer the performance team's question before "
+                                         "you submit the figure again")
         check = validation.check_figure(
             indicator=self.indicator, value=data.get("value"), numerator=data.get("numerator"),
             denominator=data.get("denominator"), commentary=data["commentary"], target=self.target,

@@ -100,6 +100,8 @@ class Indicator(IndicatorRules, models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_indicators"
     )
+    statutory = models.BooleanField(
+        default=False, help_text="A statutory return: its chaser goes even to someone who turned reminders off.")
     active = models.BooleanField(default=True)
 
     history = HistoricalRecords()
@@ -175,6 +177,13 @@ class Actual(models.Model):
     status_override = models.CharField(max_length=20, blank=True, choices=[(s.value, s.value) for s in rules.Status
                                                                            if s.judged])
     override_reason = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
+    # Sent back by the performance team with a question: the manager answers and resubmits.
+    question = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
+    question_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    question_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
+    answered_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -194,6 +203,12 @@ class Actual(models.Model):
     @property
     def is_revised(self) -> bool:
         return self.reported_value is not None and self.value != self.reported_value
+
+    @property
+    def question_pending(self) -> bool:
+        """Sent back with a question not yet answered by a resubmission."""
+        return bool(self.question) and (self.answered_at is None or (
+            self.question_at is not None and self.answered_at < self.question_at))
 
 
 class Comparator(models.Model):

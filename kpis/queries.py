@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -93,10 +94,16 @@ class Figure:
     version: int
     status_override: str = ""
     override_reason: str = ""
+    question: str = ""
+    question_at: datetime | None = None
+    answer: str = ""
+    answered_at: datetime | None = None
 
     @property
     def is_revised(self) -> bool:
         return self.reported_value is not None and self.value != self.reported_value
+
+    question_pending = Actual.question_pending
 
     @property
     def is_draft(self) -> bool:
@@ -107,7 +114,7 @@ class Figure:
 
 
 FIGURE_FIELDS = ("pk", "value", "numerator", "denominator", "reported_value", "commentary", "state", "version",
-                 "status_override", "override_reason")
+                 "status_override", "override_reason", "question", "question_at", "answer", "answered_at")
 RECORD_FIELDS = ("pk", "signed_value", "signed_numerator", "signed_denominator", "reported_value",
                  "signed_commentary", "state", "version", "status_override", "override_reason")
 RECORD_JUDGEMENT = ("signed_status", "signed_direction", "signed_target", "signed_previous", "signed_unit",

@@ -105,6 +105,7 @@ class FigureInput:
     commentary: str
     # The fields this input gives (an import file may leave columns out: they are kept as stored).
     given: frozenset[str] = frozenset(FIGURE_FIELDS)
+    answer: str | None = None  # the manager's answer to a question the figure was sent back with
 
 
 def _changed(actual: Actual, figure: FigureInput) -> bool:
@@ -122,6 +123,8 @@ class SaveResult:
     saved: int = 0
     submitted: int = 0
     stepped_back: list[str] = field(default_factory=list)  # codes of figures that need signing off again
+    withdrawn: list[str] = field(default_factory=list)  # submitted figures changed and saved as drafts
+    answered: list[str] = field(default_factory=list)  # questions answered and resubmitted
 
 
 @transaction.atomic
@@ -159,23 +162,43 @@ def figures_save(*, user, quarter: ReportingPeriod, figures: list[FigureInput], 
                 continue
             actual = Actual(indicator=figure.indicator, period=figure.period, version=0)
         is_new = actual.pk is None
+        answer = (figure.answer or "").strip() if figure.answer is not None else None
+        answer_changed = answer is not None and actual.question_pending and answer != actual.answer
         changed = is_new or _changed(actual, figure)
         becomes_submitted = submit and actual.state == Actual.State.DRAFT
-        if not changed and not becomes_submitted:
+        if not changed and not becomes_submitted and not answer_changed:
             continue
         for name in figure.given:
             setattr(actual, name, getattr(figure, name))
         _validate(actual, quarter=quarter, submitting=submit)
+        if answer is not None and actual.question_pending:
+            try:
+                parsing.check_text(answer, what="answer")
+            except parsing.InvalidValue as exc:
+                raise InvalidWrite({"answer": str(exc)}, figure.indicator.code) from None
+            actual.answer = answer
         if changed:
             actual.entered_by, actual.entered_at = user, now
             if actual.state == Actual.State.SIGNED_OFF:
                 result.stepped_back.append(figure.indicator.code)
+            elif actual.state == Actual.State.SUBMITTED and not submit:
+                result.withdrawn.append(figure.indicator.code)
             _apply_change(actual, submit=submit)
         if submit and actual.state == Actual.State.DRAFT:
+            if actual.question_pending:
+                if not actual.answer:
+                    raise InvalidWrite({"answer": "answer the performance team's question before you submit the "
+                                                  "figure again"}, figure.indicator.code)
+                actual.answered_at = now
+                result.answered.append(figure.indicator.code)
+                audit.record(user=user, action=Action.ANSWERED, object_type="Figure",
+                             object_label=figure.indicator.code, period=quarter,
+                             detail=f"question: {actual.question}\nanswer: {actual.answer}\nresubmitted")
             actual.state, actual.submitted_at = Actual.State.SUBMITTED, now
             result.submitted += 1
         actual.version += 1
-        actual._change_reason = reason or ("submitted" if submit else "saved")
+        actual._change_reason = reason or (("answered and resubmitted" if figure.indicator.code in result.answered
+                                            else "submitted") if submit else "saved")
         actual._history_user = user
         if is_new:
             insert(actual, Conflict(key=figure.indicator, theirs=None, yours=figure.value))
@@ -391,6 +414,43 @@ def store_judgements(quarter: ReportingPeriod) -> int:
         ) for r in rows
     ], batch_size=1000)
     return len(rows)
+
+
+@transaction.atomic
+def figure_send_back(*, user, quarter: ReportingPeriod, indicator: Indicator, question: str) -> Actual:
+    """Send a submitted figure back to its service area with a question: it returns to draft, the manager
+    sees the question on the form and in their tasks, answers it and submits again. The question, the answer
+    and the outcome are in the figure's history and the audit trail."""
+    periods, _ = _lock_for([quarter])
+    if periods[quarter.pk].is_locked:
+        raise PeriodLocked(quarter)
+    question = (question or "").strip()
+    if not question:
+        raise InvalidWrite({"question": "write the question the service manager should answer"})
+    try:
+        parsing.check_text(question, what="question")
+    except parsing.InvalidValue as exc:
+        raise InvalidWrite({"question": str(exc)}) from None
+    period = ReportingPeriod.objects.filter(year=quarter.year, quarter__isnull=True).first() \
+        if indicator.is_annual else quarter
+    actual = Actual.objects.select_for_update(of=("self",)).filter(indicator=indicator, period=period).first()
+    if actual is None or actual.state != Actual.State.SUBMITTED:
+        raise RecordError(f"{indicator.code} has no submitted figure for {quarter.label} to send back"
+                          + (" (it is signed off: reopen its sign-off by changing it, or ask outside the app)"
+                             if actual is not None and actual.state == Actual.State.SIGNED_OFF else ""))
+    if actual.reported_in_id and actual.reported_in_id != quarter.pk:
+        raise RecordError(f"{indicator.code}'s figure was reported in another quarter")
+    now = timezone.now()
+    actual.state = Actual.State.DRAFT
+    actual.question, actual.question_by, actual.question_at = question, user, now
+    actual.answer, actual.answered_at = "", None
+    actual.version += 1
+    actual._history_user = user
+    actual._change_reason = f"sent back: {question}"[:100]
+    actual.save()
+    audit.record(user=user, action=Action.SENT_BACK, object_type="Figure", object_label=indicator.code,
+                 period=quarter, detail=f"question: {question}")
+    return actual
 
 
 RULES_STATUS = "the rules' status"

@@ -191,7 +191,9 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
     to_date = queries.previous_to_date(indicators, quarter)
     # What was typed before a session expired is shown back, unsaved (organisation/typed_work.py).
     data = request.POST if request.method == "POST" else (typed_work.take(request) if editable else None)
-    submitting = data is not None and data.get("action") == "submit"
+    action = data.get("action", "draft") if data is not None else ""
+    # "Submit" first shows what will be sent and asks to confirm; "Go back" shows the form as typed, unsaved.
+    submitting = action in ("submit", "confirm-submit")
     forms = []
     for row in rows:
         initial = {
@@ -201,10 +203,14 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
             "version": row.actual.version if row.actual else 0,
         }
         previous_to_date, previous_label = to_date.get(row.indicator.pk, (None, ""))
+        pending = row.actual is not None and row.actual.question_pending
+        if pending:
+            initial["answer"] = row.actual.answer
         form = FigureForm(
             data, prefix=f"i{row.indicator.pk}", initial=initial,
             indicator=row.indicator, target=row.target, submitting=submitting,
             previous_to_date=previous_to_date, previous_label=previous_label,
+            question=row.actual.question if pending else "",
         )
         if not editable:
             for field in form.fields.values():
@@ -215,7 +221,15 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
 
     conflicts = []
     problem = ""
-    if request.method == "POST" and all(f.is_valid() for f in forms):
+    if request.method == "POST" and action == "back":
+        pass  # the form as typed, nothing saved
+    elif request.method == "POST" and action == "submit" and all(f.is_valid() for f in forms):
+        return render(request, "kpis/entry_confirm.html", {
+            "quarter": quarter, "area": area, "sending": [f for f in forms if _would_submit(f)],
+            "fields": [(name, value) for name, values in request.POST.lists() if name not in ("action",
+                       "csrfmiddlewaretoken") for value in values],
+        })
+    elif request.method == "POST" and all(f.is_valid() for f in forms):
         year = ReportingPeriod.for_value(quarter.value.financial_year)
         figures = [
             services.FigureInput(
@@ -223,6 +237,7 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
                 version=f.cleaned_data["version"], value=f.cleaned_data["value"],
                 numerator=f.cleaned_data["numerator"], denominator=f.cleaned_data["denominator"],
                 commentary=f.cleaned_data["commentary"],
+                answer=f.cleaned_data.get("answer") if f.question else None,
             )
             for f in forms
         ]
@@ -246,9 +261,22 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
     return render(request, "kpis/entry.html", {
         "quarter": quarter, "area": area, "quarterly": quarterly, "annual": annual, "forms": forms,
         "editable": editable, "conflicts": conflicts, "states": states, "problem": problem,
+        "questions": sum(1 for f in forms if f.question),
         "year_label": quarter.value.financial_year.label,
         "last_year_label": quarter.value.same_period_last_year().label,
     }, status=409 if conflicts else (400 if problem else 200))
+
+
+def _would_submit(form) -> bool:
+    """Whether confirming would send this figure to the performance team: a value (or commentary) that is
+    new, changed, or still a draft."""
+    data, actual = form.cleaned_data, form.row.actual
+    if data.get("value") is None and data.get("numerator") is None and not data.get("commentary"):
+        return False
+    if actual is None or actual.state == "draft":
+        return True
+    return any(getattr(actual, name) != data.get(name) for name in ("value", "numerator", "denominator",
+                                                                     "commentary"))
 
 
 def _saved_message(request, area, quarter, result: services.SaveResult, submitting: bool, forms) -> None:
@@ -260,6 +288,13 @@ def _saved_message(request, area, quarter, result: services.SaveResult, submitti
                      else "nothing new to submit")
     else:
         parts.append("kept as drafts (not yet sent to the performance team)")
+    if result.withdrawn:
+        parts.append(f"{', '.join(result.withdrawn)} had been submitted: your change returned "
+                     f"{'them' if len(result.withdrawn) > 1 else 'it'} to draft, so submit again to send "
+                     f"{'them' if len(result.withdrawn) > 1 else 'it'} to the performance team")
+    if result.answered:
+        parts.append(f"your answer{'s' if len(result.answered) > 1 else ''} on {', '.join(result.answered)} "
+                     "went with the figures")
     if result.stepped_back:
         parts.append(f"{', '.join(result.stepped_back)} had been signed off and now "
                      f"{'need' if len(result.stepped_back) > 1 else 'needs'} signing off again")

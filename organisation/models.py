@@ -28,6 +28,10 @@ class ServiceArea(models.Model):
         related_name="managed_service_areas",
         help_text="Service managers who enter figures and review risks for this service area.",
     )
+    head_of_service = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Told when the area's figures, reviews or snapshots are late (after its managers are chased).",
+    )
 
     class Meta:
         ordering = ["directorate__name", "name"]
@@ -196,6 +200,8 @@ class AuditEvent(models.Model):
         SIGNED_OFF = "signed_off", "Figures signed off"
         SENT_BACK = "sent_back", "Figure sent back"
         ANSWERED = "answered", "Question answered"
+        DEADLINES_SET = "deadlines_set", "Deadlines set"
+        REMINDERS_SENT = "reminders_sent", "Reminders sent"
         STATUS_OVERRIDDEN = "status_overridden", "Reported status overridden"
         SCHEME_SWITCHED = "scheme_switched", "Scoring scheme switched"
         TARGET_CHANGED = "target_changed", "Target changed"
@@ -229,3 +235,39 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.when:%Y-%m-%d %H:%M} {self.who}: {self.get_action_display()} {self.object_label}"
+
+
+class QuarterDeadlines(models.Model):
+    """The dates the performance officer set for a quarter; a quarter without them uses the defaults of
+    the DEADLINE_RULE setting (organisation/deadlines.py)."""
+
+    quarter = models.OneToOneField(ReportingPeriod, on_delete=models.PROTECT, related_name="deadlines",
+                                   limit_choices_to={"quarter__isnull": False})
+    figures = models.DateField(help_text="Figures due from the service managers.")
+    reviews = models.DateField(help_text="Risk reviews due.")
+    sign_off = models.DateField(help_text="The performance team signs off the quarter.")
+    committee = models.DateField(help_text="The committee meeting the quarter is reported to.")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    set_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Deadlines for {self.quarter}"
+
+
+class ReminderPreference(models.Model):
+    """Whether a user is sent reminders and chasers (chasers for overdue statutory returns always go)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
+    reminders = models.BooleanField(default=True)
+
+
+class SentReminder(models.Model):
+    """One message sent: never sent again (organisation/reminders.py, send_reminders)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200, help_text='"chaser:figures:2019-20-Q1:area:12"')
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_sent_once")]

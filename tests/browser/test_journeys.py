@@ -43,12 +43,16 @@ def test_1_a_manager_corrects_an_error_and_submits_and_the_dashboard_shows_it(pa
     assert_accessible(page)
     page.fill(f"#{value_id}", "93.5")
     page.get_by_role("button", name="Submit figures").click()
+    assert "to the performance team?" in page.locator("h1").inner_text()  # what will be sent, to confirm
+    assert "BCP214" in page.locator("table").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Yes, submit")).click()
     assert "submitted to the performance team" in page.locator(".govuk-notification-banner--success").inner_text()
     assert Actual.objects.get(indicator__code="BCP214", period__year=2019, period__quarter=1).state == "submitted"
     sign_out(page)
 
     sign_in(page, site, "executive")
-    page.goto(f"{site}/performance/?q=BCP214")
+    page.goto(f"{site}/performance/?period=2019-20-Q1&q=BCP214")  # the executive lands on the last locked quarter
     row = page.locator("#indicators ~ div table tbody tr, .app-table-scroll table tbody tr", has_text="BCP214").last
     assert "Above target" in row.inner_text()
     assert_accessible(page)
@@ -105,11 +109,12 @@ def test_4_audit_downloads_the_corporate_register_and_is_refused_entry_forms(pag
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel").first.click()
     sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
-    assert sorted(row[0].value for row in sheet.iter_rows(min_row=2)) == ["CRR10", "CRR23", "CRR9"]
+    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Reference")  # below the title rows
+    assert sorted(row[0].value for row in sheet.iter_rows(min_row=header + 1)) == ["CRR10", "CRR23", "CRR9"]
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF (with the scoring matrix)").click()
     text = PdfReader(download.value.path()).pages[0].extract_text()
-    assert text.count("14 High") == 3 and "Risk register" in text
+    assert text.count("14 High") == 3 and "risk register" in text
     for path in ("/performance/entry/", "/risks/CRR9/review/2019-20-Q1/", "/placements/entry/"):
         response = page.goto(f"{site}{path}")
         assert response.status == 403, path
@@ -138,12 +143,26 @@ def test_5_the_entry_journey_with_the_keyboard_alone(page, site):
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == value_id
     page.keyboard.type("91")
+    # Enter in a field saves a draft (Save as draft is the form's first button), never submits.
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "kept as drafts" in page.locator(".govuk-notification-banner--success").inner_text()
+    assert Actual.objects.get(indicator__code="BCP214", period__year=2019, period__quarter=1).state == "draft"
     submit = page.get_by_role("button", name="Submit figures")
     for _ in range(200):
         if page.evaluate("document.activeElement.textContent").strip() == "Submit figures":
             break
         page.keyboard.press("Tab")
     assert submit.evaluate("b => b === document.activeElement")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    # The confirmation, then its first button ("Yes, submit it") with the keyboard.
+    assert "to the performance team?" in page.locator("h1").inner_text()
+    confirm = page.get_by_role("button", name=re.compile("Yes, submit"))
+    for _ in range(60):
+        if confirm.evaluate("b => b === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert "submitted to the performance team" in page.locator(".govuk-notification-banner--success").inner_text()

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -121,10 +122,42 @@ def test_saving_a_draft_then_submitting(manager_a, dpe007, open_quarter):
     actual = Actual.objects.get()
     assert (actual.value, actual.state, actual.version) == (Decimal("75.8"), "draft", 1)
     assert actual.entered_by.username == "manager.a"
-    manager_a.post(url, post_data(dpe007, version=1, action="submit", value="75.8", numerator="144",
+    # Submit first shows what will be sent, and sends nothing until confirmed.
+    confirm = manager_a.post(url, post_data(dpe007, version=1, action="submit", value="75.8", numerator="144",
+                                            denominator="190", commentary="Staff shortages"))
+    page = confirm.content.decode()
+    assert confirm.status_code == 200 and "Submit 1 figure to the performance team?" in page and "DPE007" in page
+    actual.refresh_from_db()
+    assert actual.state == "draft"
+    manager_a.post(url, post_data(dpe007, version=1, action="confirm-submit", value="75.8", numerator="144",
                                   denominator="190", commentary="Staff shortages"))
     actual.refresh_from_db()
     assert actual.state == "submitted" and actual.submitted_at is not None
+
+
+def test_go_back_from_the_confirmation_shows_the_form_as_typed_and_saves_nothing(manager_a, dpe007, open_quarter):
+    url = entry_url(open_quarter, dpe007.service_area)
+    response = manager_a.post(url, post_data(dpe007, action="back", value="61.5", commentary="Typed"))
+    assert response.status_code == 200 and 'value="61.5"' in response.content.decode()
+    assert not Actual.objects.exists()
+
+
+def test_enter_saves_a_draft_the_first_button_of_the_form(manager_a, dpe007, open_quarter):
+    page = manager_a.get(entry_url(open_quarter, dpe007.service_area)).content.decode()
+    buttons = re.findall(r'<button type="submit" name="action" value="([a-z-]+)"', page)
+    assert buttons[0] == "draft" and "submit" in buttons
+
+
+def test_changing_a_submitted_figure_and_saving_a_draft_says_it_went_back_to_draft(manager_a, dpe007, open_quarter):
+    url = entry_url(open_quarter, dpe007.service_area)
+    manager_a.post(url, post_data(dpe007, action="confirm-submit", value="92", commentary="On track"))
+    actual = Actual.objects.get()
+    assert actual.state == "submitted"
+    response = manager_a.post(url, post_data(dpe007, version=actual.version, value="93", commentary="On track"),
+                              follow=True)
+    assert "DPE007 had been submitted: your change returned it to draft, so submit again" in \
+        response.content.decode()
+    assert Actual.objects.get().state == "draft"
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from organisation.typed_work import keeps_typed_work, take
 
 PAGE = engines["django"].from_string(
-    '{% extends "base.html" %}{% block page_title %}Typed work{% endblock %}{% block content %}'
+    '{% extends "base.html" %}{% load govuk %}{% block page_title %}Typed work{% endblock %}{% block content %}'
     '<h1 class="govuk-heading-l">Typed work</h1><pre id="kept">{{ kept }}</pre>'
-    '<form method="post" novalidate>{% csrf_token %}<div class="govuk-form-group">'
+    '<form method="post" novalidate>{% csrf_token %}{% typed_work_owner %}<div class="govuk-form-group">'
     '<label class="govuk-label" for="commentary">Commentary</label>'
     '<textarea class="govuk-textarea" id="commentary" name="commentary" rows="3"></textarea></div>'
     # A button named "action" hides form.action: the timeout script must not rely on that property.

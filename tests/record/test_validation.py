@@ -32,8 +32,9 @@ def test_a_value_that_disagrees_with_its_numerator_and_denominator_is_not_submit
     assert response.status_code == 200
     assert "50.0" in text(response)  # 100 / 200 as a percentage, for the manager to compare with 92.1
 
-    response = manager_a.post(url, figure | {f"{prefix}-commentary": "92.1 is the audited figure; "
-                                                                     "100 of 200 counts one team only"})
+    explained = figure | {f"{prefix}-commentary": "92.1 is the audited figure; 100 of 200 counts one team only"}
+    assert "to the performance team?" in text(manager_a.post(url, explained))  # accepted: asks to confirm
+    response = manager_a.post(url, explained | {"action": "confirm-submit"})
     assert response.status_code == 302
     submitted = Actual.objects.get(indicator=dpe007)
     assert (submitted.state, submitted.value) == (Actual.State.SUBMITTED, Decimal("92.1"))
