@@ -218,6 +218,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # A password reset link works once, for this many seconds.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
 
+# Running the quarter (organisation/deadlines.py): each deadline is a number of working days after the
+# quarter ends (England and Wales bank holidays skipped), the reminder a few working days before it, and
+# the escalations to the head of service and the performance officer so many working days after it.
+# Any subset of "figures=15,reviews=15,sign_off=25,committee=45,remind_before=3,head_after=3,officer_after=6".
+DEADLINE_RULE = os.environ.get("DEADLINE_RULE", "")
+try:
+    from organisation.deadlines import Rule as _DeadlineRule
+
+    _DeadlineRule.from_text(DEADLINE_RULE)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"DEADLINE_RULE: {_exc}") from None
+# The address reminder emails link from (their links go straight to the forms).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

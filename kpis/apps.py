@@ -31,5 +31,10 @@ class KpisConfig(AppConfig):
             columns=resources.KPI_REPORT_COLUMNS, importable=False, export=resources.kpi_report,
         ))
         home.register(panels.kpi_panel)
+        from organisation import tasks as task_lists
+
+        from . import tasks
+
+        task_lists.register(tasks.provider)
         organisation_services.register_lock(check=panels.lock_check, step=services.lock_step)
         synthetic.register(synthetic_data.generate)

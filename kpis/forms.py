@@ -171,3 +171,22 @@ class StatusOverrideForm(forms.Form):
         if data.get("status") and not (data.get("reason") or "").strip():
             self.add_error("reason", "Give the reason for reporting this status")
         return data
+
+
+class SendBackForm(forms.Form):
+    question = forms.CharField(
+        label="Your question", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The service manager sees it on the entry form and in their tasks, and answers it when they "
+                  "submit the figure again. It is kept in the figure's history and the audit trail.",
+        error_messages={"required": "Write the question the service manager should answer",
+                        "max_length": "The question must be 4,000 characters or fewer"})
+
+    def clean_question(self):
+        text = self.cleaned_data["question"].strip()
+        try:
+            parsing.check_text(text, what="question")
+        except InvalidValue as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if not text:
+            raise forms.ValidationError("Write the question the service manager should answer")
+        return text

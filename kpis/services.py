@@ -343,13 +343,18 @@ def figures_sign_off(*, user, period: ReportingPeriod, service_area_id: int | No
             actual.reported_value = actual.value
         _record(actual, rows[actual.indicator_id], quarter)
         actual.version += 1
-        actual._change_reason = "signed off"
+        actual._change_reason = "signed off after the question was answered" if actual.question and \
+            actual.answered_at else "signed off"
         actual._history_user = user
         actual.save()
     codes = sorted(a.indicator.code for a in actuals)
+    # The outcome of a question: the figure was signed off once it was answered.
+    answered = sorted(a.indicator.code for a in actuals if a.question and a.answered_at)
     audit.record(user=user, action=Action.SIGNED_OFF, object_type="Figures",
                  object_label=_scope_label(service_area_id, quarter), period=quarter,
-                 detail=f"{len(codes)} figure{'s' if len(codes) != 1 else ''}: {', '.join(codes)}")
+                 detail=f"{len(codes)} figure{'s' if len(codes) != 1 else ''}: {', '.join(codes)}"
+                        + (f"; signed off after their questions were answered: {', '.join(answered)}"
+                           if answered else ""))
     return len(actuals)
 
 

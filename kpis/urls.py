@@ -13,6 +13,7 @@ urlpatterns = [
     path("submissions/<str:period>/", views.submissions, name="submissions"),
     path("submissions/<str:period>/sign-off/", views.sign_off, name="sign_off"),
     path("submissions/<str:period>/<str:code>/status/", views.status_override, name="status_override"),
+    path("submissions/<str:period>/<str:code>/send-back/", views.send_back, name="send_back"),
     path("manage/", views.manage, name="manage"),
     path("manage/new/", views.indicator_edit, name="indicator_new"),
     path("manage/<str:code>/edit/", views.indicator_edit, name="indicator_edit"),

@@ -23,7 +23,7 @@ from organisation.typed_work import keeps_typed_work
 
 from . import queries, report, resources, services
 from .filters import IndicatorFilter
-from .forms import ComparatorForm, FigureForm, IndicatorForm, StatusOverrideForm, TargetForm
+from .forms import ComparatorForm, FigureForm, IndicatorForm, SendBackForm, StatusOverrideForm, TargetForm
 from .models import Actual, Indicator, Target
 from .tables import IndicatorTable
 from .templatetags.kpis import format_value
@@ -123,7 +123,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "kpis/indicator.html", {
         "indicator": indicator, "chart": chart, "commentary": commentary, "current": current,
         "quarter": quarter, "comparators": comparators, "history": history,
-        "can_manage": access.can_manage_indicators(request.user),
+        "can_manage": access.can_manage_indicators(request.user), "can_sign_off": access.can_sign_off(request.user),
     })
 
 
@@ -353,10 +353,39 @@ def submissions(request: HttpRequest, period: str) -> HttpResponse:
     quarter = _quarter(period)
     found = queries.scope(None, quarter)
     awaiting = [r for r in found.rows if r.actual is not None and r.actual.state in ("submitted", "signed_off")]
+    questions = [r for r in found.rows if r.actual is not None and r.actual.question_pending]
     return render(request, "kpis/submissions.html", {
         "quarter": quarter, "progress": submission_progress(quarter), "quarters": queries.quarters_with_figures(),
-        "figures": awaiting,
+        "figures": awaiting, "questions": questions,
     })
+
+
+def send_back(request: HttpRequest, period: str, code: str) -> HttpResponse:
+    """Send a submitted figure back to its service area with a question."""
+    if not access.can_sign_off(request.user):
+        raise PermissionDenied
+    quarter = _quarter(period)
+    indicator = get_object_or_404(Indicator.objects.select_related("service_area"), code=code)
+    row = queries.judge_quarter([indicator], quarter, recorded=False)[0]
+    if quarter.is_locked or row.actual is None or row.actual.state != "submitted":
+        raise Http404("No submitted figure to send back")
+    form = SendBackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.figure_send_back(user=request.user, quarter=quarter, indicator=indicator,
+                                      question=form.cleaned_data["question"])
+        except InvalidWrite as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name if name in form.fields else None, message[0].upper() + message[1:])
+        except RecordError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"{indicator.code} was sent back to {indicator.service_area.name} with your "
+                                      "question. It is a draft again until they answer it and submit it.")
+            return redirect("kpis:submissions", period=quarter.slug)
+    return render(request, "kpis/send_back.html", {"quarter": quarter, "indicator": indicator, "row": row,
+                                                   "form": form},
+                  status=400 if form.is_bound and form.errors else 200)
 
 
 def status_override(request: HttpRequest, period: str, code: str) -> HttpResponse:

@@ -51,6 +51,13 @@ def is_admin(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
 
 
+def users_with_role(role: str):
+    """The active users who hold a role (for who is told what: reminders and escalations)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, groups__name=role).distinct()
+
+
 def is_performance_officer(user) -> bool:
     return is_admin(user) or _has_role(user, roles.PERFORMANCE_OFFICER)
 

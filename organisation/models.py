@@ -261,6 +261,9 @@ class ReminderPreference(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
     reminders = models.BooleanField(default=True)
 
+    def __str__(self) -> str:
+        return f"{self.user}: reminders {'on' if self.reminders else 'off'}"
+
 
 class SentReminder(models.Model):
     """One message sent: never sent again (organisation/reminders.py, send_reminders)."""
@@ -271,3 +274,6 @@ class SentReminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_sent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.user} on {self.sent_on}"

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from . import audit, parsing, periods
 from .models import Directorate, ReportingPeriod, ServiceArea
-from .records import InvalidWrite, RecordError
+from .records import InvalidWrite, PeriodLocked, RecordError
 
 Action = audit.Action
 
@@ -255,3 +255,74 @@ def user_access_save(*, user, target, before: dict, after: dict, via: str = "adm
     if detail:
         audit.record(user=user, action=Action.ADMIN_ADDED if not before else Action.ADMIN_CHANGED,
                      object_type="User", object_label=target.get_username(), detail=detail)
+
+
+# --- running the quarter ----------------------------------------------------------------------
+
+@transaction.atomic
+def deadlines_set(*, user, quarter: ReportingPeriod, dates: dict, reason: str = ""):
+    """Set a quarter's deadlines (figures, reviews, sign-off, committee). Each falls after the quarter ends,
+    in order (figures and reviews, then sign-off, then the committee), within the system's horizon."""
+    from .deadlines import Deadline
+    from .models import QuarterDeadlines
+
+    quarter = ReportingPeriod.objects.select_for_update().get(pk=quarter.pk)
+    if quarter.is_year:
+        raise RecordError("Deadlines are set for a quarter")
+    if quarter.is_locked:
+        raise PeriodLocked(quarter)
+    errors = {}
+    last = periods.Period(parsing.latest_year_allowed(timezone.localdate())).end
+    for kind in Deadline:
+        day = dates.get(kind.value)
+        if day is None:
+            errors[kind.value] = f"enter the date: {kind.label.lower()}"
+        elif day <= quarter.end:
+            errors[kind.value] = f"{kind.label.lower()} must fall after {quarter.label} ends ({quarter.end:%d/%m/%Y})"
+        elif day > last:
+            errors[kind.value] = f"{day:%d/%m/%Y} is too far ahead: check the year"
+    if not errors:
+        if dates["sign_off"] < max(dates["figures"], dates["reviews"]):
+            errors["sign_off"] = "sign-off must fall on or after the figures and the risk reviews are due"
+        elif dates["committee"] < dates["sign_off"]:
+            errors["committee"] = "the committee must meet on or after sign-off"
+    if errors:
+        raise InvalidWrite(errors)
+    from . import quarter as running
+
+    before = running.dates(quarter)
+    stored, _ = QuarterDeadlines.objects.get_or_create(quarter=quarter, defaults={
+        kind.value: dates[kind.value] for kind in Deadline})
+    for kind in Deadline:
+        setattr(stored, kind.value, dates[kind.value])
+    stored.set_by, stored.set_at = (user if getattr(user, "is_authenticated", False) else None), timezone.now()
+    stored.save()
+    detail = "; ".join(f"{kind.label.lower()}: {before[kind]:%d/%m/%Y} -> {dates[kind.value]:%d/%m/%Y}"
+                       for kind in Deadline if before[kind] != dates[kind.value])
+    audit.record(user=user, action=Action.DEADLINES_SET, object_type="Quarter", object_label=quarter.label,
+                 period=quarter, detail=detail or "the default dates confirmed", reason=reason)
+    return stored
+
+
+@transaction.atomic
+def reminder_preference_set(*, user, reminders: bool) -> None:
+    from .models import ReminderPreference
+
+    ReminderPreference.objects.update_or_create(user=user, defaults={"reminders": bool(reminders)})
+
+
+def reminders_sent(*, user_keys: list[tuple[int, str]], today) -> int:
+    """Record messages as sent (never sent again); the caller sends first. Returns how many were new."""
+    from .models import SentReminder
+
+    created = SentReminder.objects.bulk_create(
+        [SentReminder(user_id=user_id, key=key[:200], sent_on=today) for user_id, key in user_keys],
+        ignore_conflicts=True)
+    return len(created)
+
+
+def reminders_run_recorded(*, today, digests: int, messages: int, failures: int) -> None:
+    """The audit trail's line for a send_reminders run."""
+    audit.record(user=None, action=Action.REMINDERS_SENT, object_type="Reminders", object_label=f"{today:%d/%m/%Y}",
+                 detail=f"{digests} digest{'s' if digests != 1 else ''} sent, {messages} messages"
+                        + (f"; {failures} not sent" if failures else ""))

@@ -23,5 +23,10 @@ class PlacementsConfig(AppConfig):
             columns=resources.REPORT_COLUMNS, importable=False, export=resources.placements_report,
         ))
         home.register(panels.placements_panel)
+        from organisation import tasks as task_lists
+
+        from . import tasks
+
+        task_lists.register(tasks.provider)
         organisation_services.register_lock(check=panels.lock_check)
         synthetic.register(synthetic_data.generate)

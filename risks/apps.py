@@ -20,5 +20,10 @@ class RisksConfig(AppConfig):
             export=resources.risks_export,
         ))
         home.register(panels.risk_panel)
+        from organisation import tasks as task_lists
+
+        from . import tasks
+
+        task_lists.register(tasks.provider)
         organisation_services.register_lock(check=panels.lock_check, step=services.lock_step)
         synthetic.register(synthetic_data.generate)

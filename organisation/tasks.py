@@ -1,0 +1,65 @@
+"""Everyone's own list of what is due: tasks gathered from each domain app, for the home page, the
+performance officer's overview and the reminders.
+
+Each app registers a provider (from its AppConfig.ready()): provider(quarters, deadlines, today) -> list of
+reminders.Task, for every person. A task belongs to the managers of its service area (Task.people); the
+home page shows a user the tasks that are theirs, the performance officer every task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from . import quarter as running
+from .deadlines import Deadline
+from .models import ReportingPeriod
+from .reminders import Task
+
+Provider = Callable[[list[ReportingPeriod], dict[int, dict[Deadline, date]], date], list[Task]]
+_PROVIDERS: list[Provider] = []
+
+
+def register(provider: Provider) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A task as a page shows it to someone on a day."""
+
+    task: Task
+    overdue: bool
+    days: int  # calendar days to the deadline (negative: late by that many)
+
+    @property
+    def when(self) -> str:
+        if self.days == 0:
+            return "due today"
+        if self.days > 0:
+            return f"due in {self.days} day{'s' if self.days != 1 else ''}"
+        return f"{-self.days} day{'s' if self.days != -1 else ''} overdue"
+
+
+def all_tasks(today: date) -> list[Task]:
+    """Every outstanding task of the quarters being run, by due date."""
+    quarters = running.being_run(today)
+    if not quarters:
+        return []
+    dates = {q.pk: running.dates(q) for q in quarters}
+    found: list[Task] = []
+    for provider in _PROVIDERS:
+        found += provider(quarters, dates, today)
+    return sorted(found, key=lambda t: (t.due, t.area, t.title))
+
+
+def shown(tasks: list[Task], today: date) -> list[Shown]:
+    return [Shown(t, today > t.due, (t.due - today).days) for t in tasks]
+
+
+def for_user(user, today: date) -> list[Shown]:
+    """The tasks that are the user's own (their areas' returns), overdue first."""
+    mine = [t for t in all_tasks(today) if user.pk in t.people]
+    return shown(mine, today)

@@ -1,0 +1,47 @@
+"""The risk tasks of the quarters being run (organisation/tasks.py): risks to review, actions due."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from organisation.deadlines import Deadline
+from organisation.models import ReportingPeriod, ServiceArea
+from organisation.reminders import Task
+
+from .models import Risk, RiskAction, RiskReview
+
+ACTIONS_AHEAD = timedelta(days=14)  # an open action shows as a task this long before it is due
+
+
+def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, date]], today: date) -> list[Task]:
+    areas = {a.pk: a for a in ServiceArea.objects.prefetch_related("managers")}
+    managers = {pk: tuple(sorted(u.pk for u in a.managers.all() if u.is_active)) for pk, a in areas.items()}
+    tasks: list[Task] = []
+    for quarter in quarters:
+        due = dates[quarter.pk][Deadline.REVIEWS]
+        unreviewed = Risk.objects.filter(status=Risk.Status.OPEN).exclude(
+            Exists(RiskReview.objects.filter(risk=OuterRef("pk"), period=quarter)))
+        for pk, reference, title, area_id in unreviewed.order_by("reference").values_list(
+                "pk", "reference", "title", "service_area_id"):
+            tasks.append(Task(
+                key=f"review:{quarter.slug}:risk:{pk}", title=f"Review {reference} {title} for {quarter.label}",
+                due=due, url=reverse("risks:review", args=[reference, quarter.slug]), area_id=area_id,
+                area=areas[area_id].name if area_id in areas else "", people=managers.get(area_id, ()),
+                kind="review"))
+    if quarters:
+        latest = max(q.end for q in quarters)
+        horizon = max(today, latest) + ACTIONS_AHEAD
+        for pk, reference, exempt, description, due_date, area_id in RiskAction.objects.filter(
+                status=RiskAction.Status.OPEN, risk__status=Risk.Status.OPEN, due_date__isnull=False,
+                due_date__lte=horizon).values_list("pk", "risk__reference", "risk__exempt", "description",
+                                                   "due_date", "risk__service_area_id").order_by("due_date"):
+            what = "an action (exempt)" if exempt else f'"{description[:80]}{"..." if len(description) > 80 else ""}"'
+            tasks.append(Task(
+                key=f"action:{pk}:{due_date:%Y%m%d}", title=f"Complete {what} on {reference}", due=due_date,
+                url=reverse("risks:risk", args=[reference]), area_id=area_id,
+                area=areas[area_id].name if area_id in areas else "", people=managers.get(area_id, ()),
+                kind="action"))
+    return tasks
