@@ -25,6 +25,7 @@ urlpatterns = [
     path("periods/", include(organisation_urls.period_patterns)),
     path("imports/", include(organisation_urls.import_patterns)),
     path("audit/", include(organisation_urls.audit_patterns)),
+    path("tasks/", include(organisation_urls.task_patterns)),
     path("performance/", include("kpis.urls")),
     path("risks/", include("risks.urls")),
     path("placements/", include("placements.urls")),

@@ -88,7 +88,7 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["code", "title", "description", "service_area", "polarity", "unit", "precision", "frequency",
-                  "accumulation", "commitment", "tolerance", "owner", "active"]
+                  "accumulation", "commitment", "tolerance", "owner", "statutory", "active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "polarity": forms.RadioSelect,
                    "accumulation": forms.RadioSelect}
         error_messages = {

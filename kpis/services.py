@@ -41,7 +41,7 @@ Action = audit.Action
 FIGURE_FIELDS = ("value", "numerator", "denominator", "commentary")
 DEFINITION_FIELDS = ("polarity", "unit", "precision", "frequency", "accumulation", "tolerance")
 INDICATOR_FIELDS = ("code", "title", "description", "service_area", "polarity", "unit", "precision", "frequency",
-                    "accumulation", "commitment", "tolerance", "owner", "active")
+                    "accumulation", "commitment", "tolerance", "owner", "statutory", "active")
 
 
 # --- periods an indicator's figures and targets belong to -------------------------------------
@@ -604,7 +604,7 @@ def indicator_save(*, user, indicator: Indicator, reason: str = "", via: str = "
         audit.record(user=user, action=Action.RETIRED if not indicator.active else Action.REINSTATED,
                      object_type="Indicator", object_label=indicator.code, reason=reason)
     # Every other change (title, owning service area, owner...) is in the audit trail too, by any route.
-    other_fields = ("code", "title", "description", "service_area", "commitment", "owner")
+    other_fields = ("code", "title", "description", "service_area", "commitment", "owner", "statutory")
     other = audit.changes(audit.field_values(before, other_fields), audit.field_values(indicator, other_fields))
     if other:
         audit.record(user=user, action=Action.ADMIN_CHANGED if via == "admin" else Action.CHANGED,

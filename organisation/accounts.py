@@ -14,6 +14,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from axes.utils import reset as reset_sign_in_failures
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
@@ -28,7 +29,7 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import access, typed_work
+from . import access, services, typed_work
 
 
 def duration(seconds: int) -> str:
@@ -139,12 +140,30 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+class ReminderForm(forms.Form):
+    reminders = forms.ChoiceField(
+        label="Email reminders and chasers", widget=forms.RadioSelect,
+        choices=[("on", "Send me reminders before deadlines and chasers after them"),
+                 ("off", "Do not send me reminders (chasers for overdue statutory returns are still sent)")],
+        error_messages={"required": "Choose whether to be sent reminders"})
+
+
 def account(request: HttpRequest) -> HttpResponse:
+    from .models import ReminderPreference
+
     user = request.user
+    stored = ReminderPreference.objects.filter(user=user).first()
+    form = ReminderForm(request.POST if request.method == "POST" else None,
+                        initial={"reminders": "on" if stored is None or stored.reminders else "off"})
+    if request.method == "POST" and form.is_valid():
+        services.reminder_preference_set(user=user, reminders=form.cleaned_data["reminders"] == "on")
+        messages.success(request, "Reminders are " + ("on." if form.cleaned_data["reminders"] == "on" else
+                                                      "off. Chasers for overdue statutory returns are still sent."))
+        return redirect("account:index")
     return render(request, "registration/account.html", {
-        "role": access.primary_role(user),
+        "role": access.primary_role(user), "form": form,
         "areas": user.managed_service_areas.select_related("directorate").order_by("name"),
-    })
+    }, status=400 if form.is_bound else 200)
 
 
 @require_POST

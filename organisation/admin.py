@@ -49,11 +49,11 @@ class DirectorateAdmin(ServiceAdmin):
 
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(ServiceAdmin):
-    list_display = ("name", "directorate", "manager_names")
+    list_display = ("name", "directorate", "manager_names", "head_of_service")
     list_filter = ("directorate",)
     search_fields = ("name",)
     filter_horizontal = ("managers",)
-    list_select_related = ("directorate",)
+    list_select_related = ("directorate", "head_of_service")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("managers")
@@ -67,6 +67,7 @@ class ServiceAreaAdmin(ServiceAdmin):
         if change:
             stored = ServiceArea.objects.get(pk=obj.pk)
             before = {"name": stored.name, "directorate": str(stored.directorate),
+                      "head of service": stored.head_of_service.get_username() if stored.head_of_service else "",
                       "managers": sorted(m.get_username() for m in stored.managers.all())}
         services.organisation_save(user=user, instance=obj, before=before,
                                    managers=list(form.cleaned_data.get("managers", [])))

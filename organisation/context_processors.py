@@ -12,6 +12,7 @@ NAVIGATION = (
     ("Committee packs", "packs:list", access.can_view_packs, "packs"),
     ("Imports", "imports:index", access.can_import, "imports"),
     ("Periods", "periods:list", access.can_manage_periods, "periods"),
+    ("Tasks", "tasks:overview", access.can_manage_periods, "tasks"),
     ("Audit trail", "audit:trail", access.can_view_audit, "audit"),
 )
 

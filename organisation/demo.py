@@ -38,6 +38,7 @@ class DemoUser:
     last_name: str
     role: str
     service_areas: tuple[str, ...] = ()
+    head_of: tuple[str, ...] = ()  # service areas whose late returns escalate to them
 
 
 DEMO_USERS = (
@@ -46,6 +47,7 @@ DEMO_USERS = (
     DemoUser("audit", "Arthur", "Bennett", roles.AUDIT_COMMITTEE),
     DemoUser("manager.children", "Chloe", "Adams", roles.SERVICE_MANAGER, ("Children & Families Services",)),
     DemoUser("manager.adults", "Sam", "Okafor", roles.SERVICE_MANAGER, ("Adult Social Care",)),
+    DemoUser("head.children", "Hannah", "Hughes", roles.EXECUTIVE, head_of=("Children & Families Services",)),
 )
 
 
@@ -151,4 +153,8 @@ def create_users() -> list[DemoUser]:
         areas = [services.service_area_get_or_create(directorate=directorate, name=name)[0]
                  for name in demo.service_areas]
         user.managed_service_areas.set(areas)
+        for name in demo.head_of:
+            area = services.service_area_get_or_create(directorate=directorate, name=name)[0]
+            if area.head_of_service_id is None:
+                services.service_area_set_head(user=None, area=area, head=user)
     return list(DEMO_USERS)

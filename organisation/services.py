@@ -205,6 +205,7 @@ def organisation_save(*, user, instance: Directorate | ServiceArea, before: dict
     after = {"name": instance.name}
     if isinstance(instance, ServiceArea):
         after["directorate"] = str(instance.directorate)
+        after["head of service"] = instance.head_of_service.get_username() if instance.head_of_service else ""
         if managers is not None:
             instance.managers.set(managers)
             after["managers"] = sorted(m.get_username() for m in managers)
@@ -326,3 +327,17 @@ def reminders_run_recorded(*, today, digests: int, messages: int, failures: int)
     audit.record(user=None, action=Action.REMINDERS_SENT, object_type="Reminders", object_label=f"{today:%d/%m/%Y}",
                  detail=f"{digests} digest{'s' if digests != 1 else ''} sent, {messages} messages"
                         + (f"; {failures} not sent" if failures else ""))
+
+
+@transaction.atomic
+def service_area_set_head(*, user, area: ServiceArea, head) -> ServiceArea:
+    """Name the head of service the area's late returns escalate to (None: straight to the performance team)."""
+    area = ServiceArea.objects.select_for_update().get(pk=area.pk)
+    before = area.head_of_service.get_username() if area.head_of_service else ""
+    area.head_of_service = head
+    area.save(update_fields=["head_of_service"])
+    after = head.get_username() if head else ""
+    if before != after:
+        audit.record(user=user, action=Action.CHANGED, object_type="Service area", object_label=area.name,
+                     detail=f"head of service: {before or 'none'} -> {after or 'none'}")
+    return area

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import task_views, views
 
 period_patterns = (
     [
@@ -8,8 +8,17 @@ period_patterns = (
         path("open-next/", views.period_open_next, name="open_next"),
         path("<int:pk>/lock/", views.period_lock, name="lock"),
         path("<int:pk>/reopen/", views.period_reopen, name="reopen"),
+        path("<int:pk>/deadlines/", task_views.deadlines_edit, name="deadlines"),
     ],
     "periods",
+)
+
+task_patterns = (
+    [
+        path("", task_views.tasks_overview, name="overview"),
+        path("export.csv", task_views.tasks_export, name="export"),
+    ],
+    "tasks",
 )
 
 import_patterns = (

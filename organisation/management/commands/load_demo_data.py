@@ -22,4 +22,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users (password for each: {demo.DEMO_PASSWORD}):")
         for user in users:
             areas = f" - {', '.join(user.service_areas)}" if user.service_areas else ""
+            areas += f" - head of service, {', '.join(user.head_of)}" if user.head_of else ""
             self.stdout.write(f"  {user.username:<18} {user.role}{areas}")
