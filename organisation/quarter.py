@@ -40,11 +40,25 @@ def dates(quarter: ReportingPeriod) -> dict[Deadline, date]:
     return {kind: getattr(stored, kind.value) for kind in Deadline}
 
 
+def _stored(quarter: ReportingPeriod) -> QuarterDeadlines | None:
+    try:
+        return quarter.deadlines  # read with the quarter by being_run() (select_related), else one query
+    except QuarterDeadlines.DoesNotExist:
+        return None
+
+
+def dates_many(quarters: list[ReportingPeriod]) -> dict[int, dict[Deadline, date]]:
+    """Each quarter's deadlines (no query for quarters read by being_run())."""
+    stored = {q.pk: found for q in quarters if (found := _stored(q)) is not None}
+    return {q.pk: ({kind: getattr(stored[q.pk], kind.value) for kind in Deadline} if q.pk in stored
+                   else defaults(q)) for q in quarters}
+
+
 def is_set(quarter: ReportingPeriod) -> bool:
-    return QuarterDeadlines.objects.filter(quarter=quarter).exists()
+    return _stored(quarter) is not None
 
 
 def being_run(today: date) -> list[ReportingPeriod]:
     """The quarters whose returns are being gathered: open, and ended by today, oldest first."""
     return list(ReportingPeriod.objects.quarters().filter(state=ReportingPeriod.State.OPEN, end__lt=today)
-                .order_by("year", "quarter"))
+                .select_related("deadlines").order_by("year", "quarter"))

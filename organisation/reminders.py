@@ -11,7 +11,8 @@ snapshot to record); organisation.tasks gathers them. For each task, the steps r
 - head (later): the head of service of the task's area, else the performance officers;
 - officer (later still): the performance officers.
 
-Never the same message twice: each (person, step, task) is sent once (``sent`` holds those already sent).
+Never the same message twice: each (person, step, task) is sent once (``sent`` holds those already sent), and
+a person told a task is overdue is not told again at a later step.
 A person who turned reminders off gets only chasers and escalations about statutory returns. People
 without an email address or no longer active are left out (the dry run says so).
 """
@@ -25,6 +26,7 @@ from datetime import date
 from .deadlines import Rule, Step, steps_due
 
 ORDER = {Step.REMINDER: 0, Step.CHASER: 1, Step.HEAD: 2, Step.OFFICER: 3}
+OVERDUE_STEPS = (Step.CHASER, Step.HEAD, Step.OFFICER)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,11 @@ def select(today: date, tasks: Iterable[Task], people: Mapping[int, Person], hea
                     continue
                 message = Message(current, task)
                 if (person_id, message.key) in sent:
+                    continue
+                # Once told a task is overdue (as chaser or escalation), a person is not told again at a later
+                # step (the performance officer who stood in for a missing head of service, say).
+                if current != Step.REMINDER and any((person_id, f"{told.value}:{task.key}") in sent
+                                                    for told in OVERDUE_STEPS):
                     continue
                 found = chosen.get((person_id, task.key))
                 if found is None or ORDER[current] > ORDER[found.step]:

@@ -187,6 +187,7 @@ def service_area_get_or_create(*, directorate: Directorate, name: str) -> tuple[
 
 def service_area_add_manager(*, area: ServiceArea, user) -> None:
     area.managers.add(user)
+    _tasks_changed()
 
 
 @transaction.atomic
@@ -213,6 +214,7 @@ def organisation_save(*, user, instance: Directorate | ServiceArea, before: dict
     if detail or created:
         audit.record(user=user, action=Action.ADMIN_ADDED if created else Action.ADMIN_CHANGED,
                      object_type=what.capitalize(), object_label=str(instance), detail=detail)
+        _tasks_changed()
     return instance
 
 
@@ -256,6 +258,7 @@ def user_access_save(*, user, target, before: dict, after: dict, via: str = "adm
     if detail:
         audit.record(user=user, action=Action.ADMIN_ADDED if not before else Action.ADMIN_CHANGED,
                      object_type="User", object_label=target.get_username(), detail=detail)
+        _tasks_changed()
 
 
 # --- running the quarter ----------------------------------------------------------------------
@@ -302,6 +305,7 @@ def deadlines_set(*, user, quarter: ReportingPeriod, dates: dict, reason: str = 
                        for kind in Deadline if before[kind] != dates[kind.value])
     audit.record(user=user, action=Action.DEADLINES_SET, object_type="Quarter", object_label=quarter.label,
                  period=quarter, detail=detail or "the default dates confirmed", reason=reason)
+    _tasks_changed()
     return stored
 
 
@@ -340,4 +344,13 @@ def service_area_set_head(*, user, area: ServiceArea, head) -> ServiceArea:
     if before != after:
         audit.record(user=user, action=Action.CHANGED, object_type="Service area", object_label=area.name,
                      detail=f"head of service: {before or 'none'} -> {after or 'none'}")
+        _tasks_changed()
     return area
+
+
+def _tasks_changed() -> None:
+    """Who has which task changed (deadlines, managers, heads of service, accounts): the tasks cached with the
+    summaries are worked out again (organisation/summaries.py)."""
+    from . import summaries
+
+    summaries.changed()

@@ -35,7 +35,7 @@ T = TypeVar("T")
 # The models whose change history stamps the summaries (app_label.Model).
 STAMPED_MODELS = (
     "kpis.Indicator", "kpis.Target", "kpis.Actual",
-    "risks.Risk", "risks.RiskReview",
+    "risks.Risk", "risks.RiskReview", "risks.RiskAction",
     "placements.PlacementHeading", "placements.PlacementCategory", "placements.PlacementSnapshot",
 )
 

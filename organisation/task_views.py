@@ -30,17 +30,20 @@ def tasks_panel(request) -> Panel | None:
     if not user.is_authenticated:
         return None
     today = timezone.localdate()
-    mine = sorted(tasks.for_user(user, today), key=lambda s: (not s.overdue, s.task.due, s.task.title))
+    quarters = running.being_run(today)
+    dates = running.dates_many(quarters)
     officer = access.is_performance_officer(user)
+    # Tasks belong to service areas' managers and to the performance team: others have none to gather.
+    has_tasks = officer or access.is_service_manager(user)
+    mine = sorted(tasks.for_user(user, today, quarters=quarters, request=request), key=lambda s: (
+        not s.overdue, s.task.due, s.task.title)) if has_tasks and quarters else []
     counts = None
     if officer:
-        everyone = tasks.shown(tasks.all_tasks(today), today)
+        everyone = tasks.shown(tasks.all_tasks(today, quarters=quarters, request=request), today)
         counts = {"total": len(everyone), "overdue": sum(1 for s in everyone if s.overdue)}
-    quarters = running.being_run(today)
     return Panel("organisation/panel_tasks.html", {
         "tasks": mine[:15], "more": max(0, len(mine) - 15), "overdue": sum(1 for s in mine if s.overdue),
-        "officer": officer, "counts": counts,
-        "deadlines": [(q, running.dates(q)) for q in quarters],
+        "officer": officer, "counts": counts, "deadlines": [(q, dates[q.pk]) for q in quarters],
     }, order=0)
 
 
@@ -54,7 +57,7 @@ def tasks_overview(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_periods(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    found = tasks.shown(tasks.all_tasks(today), today)
+    found = tasks.shown(tasks.all_tasks(today, request=request), today)
     names = _people(found)
     by_area: dict[str, list] = defaultdict(list)
     for s in found:
@@ -70,10 +73,12 @@ def tasks_overview(request: HttpRequest) -> HttpResponse:
     areas = sorted(((area, items, sum(1 for s in items if s.overdue)) for area, items in by_area.items()),
                    key=lambda row: (-row[2], row[0]))
     quarters = running.being_run(today)
+    dates = running.dates_many(quarters)
+    stored = {q.pk for q in quarters if running.is_set(q)}
     return render(request, "organisation/tasks.html", {
         "areas": areas, "by_person": by_person, "names": names, "total": len(found),
         "overdue": sum(1 for s in found if s.overdue), "today": today,
-        "deadlines": [(q, running.dates(q), running.is_set(q)) for q in quarters],
+        "deadlines": [(q, dates[q.pk], q.pk in stored) for q in quarters],
     })
 
 

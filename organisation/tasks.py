@@ -43,23 +43,30 @@ class Shown:
         return f"{-self.days} day{'s' if self.days != -1 else ''} overdue"
 
 
-def all_tasks(today: date) -> list[Task]:
-    """Every outstanding task of the quarters being run, by due date."""
-    quarters = running.being_run(today)
+def all_tasks(today: date, *, quarters: list[ReportingPeriod] | None = None, request=None) -> list[Task]:
+    """Every outstanding task of the quarters being run, by due date (kept in the summaries cache while the
+    data is unchanged: organisation/summaries.py)."""
+    from . import summaries
+
+    quarters = running.being_run(today) if quarters is None else quarters
     if not quarters:
         return []
-    dates = {q.pk: running.dates(q) for q in quarters}
-    found: list[Task] = []
-    for provider in _PROVIDERS:
-        found += provider(quarters, dates, today)
-    return sorted(found, key=lambda t: (t.due, t.area, t.title))
+
+    def compute() -> list[Task]:
+        dates = running.dates_many(quarters)
+        found: list[Task] = []
+        for provider in _PROVIDERS:
+            found += provider(quarters, dates, today)
+        return sorted(found, key=lambda t: (t.due, t.area, t.title))
+
+    return summaries.cached("tasks", (today, tuple(q.pk for q in quarters)), compute, request=request)
 
 
 def shown(tasks: list[Task], today: date) -> list[Shown]:
     return [Shown(t, today > t.due, (t.due - today).days) for t in tasks]
 
 
-def for_user(user, today: date) -> list[Shown]:
+def for_user(user, today: date, *, quarters: list[ReportingPeriod] | None = None, request=None) -> list[Shown]:
     """The tasks that are the user's own (their areas' returns), overdue first."""
-    mine = [t for t in all_tasks(today) if user.pk in t.people]
+    mine = [t for t in all_tasks(today, quarters=quarters, request=request) if user.pk in t.people]
     return shown(mine, today)

@@ -196,6 +196,12 @@ def test_without_a_head_of_service_the_escalation_goes_to_the_performance_office
         "Priya Shah": [("head", "k")]}
 
 
+def test_someone_told_a_task_is_overdue_is_not_told_again_at_a_later_step():
+    # No head of service for area 99: the performance officer hears at the head step, and not again after.
+    sent = {(MANAGER, "chaser:k"), (OFFICER, "head:k")}
+    assert told(date(2019, 7, 29), [task(key="k", area_id=99)], sent) == {}
+
+
 def test_a_task_nobody_is_assigned_is_chased_with_the_head_of_service():
     assert recipients(Step.CHASER, task(people=()), HEADS, OFFICERS) == [HEAD]
     assert recipients(Step.CHASER, task(people=(), area_id=99), HEADS, OFFICERS) == [OFFICER]
