@@ -145,8 +145,7 @@ def test_5_the_entry_journey_with_the_keyboard_alone(page, site):
     page.keyboard.type("91")
     # Enter in a field saves a draft (Save as draft is the form's first button), never submits.
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert "kept as drafts" in page.locator(".govuk-notification-banner--success").inner_text()
+    page.locator(".govuk-notification-banner--success", has_text="kept as drafts").wait_for()
     assert Actual.objects.get(indicator__code="BCP214", period__year=2019, period__quarter=1).state == "draft"
     submit = page.get_by_role("button", name="Submit figures")
     for _ in range(200):
@@ -155,15 +154,64 @@ def test_5_the_entry_journey_with_the_keyboard_alone(page, site):
         page.keyboard.press("Tab")
     assert submit.evaluate("b => b === document.activeElement")
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
     # The confirmation, then its first button ("Yes, submit it") with the keyboard.
-    assert "to the performance team?" in page.locator("h1").inner_text()
+    page.locator("h1", has_text="to the performance team?").wait_for()
     confirm = page.get_by_role("button", name=re.compile("Yes, submit"))
     for _ in range(60):
         if confirm.evaluate("b => b === document.activeElement"):
             break
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert "submitted to the performance team" in page.locator(".govuk-notification-banner--success").inner_text()
+    page.locator(".govuk-notification-banner--success", has_text="submitted to the performance team").wait_for()
     assert Actual.objects.get(indicator__code="BCP214", period__year=2019, period__quarter=1).value == 91
+
+
+def test_6_the_officer_sends_a_figure_back_and_the_manager_answers_it_with_the_keyboard_alone(page, site):
+    sign_in(page, site, "performance")
+    page.goto(f"{site}/performance/submissions/2019-20-Q1/")
+    page.get_by_role("link", name="Send back DPE007 with a question").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send it back").click()  # no question: refused, saying what is missing
+    assert "Write the question the service manager should answer" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Your question").fill("Is 75.8% the June figure or the quarter's average?")
+    page.get_by_role("button", name="Send it back").click()
+    assert "was sent back to Children & Families Services" in page.locator(".govuk-notification-banner").inner_text()
+    sign_out(page)
+
+    page.goto(f"{site}/login/")
+    page.focus("#id_username")
+    page.keyboard.type("manager.children")
+    page.keyboard.press("Tab")
+    page.keyboard.type("council-demo-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site}/home/")
+    assert "Answer the performance team's question on DPE007" in page.locator("main").inner_text()
+    page.goto(f"{site}/performance/entry/")
+    page.wait_for_load_state()
+    assert "Is 75.8% the June figure or the quarter's average?" in page.locator("main").inner_text()
+    assert_accessible(page)
+    answer_id = field_id(page, "DPE007", "answer")
+    page.focus("input[name$='-value']")
+    for _ in range(80):
+        if page.evaluate("document.activeElement.id") == answer_id:
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == answer_id
+    page.keyboard.type("The quarter's average of the three months")
+    submit = page.get_by_role("button", name="Submit figures")
+    for _ in range(200):
+        if submit.evaluate("b => b === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.locator("h1", has_text="to the performance team?").wait_for()
+    assert "The quarter's average of the three months" in page.locator("table").inner_text()
+    confirm = page.get_by_role("button", name=re.compile("Yes, submit"))
+    for _ in range(60):
+        if confirm.evaluate("b => b === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.locator(".govuk-notification-banner--success", has_text="your answer on DPE007 went with the figures").wait_for()
+    figure = Actual.objects.get(indicator__code="DPE007", period__year=2019, period__quarter=1)
+    assert figure.state == "submitted" and figure.answer == "The quarter's average of the three months"
