@@ -261,7 +261,7 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
     return render(request, "kpis/entry.html", {
         "quarter": quarter, "area": area, "quarterly": quarterly, "annual": annual, "forms": forms,
         "editable": editable, "conflicts": conflicts, "states": states, "problem": problem,
-        "questions": sum(1 for f in forms if f.question),
+        "questions": [f for f in forms if f.question],
         "year_label": quarter.value.financial_year.label,
         "last_year_label": quarter.value.same_period_last_year().label,
     }, status=409 if conflicts else (400 if problem else 200))
