@@ -65,4 +65,22 @@ def lock_check(quarter) -> list[Outstanding]:
     if waiting:
         out.append(Outstanding(f"{waiting} submitted figure{'s' if waiting != 1 else ''} not yet signed off "
                                "(sign them off below, or they will read \"not submitted\")", waiting, link))
+    from .models import Actual
+
+    asked = [a for a in Actual.objects.filter(question__gt="", period__in=_periods_of(quarter)).select_related(
+        "indicator").order_by("indicator__code") if a.question_pending]
+    if asked:
+        codes = ", ".join(a.indicator.code for a in asked)
+        out.append(Outstanding(f"{codes}: sent back with a question not yet answered (locked now, "
+                               f"{'they' if len(asked) != 1 else 'it'} will read \"not submitted\" and the question "
+                               "will go unanswered)", len(asked), link))
     return out
+
+
+def _periods_of(quarter):
+    """The quarter and its financial year (a year's figure is reported in a quarter's forms)."""
+    from django.db.models import Q
+
+    from organisation.models import ReportingPeriod
+
+    return ReportingPeriod.objects.filter(Q(pk=quarter.pk) | Q(year=quarter.year, quarter__isnull=True))

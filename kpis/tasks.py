@@ -7,13 +7,19 @@ from collections import defaultdict
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from organisation import access, roles
-from organisation.deadlines import Deadline
+from organisation import quarter as running
+from organisation import tasks as task_lists
+from organisation.deadlines import Deadline, add_working_days
 from organisation.models import ReportingPeriod, ServiceArea
 from organisation.reminders import Task
 
 from .models import Actual, Indicator
+
+QUESTION_DAYS = 3  # working days a manager has to answer a question sent after the figures deadline (so
+# they are reminded of it on the next run)
 
 
 def _plural(n: int, word: str) -> str:
@@ -21,12 +27,13 @@ def _plural(n: int, word: str) -> str:
 
 
 def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, date]], today: date) -> list[Task]:
-    areas = {a.pk: a for a in ServiceArea.objects.prefetch_related("managers")}
-    managers = {pk: tuple(sorted(u.pk for u in a.managers.all() if u.is_active)) for pk, a in areas.items()}
+    areas = {a.pk: a for a in ServiceArea.objects.all()}
+    managers = task_lists.area_managers()
     indicators = list(Indicator.objects.filter(active=True).values_list("pk", "code", "service_area_id",
                                                                         "frequency", "statutory"))
     officers = tuple(sorted(access.users_with_role(roles.PERFORMANCE_OFFICER).values_list("pk", flat=True)))
     tasks: list[Task] = []
+    holidays = running.holidays_around(today, *(q.end for q in quarters))
     for quarter in quarters:
         due = dates[quarter.pk]
         year = ReportingPeriod.objects.filter(year=quarter.year, quarter__isnull=True).first()
@@ -46,12 +53,14 @@ def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, da
             state, value, question, question_at, answered_at, _ = found or ("", None, "", None, None, None)
             pending = bool(question) and (answered_at is None or (question_at and answered_at < question_at))
             if pending:
-                asked = question_at.date() if question_at else due[Deadline.FIGURES]
+                asked = timezone.localtime(question_at).date() if question_at else due[Deadline.FIGURES]
+                # Due with the figures, but never fewer than QUESTION_DAYS working days after it was asked.
+                answer_by = max(due[Deadline.FIGURES], add_working_days(asked, QUESTION_DAYS, holidays))
                 tasks.append(Task(
-                    key=f"question:{quarter.slug}:{pk}:{question_at:%Y%m%d%H%M%S}" if question_at else
-                    f"question:{quarter.slug}:{pk}",
+                    key=f"question:{quarter.slug}:{pk}:{question_at:%Y%m%d%H%M%S}:{answer_by:%Y%m%d}" if question_at
+                    else f"question:{quarter.slug}:{pk}:{answer_by:%Y%m%d}",
                     title=f"Answer the performance team's question on {code} and submit it again",
-                    due=due[Deadline.FIGURES] if asked < due[Deadline.FIGURES] else due[Deadline.SIGN_OFF],
+                    due=answer_by,
                     url=reverse("kpis:entry", args=[quarter.slug, area_id]), area_id=area_id,
                     area=areas[area_id].name, people=managers.get(area_id, ()), statutory=statutory,
                     kind="question"))
@@ -62,7 +71,7 @@ def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, da
                 to_enter[area_id].append((code, statutory))
         for area_id, codes in sorted(to_enter.items()):
             tasks.append(Task(
-                key=f"figures:{quarter.slug}:area:{area_id}",
+                key=f"figures:{quarter.slug}:area:{area_id}:{due[Deadline.FIGURES]:%Y%m%d}",
                 title=f"Enter and submit {_plural(len(codes), 'figure')} for {areas[area_id].name}, {quarter.label} "
                       f"({', '.join(c for c, _ in codes[:6])}{'...' if len(codes) > 6 else ''})",
                 due=due[Deadline.FIGURES], url=reverse("kpis:entry", args=[quarter.slug, area_id]),
@@ -70,7 +79,7 @@ def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, da
                 statutory=any(s for _, s in codes), kind="figures"))
         if submitted:
             tasks.append(Task(
-                key=f"sign-off:{quarter.slug}", title=f"Check and sign off {_plural(submitted, 'submitted figure')}"
+                key=f"sign-off:{quarter.slug}:{due[Deadline.SIGN_OFF]:%Y%m%d}", title=f"Check and sign off {_plural(submitted, 'submitted figure')}"
                                                       f" for {quarter.label}",
                 due=due[Deadline.SIGN_OFF], url=reverse("kpis:submissions", args=[quarter.slug]),
                 people=officers, kind="sign-off"))

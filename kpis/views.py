@@ -131,7 +131,8 @@ def _history(indicator: Indicator) -> list[dict]:
     """Every change to the indicator's targets and figures: who, when, old and new."""
     found = []
     for model, kind, fields in (
-        (Actual, "Figure", ("value", "numerator", "denominator", "commentary", "state", "reported_value")),
+        (Actual, "Figure", ("value", "numerator", "denominator", "commentary", "state", "reported_value", "question",
+                            "answer")),
         (Target, "Target", ("value",)),
     ):
         records = model.history.filter(indicator_id=indicator.pk).select_related("history_user", "period").order_by(

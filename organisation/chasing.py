@@ -32,8 +32,9 @@ class Plan:
 def plan(today: date) -> Plan:
     """Who is to be sent what today (nothing is sent)."""
     found = tasks.all_tasks(today)
-    heads = {pk: head for pk, head in ServiceArea.objects.filter(head_of_service__isnull=False)
-             .values_list("pk", "head_of_service_id")}
+    # A head of service who can be told (active, with an email address); else escalations go to the officers.
+    heads = {pk: head for pk, head in ServiceArea.objects.filter(
+        head_of_service__is_active=True).exclude(head_of_service__email="").values_list("pk", "head_of_service_id")}
     officers = sorted(access.users_with_role(roles.PERFORMANCE_OFFICER).values_list("pk", flat=True))
     ids = {pk for task in found for pk in task.people} | set(heads.values()) | set(officers)
     off = set(ReminderPreference.objects.filter(user_id__in=ids, reminders=False).values_list("user_id", flat=True))
@@ -45,6 +46,10 @@ def plan(today: date) -> Plan:
     rule = running.rule()
     holidays = running.holidays_around(today, *(t.due for t in found))
     digests = select(today, found, people, heads, officers, sent, rule, holidays)
+    # One digest per person per day: whoever was sent one today hears of anything new tomorrow.
+    today_sent = set(SentReminder.objects.filter(sent_on=today, user_id__in=[d.person.id for d in digests])
+                     .values_list("user_id", flat=True))
+    digests = [d for d in digests if d.person.id not in today_sent]
     return Plan(today, digests, undelivered(found, people, heads, officers, today, rule, holidays), len(found))
 
 

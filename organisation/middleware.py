@@ -54,6 +54,10 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path:
+            from django.http import HttpResponseNotFound
+
+            return HttpResponseNotFound("Not found", content_type="text/plain; charset=utf-8")
         if self._has_nul(request.GET) or (
                 request.method == "POST"
                 and request.content_type == "application/x-www-form-urlencoded"

@@ -21,6 +21,22 @@ Provider = Callable[[list[ReportingPeriod], dict[int, dict[Deadline, date]], dat
 _PROVIDERS: list[Provider] = []
 
 
+def area_managers() -> dict[int, tuple[int, ...]]:
+    """Each service area's active service managers (those holding the role: someone merely listed on an area
+    is given none of its tasks), in one query."""
+    from django.contrib.auth import get_user_model
+
+    from . import roles
+
+    through = get_user_model().managed_service_areas.through
+    found: dict[int, list[int]] = {}
+    for area_id, user_id in through.objects.filter(
+            user__is_active=True, user__groups__name=roles.SERVICE_MANAGER).values_list(
+            "servicearea_id", "user_id").distinct().order_by("servicearea_id", "user_id"):
+        found.setdefault(area_id, []).append(user_id)
+    return {area_id: tuple(ids) for area_id, ids in found.items()}
+
+
 def register(provider: Provider) -> None:
     if provider not in _PROVIDERS:
         _PROVIDERS.append(provider)

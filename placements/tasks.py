@@ -7,6 +7,7 @@ from datetime import date
 
 from django.urls import reverse
 
+from organisation import tasks as task_lists
 from organisation.deadlines import Deadline
 from organisation.models import ReportingPeriod
 from organisation.reminders import Task
@@ -17,10 +18,10 @@ from .models import PlacementSnapshot
 
 def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, date]], today: date) -> list[Task]:
     area = report.owning_service_area()
-    people = tuple(sorted(u.pk for u in area.managers.all() if u.is_active)) if area else ()
+    people = task_lists.area_managers().get(area.pk, ()) if area else ()
     recorded = set(PlacementSnapshot.objects.filter(period__in=quarters).values_list("period_id", flat=True))
     return [
-        Task(key=f"snapshot:{quarter.slug}", title=f"Record the children's placements snapshot for {quarter.label}",
+        Task(key=f"snapshot:{quarter.slug}:{dates[quarter.pk][Deadline.FIGURES]:%Y%m%d}", title=f"Record the children's placements snapshot for {quarter.label}",
              due=dates[quarter.pk][Deadline.FIGURES], url=reverse("placements:entry", args=[quarter.slug]),
              area_id=area.pk if area else None, area=area.name if area else "", people=people, statutory=True,
              kind="snapshot")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from organisation import tasks as task_lists
 from organisation.deadlines import Deadline
 from organisation.models import ReportingPeriod, ServiceArea
 from organisation.reminders import Task
@@ -17,8 +18,8 @@ ACTIONS_AHEAD = timedelta(days=14)  # an open action shows as a task this long b
 
 
 def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, date]], today: date) -> list[Task]:
-    areas = {a.pk: a for a in ServiceArea.objects.prefetch_related("managers")}
-    managers = {pk: tuple(sorted(u.pk for u in a.managers.all() if u.is_active)) for pk, a in areas.items()}
+    areas = {a.pk: a for a in ServiceArea.objects.all()}
+    managers = task_lists.area_managers()
     tasks: list[Task] = []
     for quarter in quarters:
         due = dates[quarter.pk][Deadline.REVIEWS]
@@ -27,7 +28,7 @@ def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, da
         for pk, reference, title, area_id in unreviewed.order_by("reference").values_list(
                 "pk", "reference", "title", "service_area_id"):
             tasks.append(Task(
-                key=f"review:{quarter.slug}:risk:{pk}", title=f"Review {reference} {title} for {quarter.label}",
+                key=f"review:{quarter.slug}:risk:{pk}:{due:%Y%m%d}", title=f"Review {reference} {title} for {quarter.label}",
                 due=due, url=reverse("risks:review", args=[reference, quarter.slug]), area_id=area_id,
                 area=areas[area_id].name if area_id in areas else "", people=managers.get(area_id, ()),
                 kind="review"))

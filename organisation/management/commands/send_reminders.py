@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run, today, **options):
         try:
-            day = date.fromisoformat(today) if today else timezone.localdate()
+            day = date.fromisoformat(today) if today is not None else timezone.localdate()
         except ValueError:
             raise CommandError(f'--today "{today}" is not a date: write it as YYYY-MM-DD') from None
         found = chasing.plan(day)
