@@ -36,5 +36,18 @@ class KpisConfig(AppConfig):
         from . import tasks
 
         task_lists.register(tasks.provider)
-        organisation_services.register_lock(check=panels.lock_check, step=services.lock_step)
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
+        from . import judging
+        from .models import Actual, Indicator, Target
+
+        organisation_services.register_lock(check=panels.lock_check, step=services.lock_step, opened=judging.opened)
+        from organisation import judgements
+
+        judgements.register(judgements.Judged("indicators", lambda: judging.refresh(), lambda: judging.check()))
+        post_migrate.connect(judging.fill_missing, sender=self, dispatch_uid="judging-fill-missing")
+        # A figure, target or indicator changed by any route keeps its stored judgements true (kpis/judging.py).
+        for model in (Actual, Target, Indicator):
+            post_save.connect(judging.on_change, sender=model, dispatch_uid=f"judging-save-{model.__name__}")
+            post_delete.connect(judging.on_change, sender=model, dispatch_uid=f"judging-delete-{model.__name__}")
         synthetic.register(synthetic_data.generate)

@@ -239,18 +239,22 @@ assert set(Indicator.Accumulation.values) == {a.value for a in rules.Accumulatio
 
 
 class Judgement(models.Model):
-    """An indicator as a quarter reported it: written when the quarter is locked, read for ever after.
+    """An indicator judged for a quarter, stored so that pages read, count and page it in the database.
 
     One row per indicator shown in the quarter (an annual indicator's row holds its year's figure),
-    whether it had a figure or not, so a locked quarter reads the same whatever changes later: targets,
-    definitions, last year's figures, even a correction to another quarter. Relocking after a reopen
-    writes the rows again.
+    whether it had a figure or not.
+    - In a locked quarter (recorded): the judgement as reported, written when the quarter is locked and
+      read for ever after, whatever changes later (targets, definitions, last year's figures, even a
+      correction to another quarter). Relocking after a reopen writes the rows again.
+    - In an open quarter: the rules' judgement of today's figures, targets and definitions, written by the
+      services that change any of them, in the same transaction (kpis/judging.py), so that it never
+      disagrees with what the rules compute (`manage.py rejudge --check`).
     """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="judgements")
     quarter = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
                                 limit_choices_to={"quarter__isnull": False})
-    actual = models.ForeignKey(Actual, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actual = models.ForeignKey(Actual, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     period_label = models.CharField(max_length=12)
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
@@ -268,9 +272,18 @@ class Judgement(models.Model):
     not_submitted = models.BooleanField(default=False)
     revision_pending = models.BooleanField(default=False)
     state = models.CharField(max_length=12, blank=True)
+    # For pages that filter, count, sort and page in SQL.
+    recorded = models.BooleanField(default=True, help_text="Written at the lock (the record), not live.")
+    rag = models.CharField(max_length=6, blank=True)
+    severity = models.SmallIntegerField(default=0)
+    exception = models.BooleanField(default=False)
+    deviation = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    service_area = models.ForeignKey("organisation.ServiceArea", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quarter", "indicator"], name="judgement_unique")]
+        indexes = [models.Index(fields=["quarter", "exception", "severity"], name="judgement_exceptions")]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.period_label}: {self.status}"

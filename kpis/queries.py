@@ -206,9 +206,18 @@ def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[Indic
     today's figures against today's targets. store=False builds the record from
     the signed-off figures (what locking stores).
     """
+    indicator_list = list(indicators)
     if recorded is None:
         recorded = quarter.is_locked
-    indicator_list = list(indicators)
+        if store and not recorded:
+            # An open quarter: the judgements stored as its figures, targets and definitions were written
+            # (kpis/judging.py); any indicator without one yet is judged now.
+            rows, missing = _stored_rows(indicator_list, quarter, ids, with_missing=True)
+            if missing:
+                rows += judge_quarter(missing, quarter, recorded=False)
+                order = {i.pk: n for n, i in enumerate(indicator_list)}
+                rows.sort(key=lambda r: order.get(r.indicator.pk, 0))
+            return rows
     if recorded and store and quarter.has_record:
         return _stored_rows(indicator_list, quarter, ids)
     periods = _periods_around(quarter)
@@ -288,22 +297,25 @@ def judge_quarter(indicators: QuerySet[Indicator] | list[Indicator] | list[Indic
 
 JUDGEMENT_FIELDS = ("indicator_id", "period_label", "actual_id", "value", "numerator", "denominator", "reported_value",
                     "commentary", "state", "target", "previous", "status", "direction", "data_quality", "unit",
-                    "not_submitted", "revision_pending", "rule_status", "override_reason")
+                    "not_submitted", "revision_pending", "rule_status", "override_reason", "recorded")
 
 
-def _stored_rows(indicator_list, quarter: ReportingPeriod, ids) -> list[Row]:
-    """A locked quarter's rows as stored when it was locked."""
+def _stored_rows(indicator_list, quarter: ReportingPeriod, ids, *, with_missing: bool = False):
+    """A quarter's rows as stored: a locked quarter's when it was locked, an open one's as last written.
+    with_missing: also return the indicators that have no stored row (rows, missing)."""
     if ids is None:
         ids = [i.pk for i in indicator_list]
     stored = {values[0]: values for values in Judgement.objects.filter(quarter=quarter, indicator_id__in=ids)
               .values_list(*JUDGEMENT_FIELDS).order_by()}
     rows = []
+    missing = []
     for indicator in indicator_list:
         found = stored.get(indicator.pk)
-        if found is None:  # an indicator added since the lock: it was not in the report
+        if found is None:  # locked: an indicator added since the lock was not in the report
+            missing.append(indicator)
             continue
         (_, label, actual_id, value, numerator, denominator, reported, commentary, state, target, previous,
-         status, direction, quality, unit, not_submitted, pending, rule_status, reason) = found
+         status, direction, quality, unit, not_submitted, pending, rule_status, reason, was_recorded) = found
         judged = rules.Status(status)
         actual = Figure(actual_id, value, numerator, denominator, reported, commentary, state or "draft", 0) \
             if actual_id and not not_submitted else None
@@ -311,10 +323,11 @@ def _stored_rows(indicator_list, quarter: ReportingPeriod, ids) -> list[Row]:
             indicator=indicator, period_label=label, actual=actual, value=value, target=target, previous=previous,
             status=judged, rag=rules.rag(judged), direction=rules.Direction(direction),
             deviation=rules.deviation(value, target, indicator.polarity) if value is not None and target else None,
-            data_quality=quality or None, recorded=True, not_submitted=not_submitted, revision_pending=pending,
-            unit=unit, rule_status=rules.Status(rule_status) if rule_status else None, override_reason=reason,
+            data_quality=quality or None, recorded=was_recorded, not_submitted=not_submitted,
+            revision_pending=pending, unit=unit, rule_status=rules.Status(rule_status) if rule_status else None,
+            override_reason=reason,
         ))
-    return rows
+    return (rows, missing) if with_missing else rows
 
 
 def _judged_row(indicator, label, actual, target, previous, unit, **extra) -> Row:

@@ -33,8 +33,8 @@ from organisation.records import (
     user_name,
 )
 
+from . import judging, validation
 from . import status as rules
-from . import validation
 from .models import Actual, Comparator, Indicator, Judgement, KeyCommitment, Target
 
 Action = audit.Action
@@ -128,6 +128,7 @@ class SaveResult:
 
 
 @transaction.atomic
+@judging.deferring
 def figures_save(*, user, quarter: ReportingPeriod, figures: list[FigureInput], submit: bool,
                  reason: str = "") -> SaveResult:
     """Save (and optionally submit) figures entered for a quarter; all or none.
@@ -154,6 +155,7 @@ def figures_save(*, user, quarter: ReportingPeriod, figures: list[FigureInput], 
             for k in late
         ])
     result = SaveResult()
+    touched: list[int] = []
     for figure in figures:
         actual = existing.get((figure.indicator.pk, figure.period.pk))
         _check_writable(actual, figure.period, periods, year_quarters)
@@ -205,6 +207,8 @@ def figures_save(*, user, quarter: ReportingPeriod, figures: list[FigureInput], 
         else:
             actual.save()
         result.saved += 1
+        touched.append(figure.indicator.pk)
+    _rejudge(touched)
     return result
 
 
@@ -228,6 +232,7 @@ def _validate(actual: Actual, *, quarter: ReportingPeriod, submitting: bool) -> 
 
 
 @transaction.atomic
+@judging.deferring
 def figures_import(*, user, creates: list[Actual], updates: list[Actual], fields: Iterable[str]) -> None:
     """Save a batch of imported figures (already validated by the Resource) with their history.
 
@@ -267,6 +272,7 @@ def figures_import(*, user, creates: list[Actual], updates: list[Actual], fields
                                    update_fields=columns)
         Actual.history.bulk_history_create(updates, batch_size=1000, update=True, default_user=user,
                                            default_change_reason="imported")
+    _rejudge({a.indicator_id for a in all_rows})
     summaries.changed()  # bulk writes send no signals
 
 
@@ -298,6 +304,7 @@ def _submitted_in(quarter: ReportingPeriod, service_area_id: int | None, state: 
 
 
 @transaction.atomic
+@judging.deferring
 def figures_submit(*, user, period: ReportingPeriod, service_area_id: int | None = None) -> int:
     """Submit every draft figure with a value reported in this quarter's forms (a loader's, or an
     officer's on a manager's behalf); drafts without a value stay drafts."""
@@ -313,10 +320,12 @@ def figures_submit(*, user, period: ReportingPeriod, service_area_id: int | None
         actual._change_reason = "submitted"
         actual._history_user = user
         actual.save()
+    _rejudge({a.indicator_id for a in drafts})
     return len(drafts)
 
 
 @transaction.atomic
+@judging.deferring
 def figures_sign_off(*, user, period: ReportingPeriod, service_area_id: int | None = None,
                      indicator_ids: Iterable[int] | None = None) -> int:
     """Sign off every submitted figure of the quarter (optionally of one service area, or some indicators),
@@ -355,6 +364,7 @@ def figures_sign_off(*, user, period: ReportingPeriod, service_area_id: int | No
                  detail=f"{len(codes)} figure{'s' if len(codes) != 1 else ''}: {', '.join(codes)}"
                         + (f"; signed off after their questions were answered: {', '.join(answered)}"
                            if answered else ""))
+    _rejudge({a.indicator_id for a in actuals})
     return len(actuals)
 
 
@@ -372,6 +382,8 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     reopen): it keeps the judgement it was reported with."""
     from . import queries
 
+    # The sign-off's own refresh of stored judgements runs first (figures_sign_off is a service); the record
+    # written below then replaces the quarter's rows.
     signed = figures_sign_off(user=user, period=quarter) if sign_off_submitted else 0
     previous_lock = quarter.recorded_at
     recorded = list(_submitted_in(quarter, None, Actual.State.SIGNED_OFF).select_related("indicator")
@@ -401,27 +413,24 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
 def store_judgements(quarter: ReportingPeriod) -> int:
     """Write the quarter's record (what a locked quarter reads for ever after): every indicator it shows,
     from the figures as signed off, with the targets and definitions in force now."""
-    from . import queries
+    from . import judging, queries
 
     indicators = queries.indicators_in(quarter)
     rows = queries.judge_quarter(queries.indicator_facts(indicators), quarter, ids=indicators.values("pk"),
                                  recorded=True, store=False)
     Judgement.objects.filter(quarter=quarter).delete()
-    Judgement.objects.bulk_create([
-        Judgement(
-            indicator_id=r.indicator.pk, quarter=quarter, actual_id=r.actual.pk if r.actual else None,
-            period_label=r.period_label, value=r.value, numerator=r.actual.numerator if r.actual else None,
-            denominator=r.actual.denominator if r.actual else None, reported_value=r.reported_value,
-            commentary=r.commentary, state=r.actual.state if r.actual else "", target=r.target, previous=r.previous,
-            status=r.status.value, direction=r.direction.value, data_quality=r.data_quality or "", unit=r.unit,
-            not_submitted=r.not_submitted, revision_pending=r.revision_pending,
-            rule_status=r.rule_status.value if r.rule_status else "", override_reason=r.override_reason,
-        ) for r in rows
-    ], batch_size=1000)
+    Judgement.objects.bulk_create([judging.judgement_of(r, quarter, recorded=True) for r in rows], batch_size=1000)
     return len(rows)
 
 
+def _rejudge(indicator_ids) -> None:
+    """The stored judgements of these indicators in the open quarters follow a write (kpis/judging.py): at
+    once, or when the outermost service returns."""
+    judging.touched(indicator_ids)
+
+
 @transaction.atomic
+@judging.deferring
 def figure_send_back(*, user, quarter: ReportingPeriod, indicator: Indicator, question: str) -> Actual:
     """Send a submitted figure back to its service area with a question: it returns to draft, the manager
     sees the question on the form and in their tasks, answers it and submits again. The question, the answer
@@ -455,6 +464,7 @@ def figure_send_back(*, user, quarter: ReportingPeriod, indicator: Indicator, qu
     actual.save()
     audit.record(user=user, action=Action.SENT_BACK, object_type="Figure", object_label=indicator.code,
                  period=quarter, detail=f"question: {question}")
+    _rejudge([indicator.pk])
     return actual
 
 
@@ -462,6 +472,7 @@ RULES_STATUS = "the rules' status"
 
 
 @transaction.atomic
+@judging.deferring
 def figure_override_status(*, user, quarter: ReportingPeriod, indicator: Indicator, status: str,
                            reason: str) -> Actual:
     """Report a submitted or signed-off figure with another status than the rules give, with a reason (or
@@ -501,12 +512,14 @@ def figure_override_status(*, user, quarter: ReportingPeriod, indicator: Indicat
     audit.record(user=user, action=Action.STATUS_OVERRIDDEN, object_type="Figure", object_label=indicator.code,
                  period=quarter, detail=f"reported status: {before[0]} -> {status or RULES_STATUS}",
                  reason=reason)
+    _rejudge([indicator.pk])
     return actual
 
 
 # --- targets ------------------------------------------------------------------------------------
 
 @transaction.atomic
+@judging.deferring
 def target_set(*, user, indicator: Indicator, period: ReportingPeriod, value: Decimal | None,
                reason: str = "") -> Target:
     """Set a quarter's or a year's target. A target changes open quarters only: a locked quarter,
@@ -544,6 +557,7 @@ def target_set(*, user, indicator: Indicator, period: ReportingPeriod, value: De
     audit.record(user=user, action=Action.TARGET_CHANGED, object_type="Target", object_label=indicator.code,
                  period=period, detail=f"target: {was} -> {'baseline' if value is None else audit.shown(value)}",
                  reason=reason)
+    _rejudge([indicator.pk])
     return target
 
 
@@ -574,6 +588,7 @@ def _check_indicator(indicator: Indicator) -> None:
 
 
 @transaction.atomic
+@judging.deferring
 def indicator_save(*, user, indicator: Indicator, reason: str = "", via: str = "") -> Indicator:
     """Create or change an indicator. A new definition (polarity, unit, tolerance, accumulation...)
     applies to open quarters only: locked quarters show the judgement they were signed off with."""
@@ -593,6 +608,7 @@ def indicator_save(*, user, indicator: Indicator, reason: str = "", via: str = "
         audit.record(user=user, action=Action.ADMIN_ADDED if via == "admin" else Action.CREATED,
                      object_type="Indicator", object_label=indicator.code, detail=f"{indicator.title}",
                      reason=reason)
+        _rejudge([indicator.pk])
         return indicator
     indicator.save()
     definition = audit.changes(audit.field_values(before, DEFINITION_FIELDS),
@@ -609,10 +625,12 @@ def indicator_save(*, user, indicator: Indicator, reason: str = "", via: str = "
     if other:
         audit.record(user=user, action=Action.ADMIN_CHANGED if via == "admin" else Action.CHANGED,
                      object_type="Indicator", object_label=indicator.code, detail=other, reason=reason)
+    _rejudge([indicator.pk])
     return indicator
 
 
 @transaction.atomic
+@judging.deferring
 def indicator_retire(*, user, indicator: Indicator, reason: str = "", active: bool = False) -> Indicator:
     """Retire (or reinstate) an indicator: hidden from entry, kept in history and reports."""
     indicator = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
@@ -623,6 +641,7 @@ def indicator_retire(*, user, indicator: Indicator, reason: str = "", active: bo
 
 
 @transaction.atomic
+@judging.deferring
 def indicator_delete(*, user, indicator: Indicator, via: str = "") -> None:
     """Only an indicator with no figures, targets or benchmarks can be deleted; others are retired."""
     indicator = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
@@ -632,6 +651,9 @@ def indicator_delete(*, user, indicator: Indicator, via: str = "") -> None:
     indicator._history_user = user
     audit.record(user=user, action=Action.ADMIN_DELETED if via == "admin" else Action.DELETED,
                  object_type="Indicator", object_label=indicator.code, detail=indicator.title)
+    from . import judging
+
+    judging.forget([indicator.pk])
     indicator.delete()
 
 
@@ -692,10 +714,12 @@ def comparator_set(*, user, indicator: Indicator, year: ReportingPeriod, values:
 
 
 @transaction.atomic
+@judging.deferring
 def bulk_load(*, indicators: list[Indicator], targets: list[Target], actuals: list[Actual]) -> None:
     """For the synthetic loader only: write a generated council's indicators, targets and figures in bulk
     (no history: nothing was changed, it was made)."""
     Indicator.objects.bulk_create(indicators)
     Target.objects.bulk_create(targets, batch_size=2000)
     Actual.objects.bulk_create(actuals, batch_size=2000)
+    _rejudge([i.pk for i in indicators])
     summaries.changed()

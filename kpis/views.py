@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -354,7 +354,10 @@ def submissions(request: HttpRequest, period: str) -> HttpResponse:
     quarter = _quarter(period)
     found = queries.scope(None, quarter)
     awaiting = [r for r in found.rows if r.actual is not None and r.actual.state in ("submitted", "signed_off")]
-    questions = [r for r in found.rows if r.actual is not None and r.actual.question_pending]
+    questions = [a for a in Actual.objects.filter(question__gt="").filter(
+        Q(period=quarter) | Q(period__year=quarter.year, period__quarter__isnull=True, reported_in__isnull=True)
+        | Q(period__year=quarter.year, period__quarter__isnull=True, reported_in=quarter)).select_related(
+        "indicator__service_area").order_by("indicator__code") if a.question_pending]
     return render(request, "kpis/submissions.html", {
         "quarter": quarter, "progress": submission_progress(quarter), "quarters": queries.quarters_with_figures(),
         "figures": awaiting, "questions": questions,

@@ -38,14 +38,24 @@ LockStep = Callable[..., str]
 
 _CHECKS: list[LockCheck] = []
 _STEPS: list[LockStep] = []
+# (quarter) -> None: a quarter opened for entry (opened next, or reopened): stored judgements follow.
+_OPENED: list[Callable[[ReportingPeriod], None]] = []
 
 
-def register_lock(*, check: LockCheck | None = None, step: LockStep | None = None) -> None:
+def register_lock(*, check: LockCheck | None = None, step: LockStep | None = None,
+                  opened: Callable[[ReportingPeriod], None] | None = None) -> None:
     """Called from each app's AppConfig.ready()."""
     if check is not None and check not in _CHECKS:
         _CHECKS.append(check)
     if step is not None and step not in _STEPS:
         _STEPS.append(step)
+    if opened is not None and opened not in _OPENED:
+        _OPENED.append(opened)
+
+
+def _opened(quarter: ReportingPeriod) -> None:
+    for step in _OPENED:
+        step(quarter)
 
 
 def outstanding(quarter: ReportingPeriod) -> list[Outstanding]:
@@ -87,6 +97,7 @@ def period_open_next(*, user) -> ReportingPeriod:
         raise RecordError(str(exc)) from None
     created = period_get_or_create(following)
     audit.record(user=user, action=Action.OPENED, object_type="Quarter", object_label=created.label, period=created)
+    _opened(created)
     return created
 
 
@@ -127,6 +138,7 @@ def period_reopen(*, user, period: ReportingPeriod, reason: str) -> ReportingPer
     period.save(update_fields=["state"])
     audit.record(user=user, action=Action.REOPENED, object_type="Quarter", object_label=period.label, period=period,
                  reason=reason)
+    _opened(period)
     from . import summaries
 
     summaries.changed()

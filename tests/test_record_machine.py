@@ -1,4 +1,5 @@
-"""The record holds, as a stateful property (hypothesis RuleBasedStateMachine).
+"""The record holds, as a stateful property (hypothesis RuleBasedStateMachine); and the stored judgements
+never disagree with the rules.
 
 Any sequence of saves, submissions, sign-offs, locks, reopens, imports of every kind, target and
 definition edits, scheme switches and admin edits leaves each locked quarter's figures, statuses,
@@ -227,6 +228,15 @@ class RecordMachine(RuleBasedStateMachine):
             return
         for label, shown in self.frozen.items():
             assert self._shown(label) == shown, f"{label} changed while locked"
+
+    @invariant()
+    def stored_judgements_are_what_the_rules_give(self):
+        """Open quarters' stored judgements equal the rules' verdict on the stored facts; locked quarters'
+        equal what was signed off (organisation.judgements: `manage.py rejudge --check`)."""
+        from organisation import judgements
+
+        differences = judgements.check()
+        assert not differences, "\n".join(str(d) for d in differences[:10])
 
     @invariant()
     def every_change_left_a_record(self):

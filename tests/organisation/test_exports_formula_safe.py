@@ -22,6 +22,9 @@ def poisoned(db):
     Actual.objects.filter(indicator__code="DPE007").update(commentary="+cmd|' /C calc'!A0")
     Risk.objects.filter(reference="CRR9").update(title="@SUM(1+1)", causes="-2+3")
     PlacementCategory.objects.filter(name="Secure").update(name="\tSecure")
+    from kpis import judging
+
+    judging.refresh()  # .update() goes round the services: judge again, as `manage.py rejudge` does
 
 
 def unsafe(value) -> bool:

@@ -8,8 +8,7 @@ import csv
 import html
 import io
 import re
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -85,7 +84,7 @@ def test_a_question_sent_back_after_the_sign_off_date_is_not_overdue_and_escalat
     officer_user.save()
     assert officer.post(f"/periods/{open_quarter.pk}/deadlines/", DEADLINES).status_code == 302
     assert send_back(officer, open_quarter, "DPE007", "Why so low?").status_code == 302
-    Actual.objects.filter(pk=submitted.pk).update(question_at=datetime(2019, 8, 20, 10, tzinfo=dt_timezone.utc))
+    Actual.objects.filter(pk=submitted.pk).update(question_at=datetime(2019, 8, 20, 10, tzinfo=UTC))
     output = run("--dry-run", "--today", "2019-08-21")
     lines = [line.split() for line in output.splitlines() if "question on DPE007" in line]
     assert lines and all(words[0] == "reminder" for words in lines), output
@@ -166,7 +165,7 @@ def test_a_second_run_on_the_same_day_sends_no_second_digest(officer, manager_a_
     run("--today", "2019-07-30")  # CRR8's review is overdue
     assert [m.to for m in mailoutbox] == [["ann@example.org"]]
     assert send_back(officer, open_quarter, "DPE007", "Why so low?").status_code == 302
-    Actual.objects.filter(pk=submitted.pk).update(question_at=datetime(2019, 7, 30, 9, tzinfo=dt_timezone.utc))
+    Actual.objects.filter(pk=submitted.pk).update(question_at=datetime(2019, 7, 30, 9, tzinfo=UTC))
     run("--today", "2019-07-30")  # an hour later: the question is due on sign-off day, 2 August
     assert [m.to for m in mailoutbox] == [["ann@example.org"]]
 
@@ -235,7 +234,7 @@ def build(area_a, directorate, start, stop):
         make_user(f"m{n}", roles.SERVICE_MANAGER, [area, area_a], email=f"m{n}@example.org")
         indicator = make_indicator(area, f"Q{n}")
         set_actual(indicator, "2019/20 Q1", 5, state="draft", question="Why?",
-                   question_at=datetime(2019, 7, 20, tzinfo=dt_timezone.utc))
+                   question_at=datetime(2019, 7, 20, tzinfo=UTC))
         make_indicator(area, f"R{n}")
         risk = make_risk(f"CRR{100 + n}", directorate, area, exempt=n % 2 == 0)
         review(risk, "2018/19 Q4")
