@@ -46,7 +46,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("Risk summary", "executive", f"/risks/summary/?period={q}"),
         ("Placements report", "executive", "/placements/"),
         ("Risk register XLSX", "executive", f"/risks/export.xlsx?period={q}"),
-        ("Risk register PDF", "executive", f"/risks/export.pdf?period={q}"),
+        ("Risk register PDF (one directorate)", "executive", f"/risks/export.pdf?period={q}&directorate={directorate.pk}"),
     ]
 
 

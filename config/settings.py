@@ -298,6 +298,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 # and the in-house share of placements the council is aiming for (percent).
 PLACEMENTS_SERVICE_AREA = os.environ.get("PLACEMENTS_SERVICE_AREA", "Children & Families Services")
 PLACEMENTS_TARGET_IN_HOUSE = env_int("PLACEMENTS_TARGET_IN_HOUSE", 80)
+# The longest register the PDF download lays out (a committee paper); a longer one is asked for a directorate.
+REGISTER_PDF_MAX_RISKS = env_int("REGISTER_PDF_MAX_RISKS", 300)
 
 # The indicator tolerance used when an indicator has none (percent).
 DEFAULT_TOLERANCE = 15

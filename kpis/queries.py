@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from organisation import access
 from organisation.models import ReportingPeriod
@@ -314,20 +316,163 @@ def _stored_rows(indicator_list, quarter: ReportingPeriod, ids, *, with_missing:
         if found is None:  # locked: an indicator added since the lock was not in the report
             missing.append(indicator)
             continue
-        (_, label, actual_id, value, numerator, denominator, reported, commentary, state, target, previous,
-         status, direction, quality, unit, not_submitted, pending, rule_status, reason, was_recorded) = found
-        judged = rules.Status(status)
-        actual = Figure(actual_id, value, numerator, denominator, reported, commentary, state or "draft", 0) \
-            if actual_id and not not_submitted else None
-        rows.append(Row(
-            indicator=indicator, period_label=label, actual=actual, value=value, target=target, previous=previous,
-            status=judged, rag=rules.rag(judged), direction=rules.Direction(direction),
-            deviation=rules.deviation(value, target, indicator.polarity) if value is not None and target else None,
-            data_quality=quality or None, recorded=was_recorded, not_submitted=not_submitted,
-            revision_pending=pending, unit=unit, rule_status=rules.Status(rule_status) if rule_status else None,
-            override_reason=reason,
-        ))
+        rows.append(_row_of(indicator, found))
     return (rows, missing) if with_missing else rows
+
+
+def _row_of(indicator, found: tuple) -> Row:
+    """A Row from a stored judgement's JUDGEMENT_FIELDS."""
+    (_, label, actual_id, value, numerator, denominator, reported, commentary, state, target, previous,
+     status, direction, quality, unit, not_submitted, pending, rule_status, reason, was_recorded) = found
+    judged = rules.Status(status)
+    actual = Figure(actual_id, value, numerator, denominator, reported, commentary, state or "draft", 0) \
+        if actual_id and not not_submitted else None
+    return Row(
+        indicator=indicator, period_label=label, actual=actual, value=value, target=target, previous=previous,
+        status=judged, rag=rules.rag(judged), direction=rules.Direction(direction),
+        deviation=rules.deviation(value, target, indicator.polarity) if value is not None and target else None,
+        data_quality=quality or None, recorded=was_recorded, not_submitted=not_submitted,
+        revision_pending=pending, unit=unit, rule_status=rules.Status(rule_status) if rule_status else None,
+        override_reason=reason,
+    )
+
+
+# --- pages that count, sort and page in the database (over the stored judgements) -------------------------
+
+# The indicator's facts read through its stored judgement (IndicatorFacts' fields, in order).
+FACTS_VIA_JUDGEMENT = ("indicator_id", "indicator__code", "indicator__title", "indicator__unit",
+                       "indicator__precision", "indicator__frequency", "indicator__accumulation",
+                       "indicator__polarity", "indicator__tolerance", "indicator__service_area_id",
+                       "indicator__service_area__name", "indicator__commitment__code")
+# Worst first, as rules.exception_sort_key: status severity, worsened first, the largest shortfall, code.
+EXCEPTION_ORDER = ("severity", Case(When(direction=rules.Direction.WORSENED.value, then=Value(0)), default=Value(1)),
+                   Coalesce("deviation", Value(Decimal(0))), "indicator__code")
+# A Row's sort keys (django-tables2 accessors) as the stored judgement's columns.
+ORDER_FIELDS = {"status_severity": "severity", "indicator__code": "indicator__code",
+                "indicator__title": "indicator__title", "indicator__service_area_name": "indicator__service_area__name",
+                "value": "value", "target": "target", "direction": "direction", "previous": "previous"}
+
+
+class RowQuery:
+    """Stored judgements as Rows, QuerySet-like (count, order_by, slicing) so that django-tables2 and the
+    Paginator sort and page in the database and only the page's rows are built."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self.model = Judgement
+
+    @property
+    def query(self):
+        return self.queryset.query
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def order_by(self, *fields) -> RowQuery:
+        mapped = []
+        for name in fields:
+            if isinstance(name, str):
+                bare = name.lstrip("-")
+                name = ("-" if name.startswith("-") else "") + ORDER_FIELDS.get(bare, bare)
+            mapped.append(name)
+        return RowQuery(self.queryset.order_by(*mapped, "indicator__code"))
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self._rows(self.queryset[key])
+        return self._rows(self.queryset[key:key + 1])[0]
+
+    def __iter__(self):
+        return iter(self._rows(self.queryset))
+
+    @staticmethod
+    def _rows(queryset) -> list[Row]:
+        width = len(FACTS_VIA_JUDGEMENT)
+        rows = []
+        for values in queryset.values_list(*FACTS_VIA_JUDGEMENT, *JUDGEMENT_FIELDS):
+            facts = IndicatorFacts(*values[:width - 1], values[width - 1] or "")
+            rows.append(_row_of(facts, values[width:]))
+        return rows
+
+
+@dataclass
+class StoredScope:
+    """Scope's figures counted, sorted and paged in SQL over the stored judgements (kpis.Judgement): what
+    the dashboard and the home page read, whatever the size of the council."""
+
+    quarter: ReportingPeriod
+    judgements: QuerySet  # every indicator in scope
+    chosen: QuerySet  # those the table's filters choose
+
+    @cached_property
+    def summary(self) -> rules.Summary:
+        return rules.summarise_counts(self._counts(self.judgements))
+
+    @staticmethod
+    def _counts(queryset) -> list[tuple[rules.Status, rules.Direction, int]]:
+        return [(rules.Status(status), rules.Direction(direction), n) for status, direction, n in
+                queryset.order_by().values_list("status", "direction").annotate(n=Count("pk"))]
+
+    def by_area(self) -> list[tuple[str, int, list, rules.Summary]]:
+        groups: dict[int, tuple[str, list]] = {}
+        for area_id, name, status, direction, n in self.judgements.order_by().values_list(
+                "service_area_id", "service_area__name", "status", "direction").annotate(n=Count("pk")):
+            groups.setdefault(area_id or 0, (name or "", []))[1].append(
+                (rules.Status(status), rules.Direction(direction), n))
+        return sorted(((name, area_id, [], rules.summarise_counts(counts))
+                       for area_id, (name, counts) in groups.items()), key=lambda item: item[0])
+
+    @cached_property
+    def exceptions(self) -> RowQuery:
+        return RowQuery(self.judgements.filter(exception=True).order_by(*EXCEPTION_ORDER))
+
+    @cached_property
+    def filtered(self) -> RowQuery:
+        return RowQuery(self.chosen.order_by("indicator__code"))
+
+    def table_rows(self, asked: bool) -> RowQuery:
+        """The dashboard's table: what the filters ask for, else what the exceptions above do not list."""
+        return self.filtered if asked else RowQuery(self.chosen.filter(exception=False).order_by("indicator__code"))
+
+    @cached_property
+    def drafts(self) -> int:
+        return self.judgements.filter(recorded=False, state=Actual.State.DRAFT).count()
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        return list(RowQuery(self.judgements.order_by("indicator__code")))
+
+
+def stored_scope(user, quarter: ReportingPeriod, *, directorate_id: int | None = None,
+                 filters: dict | None = None) -> StoredScope | None:
+    """The stored judgements of a quarter in scope, or None for a locked quarter with no stored record (one
+    locked before records were kept): then scope() judges it."""
+    if quarter.is_locked and not quarter.has_record:
+        return None
+    filters = filters or {}
+    judgements = Judgement.objects.filter(quarter=quarter)
+    if user is not None and not access.can_view_performance(user):
+        judgements = judgements.none()
+    if directorate_id is not None:
+        judgements = judgements.filter(service_area__directorate_id=directorate_id)
+    chosen = judgements
+    if filters.get("service_area"):
+        chosen = chosen.filter(service_area=filters["service_area"])
+    if filters.get("commitment"):
+        chosen = chosen.filter(indicator__commitment=filters["commitment"])
+    if filters.get("frequency"):
+        chosen = chosen.filter(indicator__frequency=filters["frequency"])
+    if filters.get("q"):
+        chosen = chosen.filter(Q(indicator__code__icontains=filters["q"]) | Q(indicator__title__icontains=filters["q"]))
+    status = filters.get("status")
+    if status == "exceptions":
+        chosen = chosen.filter(exception=True)
+    elif status:
+        chosen = chosen.filter(status=status)
+    return StoredScope(quarter, judgements, chosen)
 
 
 def _judged_row(indicator, label, actual, target, previous, unit, **extra) -> Row:

@@ -228,6 +228,25 @@ def summarise(judgements: Iterable[tuple[Status, Direction]]) -> Summary:
     )
 
 
+def summarise_counts(counts: Iterable[tuple[Status, Direction, int]]) -> Summary:
+    """summarise() of (status, direction) pairs given with how many times each occurs (a GROUP BY's counts)."""
+    judged = comparable = on_or_above = improved = 0
+    rag_counts = {r.value: 0 for r in RAG} | {"None": 0}
+    status_counts = {s.value: 0 for s in Status}
+    for status, direction, n in counts:
+        if status.judged:
+            judged += n
+            on_or_above += n if status.on_or_above else 0
+        if direction != Direction.NOT_KNOWN:
+            comparable += n
+            improved += n if direction == Direction.IMPROVED else 0
+        r = rag(status)
+        rag_counts[r.value if r else "None"] += n
+        status_counts[status.value] += n
+    return Summary(on_or_above=Share(on_or_above, judged), improved=Share(improved, comparable),
+                   rag_counts=rag_counts, status_counts=status_counts)
+
+
 def is_exception(status: Status, travel: Direction) -> bool:
     """Exception reports list only indicators below target or worsened."""
     return status in (Status.BELOW, Status.WELL_BELOW) or travel == Direction.WORSENED

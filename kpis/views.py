@@ -40,8 +40,9 @@ EXCEPTIONS_PER_PAGE = 10
 INDICATORS_PER_PAGE = 25
 
 
-def _scope(request: HttpRequest, quarter: ReportingPeriod):
-    """The dashboard's scope and filters, as the page and its downloads read them (queries.scope)."""
+def _scope(request: HttpRequest, quarter: ReportingPeriod, *, stored: bool = False):
+    """The dashboard's scope and filters, as the page and its downloads read them (queries.scope; with
+    stored, the page's: counted and paged in SQL over the stored judgements where the quarter has them)."""
     directorates = list(Directorate.objects.all())
     directorate = None
     if request.GET.get("directorate"):
@@ -50,8 +51,11 @@ def _scope(request: HttpRequest, quarter: ReportingPeriod):
             raise Http404
     filterset = IndicatorFilter(request.GET or None, queryset=Indicator.objects.none(), directorate=directorate)
     filters = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
-    found = queries.scope(request.user, quarter, directorate_id=directorate.pk if directorate else None,
-                          filters=filters)
+    directorate_id = directorate.pk if directorate else None
+    found = queries.stored_scope(request.user, quarter, directorate_id=directorate_id, filters=filters) \
+        if stored else None
+    if found is None:
+        found = queries.scope(request.user, quarter, directorate_id=directorate_id, filters=filters)
     return found, filterset, directorate, directorates
 
 
@@ -60,11 +64,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not access.can_view_performance(request.user):
         raise PermissionDenied
     quarter = _quarter(request.GET.get("period"), request.user)
-    found, filterset, directorate, directorates = _scope(request, quarter)
+    found, filterset, directorate, directorates = _scope(request, quarter, stored=True)
     exceptions = found.exceptions
     # The table lists what the exceptions above do not, unless a filter asks for something.
     asked = filterset.is_bound and filterset.form.is_valid() and any(filterset.form.cleaned_data.values())
-    rows = found.filtered if asked else [r for r in found.filtered if not r.is_exception]
+    if isinstance(found, queries.StoredScope):  # counted, sorted and paged in the database
+        rows = found.table_rows(asked)
+        drafts = found.drafts
+    else:
+        rows = found.filtered if asked else [r for r in found.filtered if not r.is_exception]
+        drafts = sum(1 for r in found.rows if r.is_draft)
     table = IndicatorTable(rows, order_by="status", quarter_slug=quarter.slug)
     RequestConfig(request, paginate={"per_page": INDICATORS_PER_PAGE}).configure(table)
     exception_page = Paginator(exceptions, EXCEPTIONS_PER_PAGE).get_page(request.GET.get("exceptions_page"))
@@ -75,11 +84,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         download_query.pop(name, None)
     return render(request, "kpis/dashboard.html", {
         "quarter": quarter, "quarters": queries.quarters_with_figures(), "directorates": directorates,
-        "directorate": directorate, "summary": found.summary, "exception_count": len(exceptions),
+        "directorate": directorate, "summary": found.summary, "exception_count": exception_page.paginator.count,
         "exception_page": exception_page, "exception_query": exception_query.urlencode(), "table": table,
-        "filter": filterset, "area_summaries": found.by_area(), "row_count": len(rows), "asked": asked,
-        "download_query": download_query.urlencode(),
-        "drafts": sum(1 for r in found.rows if r.is_draft),
+        "filter": filterset, "area_summaries": found.by_area(), "row_count": table.paginator.count, "asked": asked,
+        "download_query": download_query.urlencode(), "drafts": drafts,
     })
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from organisation import access, history, interchange, parsing, summaries, typed_work
-from organisation.models import ReportingPeriod
+from organisation.models import Directorate, ReportingPeriod
 from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
 from organisation.typed_work import keeps_typed_work
@@ -322,6 +323,18 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     quarter = _quarter(request.GET.get("period"), request.user)
     public = part == "public"
     name = f"risk-register-{quarter.slug}" + ("" if public else "-exempt-appendix")
+    if fmt == "pdf":
+        # A PDF is a paper for a committee: a register of more risks than a committee reads is asked for
+        # a directorate or a level first (Excel and CSV take any size).
+        found, _, _ = _register(request, quarter, facts=True)
+        ids = [r.risk.pk for r in found.rows if r.review is not None]
+        count = len(ids) if public else Risk.objects.filter(pk__in=ids, exempt=True).count()
+        if count > settings.REGISTER_PDF_MAX_RISKS:
+            return render(request, "risks/pdf_too_large.html", {
+                "quarter": quarter, "count": count, "limit": settings.REGISTER_PDF_MAX_RISKS,
+                "directorates": Directorate.objects.order_by("name"), "query": request.GET.urlencode(),
+                "kept": [(k, v) for k, values in request.GET.lists() if k != "directorate" for v in values],
+            })
 
     def build() -> bytes:
         found, filterset, level = _register(request, quarter)

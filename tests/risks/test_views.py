@@ -335,3 +335,16 @@ def test_an_edit_saved_by_someone_else_since_the_form_opened_is_refused(officer,
     assert Risk.objects.get(reference="CRR9").title == "Theirs"
     from organisation.models import AuditEvent
     assert AuditEvent.objects.filter(object_label="CRR9", reason="Retitled").exists()
+
+
+def test_a_register_too_long_for_a_committee_paper_asks_for_a_directorate(audit, directorate, area_a,
+                                                                           locked_quarter, settings):
+    settings.REGISTER_PDF_MAX_RISKS = 1
+    for reference in ("CRR1", "CRR2"):
+        review(make_risk(reference, directorate, area_a), "2018/19 Q4")
+    response = audit.get(f"/risks/export.pdf?period={Q4}")
+    page = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "holds 2 risks: more than the 1 a committee paper lists" in page
+    assert f'<option value="{directorate.pk}">People</option>' in page
+    assert audit.get(f"/risks/export.xlsx?period={Q4}")["Content-Type"].startswith("application/vnd")
