@@ -41,7 +41,8 @@ class KpisConfig(AppConfig):
         from . import judging
         from .models import Actual, Indicator, Target
 
-        organisation_services.register_lock(check=panels.lock_check, step=services.lock_step, opened=judging.opened)
+        organisation_services.register_lock(check=panels.lock_check, step=services.lock_step, opened=judging.opened,
+                                            record=services.store_judgements)
         from organisation import judgements
 
         judgements.register(judgements.Judged("indicators", lambda: judging.refresh(), lambda: judging.check()))

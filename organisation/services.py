@@ -40,10 +40,13 @@ _CHECKS: list[LockCheck] = []
 _STEPS: list[LockStep] = []
 # (quarter) -> None: a quarter opened for entry (opened next, or reopened): stored judgements follow.
 _OPENED: list[Callable[[ReportingPeriod], None]] = []
+# (quarter) -> None: store a locked quarter's record from what it holds (the synthetic loader's history).
+_RECORDS: list[Callable[[ReportingPeriod], None]] = []
 
 
 def register_lock(*, check: LockCheck | None = None, step: LockStep | None = None,
-                  opened: Callable[[ReportingPeriod], None] | None = None) -> None:
+                  opened: Callable[[ReportingPeriod], None] | None = None,
+                  record: Callable[[ReportingPeriod], None] | None = None) -> None:
     """Called from each app's AppConfig.ready()."""
     if check is not None and check not in _CHECKS:
         _CHECKS.append(check)
@@ -51,6 +54,8 @@ def register_lock(*, check: LockCheck | None = None, step: LockStep | None = Non
         _STEPS.append(step)
     if opened is not None and opened not in _OPENED:
         _OPENED.append(opened)
+    if record is not None and record not in _RECORDS:
+        _RECORDS.append(record)
 
 
 def _opened(quarter: ReportingPeriod) -> None:
@@ -146,6 +151,17 @@ def period_reopen(*, user, period: ReportingPeriod, reason: str) -> ReportingPer
 
 
 @transaction.atomic
+def periods_record(*, quarters: list[ReportingPeriod]) -> None:
+    """For the synthetic loader: store the record of quarters it created locked, once their signed-off
+    figures and reviews are written (as a lock would), so that their pages read stored judgements."""
+    for quarter in quarters:
+        for record in _RECORDS:
+            record(quarter)
+        quarter.recorded_at = timezone.now()
+        quarter.save(update_fields=["recorded_at"])
+
+
+@transaction.atomic
 def periods_load(*, values: list[periods.Period], open_value: periods.Period) -> list[ReportingPeriod]:
     """For the synthetic loader: the periods it needs. A quarter it creates before open_value is created
     locked (synthetic history, its generators write the signed-off figures it holds), with an audit entry;
@@ -161,6 +177,7 @@ def periods_load(*, values: list[periods.Period], open_value: periods.Period) ->
         if created and not period.is_year and period.value < open_value:
             period.state = ReportingPeriod.State.LOCKED
             period.save(update_fields=["state"])
+            period.created_locked = True
             audit.record(user=None, action=Action.LOCKED, object_type="Quarter", object_label=period.label,
                          period=period, detail="created locked by generate_data: synthetic history")
         found.append(period)

@@ -89,5 +89,7 @@ def generate(scale: int, seed: int = 1) -> dict[str, int]:
         for generator in _GENERATORS:
             for name, count in generator(unit).items():
                 created[name] = created.get(name, 0) + count
+    # The quarters made locked hold their record, as if they had been locked after their figures were in.
+    services.periods_record(quarters=[q for q in quarters if getattr(q, "created_locked", False)])
     summaries.changed()  # bulk-written: no signals, no history
     return created

@@ -25,5 +25,6 @@ class RisksConfig(AppConfig):
         from . import tasks
 
         task_lists.register(tasks.provider)
-        organisation_services.register_lock(check=panels.lock_check, step=services.lock_step)
+        organisation_services.register_lock(check=panels.lock_check, step=services.lock_step,
+                                            record=lambda quarter: services.lock_step(None, quarter, False))
         synthetic.register(synthetic_data.generate)
