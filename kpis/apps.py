@@ -45,7 +45,8 @@ class KpisConfig(AppConfig):
                                             record=services.store_judgements)
         from organisation import judgements
 
-        judgements.register(judgements.Judged("indicators", lambda: judging.refresh(), lambda: judging.check()))
+        judgements.register(judgements.Judged("indicators", lambda: judging.refresh(), lambda: judging.check(),
+                                             judging.deferred))
         post_migrate.connect(judging.fill_missing, sender=self, dispatch_uid="judging-fill-missing")
         # A figure, target or indicator changed by any route keeps its stored judgements true (kpis/judging.py).
         for model in (Actual, Target, Indicator):

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
+
 from organisation.models import ReportingPeriod
 
 from . import status as rules
@@ -93,9 +95,11 @@ _state = threading.local()
 
 
 @contextmanager
-def deferred():
-    """Inside a service: the indicators touched are collected and refreshed once, when the outermost service
-    returns (still inside its transaction)."""
+def deferred(discard: bool = False):
+    """Inside a service: what is touched is collected and judged once, when the outermost service returns
+    (still inside its transaction). discard: judge nothing (a dry run, rolled back)."""
+    if discard:
+        _state.discard = getattr(_state, "discard", 0) + 1
     depth = getattr(_state, "depth", 0)
     if depth == 0:
         _state.pending = set()
@@ -106,8 +110,12 @@ def deferred():
         ok = True
     finally:
         _state.depth = depth
+        if discard:
+            _state.discard -= 1
         if depth == 0:
             pending, _state.pending = _state.pending, set()
+            if getattr(_state, "discard", 0) or connection.needs_rollback:
+                pending = set()  # a dry run, or a transaction that is being rolled back: nothing to judge
             if ok and pending:
                 refresh(indicator_ids=pending)
 

@@ -4,6 +4,7 @@ indicators per quarter; risks: risks per quarter), for `manage.py rejudge [--che
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 
@@ -12,6 +13,7 @@ class Judged:
     name: str  # "indicators", "risks"
     refresh: Callable[[], int]  # write every open quarter's rows again; returns how many
     check: Callable[[], list]  # every difference (objects with a str())
+    deferred: Callable  # a context manager: judge once at its end (discard=True: judge nothing)
 
 
 _REGISTERED: list[Judged] = []
@@ -28,3 +30,13 @@ def refresh() -> dict[str, int]:
 
 def check() -> list:
     return [difference for j in _REGISTERED for difference in j.check()]
+
+
+@contextmanager
+def deferred(discard: bool = False):
+    """Every app's judging deferred to the end of the block (an import's rows judged once), or, with discard,
+    skipped (a dry run, rolled back)."""
+    with ExitStack() as stack:
+        for judged in _REGISTERED:
+            stack.enter_context(judged.deferred(discard=discard))
+        yield

@@ -25,6 +25,22 @@ class RisksConfig(AppConfig):
         from . import tasks
 
         task_lists.register(tasks.provider)
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
+        from organisation import judgements
+
+        from . import judging
+        from .models import Risk, RiskReview
+
         organisation_services.register_lock(check=panels.lock_check, step=services.lock_step,
-                                            record=lambda quarter: services.lock_step(None, quarter, False))
+                                            record=lambda quarter: services.lock_step(None, quarter, False),
+                                            opened=judging.opened)
         synthetic.register(synthetic_data.generate)
+        judgements.register(judgements.Judged("risks", lambda: judging.refresh(), lambda: judging.check(),
+                                             judging.deferred))
+        # A risk or review changed by any route keeps its stored judgements true (risks/judging.py).
+        for model in (Risk, RiskReview):
+            post_save.connect(judging.on_change, sender=model, dispatch_uid=f"risk-judging-save-{model.__name__}")
+            post_delete.connect(judging.on_change, sender=model,
+                                dispatch_uid=f"risk-judging-delete-{model.__name__}")
+        post_migrate.connect(judging.fill_missing, sender=self, dispatch_uid="risk-judging-fill-missing")

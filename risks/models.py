@@ -187,7 +187,12 @@ class RiskAction(models.Model):
 
 
 class Judgement(models.Model):
-    """A risk as a quarter's register reported it: written when the quarter is locked, read for ever after.
+    """A risk as a quarter's register shows it, stored so that pages read it rather than score it.
+
+    A locked quarter's rows are its record: written when it is locked, read for ever after. An open
+    quarter's rows are the risk as scored now, written by the services that change reviews, risks or the
+    scheme, in the same transaction (risks/judging.py); `manage.py rejudge --check` compares them with the
+    rules.
 
     The review shown (the quarter's own, or the last one carried forward), the scheme it was scored on,
     its scores, the rating it had at the previous quarter and its travel - so a locked register, heat map
@@ -216,6 +221,7 @@ class Judgement(models.Model):
     previous_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     travel = models.CharField(max_length=12)
     reviewed_this_quarter = models.BooleanField()
+    recorded = models.BooleanField(default=True, help_text="Written at the lock (the record), not live.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quarter", "risk"], name="risk_judgement_unique")]

@@ -138,6 +138,14 @@ def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: Repo
     schemes = schemes if schemes is not None else ScoringScheme.all_schemes()
     if ids is None:
         ids = risks.order_by().values("pk") if isinstance(risks, QuerySet) else [r.pk for r in risk_list]
+    if store and not quarter.is_locked and not history:
+        # An open quarter: as stored when its reviews, risks or scheme were last written (risks/judging.py);
+        # a risk with no stored row (one not yet reviewed) is scored now.
+        stored, missing = _stored_rows(risk_list, quarter, ids, schemes, scheme, with_missing=True)
+        if missing:
+            stored += rows_for(missing, quarter, scheme, schemes=schemes, store=False)
+            stored.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
+        return stored
     if store and quarter.has_record:
         stored = _stored_rows(risk_list, quarter, ids, schemes, scheme)
         if history:  # the five-quarter history is read as it stands; the quarter itself as stored
@@ -216,14 +224,17 @@ JUDGEMENT_FIELDS = ("risk_id", "review_id", "review__period_id", "review_period_
                     "reviewed_this_quarter", "register", "outside", "kind")
 
 
-def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback) -> list[RiskRow]:
-    """A locked quarter's rows as stored when it was locked."""
+def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback, *, with_missing: bool = False):
+    """A quarter's rows as stored: a locked quarter's when it was locked, an open one's as last written.
+    with_missing: also return the risks with no stored row (rows, missing)."""
     stored = {values[0]: values for values in Judgement.objects.filter(quarter=quarter, risk_id__in=ids)
               .values_list(*JUDGEMENT_FIELDS).order_by()}
     rows = []
+    missing = []
     for risk in risk_list:
         found = stored.get(risk.pk)
-        if found is None:  # not on the register when the quarter was locked
+        if found is None:  # locked: not on the register when the quarter was locked
+            missing.append(risk)
             continue
         (_, review_id, period_id, label, likelihood, impact, tolerance_likelihood, tolerance_impact, scheme_id,
          previous_rating, travel, reviewed_now, register, outside, kind) = found
@@ -238,7 +249,7 @@ def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback) ->
             stored_register=register, stored_kind=kind,
         ))
     rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
-    return rows
+    return (rows, missing) if with_missing else rows
 
 
 def _last_before(risk_ids: list[int], first) -> dict[int, Scores]:

@@ -29,7 +29,7 @@ from organisation.records import (
     user_name,
 )
 
-from . import scoring, validation
+from . import judging, scoring, validation
 from .models import Risk, RiskAction, RiskReview, ScoringScheme
 
 Action = audit.Action
@@ -64,6 +64,7 @@ def active_scheme() -> ScoringScheme:
 
 
 @transaction.atomic
+@judging.deferring
 def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int | None, data: ReviewInput,
                 reason: str = "") -> RiskReview:
     """Record (or correct) a risk's review for an open quarter, scored on the active scheme."""
@@ -125,6 +126,7 @@ def _check_risk(risk: Risk) -> None:
 
 
 @transaction.atomic
+@judging.deferring
 def risk_save(*, user, risk: Risk, reason: str = "", via: str = "", expected_version: int | None = None) -> Risk:
     """Create or change a risk's own record (title, owners, register, exempt...). expected_version: the version
     the form was opened on; a save made by someone else since is refused (ConcurrentEdit)."""
@@ -157,6 +159,7 @@ def risk_save(*, user, risk: Risk, reason: str = "", via: str = "", expected_ver
 
 
 @transaction.atomic
+@judging.deferring
 def risk_move(*, user, risk: Risk, up: bool) -> Risk:
     """Escalate one level up the registers (service -> directorate -> corporate), or back down."""
     risk = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk)
@@ -176,6 +179,7 @@ def risk_move(*, user, risk: Risk, up: bool) -> Risk:
 
 
 @transaction.atomic
+@judging.deferring
 def risk_set_status(*, user, risk: Risk, status: str, reason: str = "") -> Risk:
     """Close a risk (it is retired: off the registers from now on, kept in history and past reports), or reopen it."""
     if status not in Risk.Status.values:
@@ -273,6 +277,8 @@ def scheme_activate(*, user, scheme: ScoringScheme, reason: str = "") -> SwitchR
                                  default_change_reason=f"Re-scored on {chosen.name}")
     ScoringScheme.objects.exclude(pk=chosen.pk).update(active=False)
     ScoringScheme.objects.filter(pk=chosen.pk).update(active=True)
+    if rescored:
+        judging.touched({review.risk_id for review in rescored})
     if previous is None or previous.pk != chosen.pk or rescored:
         # Choosing the active scheme again still re-scores the reviews of a quarter reopened since.
         switch = f"{previous.name if previous else 'none'} -> {chosen.name}" if previous is None or \
@@ -377,10 +383,12 @@ def scheme_delete(*, user, scheme: ScoringScheme) -> None:
 
 
 @transaction.atomic
+@judging.deferring
 def bulk_load(*, risks: list[Risk], reviews: list[RiskReview]) -> None:
     """For the synthetic loader only: a generated council's risks and reviews in bulk (no history)."""
     Risk.objects.bulk_create(risks)
     RiskReview.objects.bulk_create(reviews, batch_size=2000)
+    judging.touched([risk.pk for risk in risks])
     from organisation import summaries
 
     summaries.changed()
@@ -398,7 +406,7 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     from .models import Judgement
 
     previous_lock = quarter.recorded_at
-    earlier = {j.risk_id: j for j in Judgement.objects.filter(quarter=quarter)} if previous_lock else {}
+    earlier = {j.risk_id: j for j in Judgement.objects.filter(quarter=quarter, recorded=True)} if previous_lock else {}
     changed = set(RiskReview.history.filter(id__in=[j.review_id for j in earlier.values()],
                                             history_date__gt=previous_lock).values_list("id", flat=True)) \
         if earlier else set()

@@ -65,7 +65,8 @@ ALLOWED = {
 
 
 # Modules that write only what the services derive, called only from the services (and their signals).
-SERVICE_MODULES = {"kpis/judging.py": "the stored judgements, written by the services that change their facts"}
+SERVICE_MODULES = {"kpis/judging.py": "the stored judgements, written by the services that change their facts",
+                   "risks/judging.py": "the stored judgements, written by the services that change their facts"}
 
 
 def _app_modules():

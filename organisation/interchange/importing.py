@@ -90,7 +90,10 @@ def run_import(kind: Kind, table: Table, *, dry_run: bool, user=None, filename: 
     resource = kind.resource(user=user) if _accepts(kind.resource_class, "user") else kind.resource()
     report = ImportReport(kind=kind.name, dry_run=dry_run)
     errors: list[str] = []
-    with transaction.atomic():
+    from organisation import judgements
+
+    with transaction.atomic(), judgements.deferred(discard=dry_run):
+        # Stored judgements are written once for the whole file (none for a dry run: it is rolled back).
         result = resource.import_data(
             table.dataset,
             dry_run=dry_run,

@@ -1,0 +1,209 @@
+"""Stored judgements of risks (risks.Judgement): scored once, when a review, a risk or the scheme is
+written, read many times.
+
+A locked quarter's rows are its record (services.lock_step). An open quarter's rows are each risk as the
+register shows it now - the review shown (its own, or the last carried forward), its scheme, previous rating
+and travel, and the register, kind, directorate and area it has - written by the services that change any
+of them, in the same transaction, and at once for a save made round them (by signal). check() compares
+them with what the rules give; `manage.py rejudge [--check]` runs refresh() or check() over everything.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection
+
+from organisation.models import ReportingPeriod
+
+from .models import Judgement, Risk, RiskReview
+
+COMPARED = ("review_id", "review_period_label", "register", "kind", "outside", "directorate_id", "service_area_id",
+            "scheme_id", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "previous_rating",
+            "travel", "reviewed_this_quarter")
+
+
+def judgements_of(quarter: ReportingPeriod, risk_ids: Iterable[int] | None = None, *,
+                  recorded: bool) -> list[Judgement]:
+    """Each risk on the quarter's registers as the rules show it now, as Judgement rows (not saved)."""
+    from . import queries
+
+    risks = queries.on_register(Risk.objects.all(), quarter)
+    if risk_ids is not None:
+        risks = risks.filter(pk__in=list(risk_ids))
+    rows = [r for r in queries.rows_for(queries.risk_facts(risks), quarter, ids=risks.values("pk"), store=False)
+            if r.review is not None]
+    scope = {pk: rest for pk, *rest in risks.values_list("pk", "register", "directorate_id", "service_area_id")}
+    return [Judgement(
+        risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk, register=scope[r.risk.pk][0],
+        directorate_id=scope[r.risk.pk][1], service_area_id=scope[r.risk.pk][2], kind=r.risk.kind, outside=r.outside,
+        review_period_label=r.review.period_label, scheme_id=r.review.scheme_id, likelihood=r.review.likelihood,
+        impact=r.review.impact, tolerance_likelihood=r.review.tolerance_likelihood,
+        tolerance_impact=r.review.tolerance_impact, previous_rating=r.previous_rating, travel=r.travel.value,
+        reviewed_this_quarter=r.reviewed_this_quarter, recorded=recorded,
+    ) for r in rows]
+
+
+def _open(quarters) -> list[ReportingPeriod]:
+    if quarters is None:
+        return list(ReportingPeriod.objects.quarters().filter(state=ReportingPeriod.State.OPEN))
+    return list(ReportingPeriod.objects.filter(pk__in=[q.pk for q in quarters if q is not None and not q.is_year],
+                                               state=ReportingPeriod.State.OPEN))
+
+
+def refresh(*, risk_ids: Iterable[int] | None = None, quarters: Iterable[ReportingPeriod] | None = None) -> int:
+    """Write the stored judgements of these risks (None: all) in these open quarters (None: every open one)."""
+    ids = None if risk_ids is None else sorted(set(risk_ids))
+    if ids is not None and not ids:
+        return 0
+    written = 0
+    for quarter in _open(quarters):
+        scope = ids if ids is not None and Judgement.objects.filter(quarter=quarter).exists() else None
+        rows = judgements_of(quarter, scope, recorded=False)
+        # A reopened quarter keeps the record of each risk whose reported review nobody has changed since: a
+        # move, a change of kind or a closure meanwhile does not rewrite what was reported (re-lock keeps it).
+        kept = as_reported(quarter, rows)
+        rows = [row for row in rows if row.risk_id not in kept]
+        stale = Judgement.objects.filter(quarter=quarter).exclude(risk_id__in=kept)
+        if scope is not None:
+            stale = stale.filter(risk_id__in=scope)
+        stale.delete()
+        Judgement.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written
+
+
+def as_reported(quarter: ReportingPeriod, rows: list) -> set[int]:
+    """Of these rows (each risk's review shown now), the risks whose recorded row - from an earlier lock of
+    this quarter - shows that same review, unchanged since that lock: they keep what was reported."""
+    if quarter.recorded_at is None:
+        return set()
+    earlier = dict(Judgement.objects.filter(quarter=quarter, recorded=True).values_list("risk_id", "review_id"))
+    if not earlier:
+        return set()
+    changed = set(RiskReview.history.filter(id__in=list(earlier.values()), history_date__gt=quarter.recorded_at)
+                  .values_list("id", flat=True))
+    return {row.risk_id for row in rows if earlier.get(row.risk_id) == row.review_id and row.review_id not in changed}
+
+
+def forget(risk_ids: Iterable[int]) -> None:
+    """Before a risk is deleted: its open quarters' rows go."""
+    Judgement.objects.filter(risk_id__in=list(risk_ids), recorded=False).delete()
+
+
+def opened(quarter: ReportingPeriod) -> None:
+    """A quarter opened for entry: scored whole (a reopened one keeps its record where nothing changed)."""
+    refresh(quarters=[quarter])
+
+
+def fill_missing(**kwargs) -> None:
+    """After `migrate`: an open quarter with no stored judgements yet is scored whole."""
+    for quarter in _open(None):
+        if not Judgement.objects.filter(quarter=quarter).exists() and RiskReview.objects.exists():
+            refresh(quarters=[quarter])
+
+
+# --- when: once per service call, or at once for a save made outside one --------------------------------
+
+_state = threading.local()
+
+
+@contextmanager
+def deferred(discard: bool = False):
+    """Inside a service: what is touched is collected and judged once, when the outermost service returns
+    (still inside its transaction). discard: judge nothing (a dry run, rolled back)."""
+    if discard:
+        _state.discard = getattr(_state, "discard", 0) + 1
+    depth = getattr(_state, "depth", 0)
+    if depth == 0:
+        _state.pending = set()
+    _state.depth = depth + 1
+    ok = False
+    try:
+        yield
+        ok = True
+    finally:
+        _state.depth = depth
+        if discard:
+            _state.discard -= 1
+        if depth == 0:
+            pending, _state.pending = _state.pending, set()
+            if getattr(_state, "discard", 0) or connection.needs_rollback:
+                pending = set()  # a dry run, or a transaction that is being rolled back: nothing to judge
+            if ok and pending:
+                refresh(risk_ids=pending)
+
+
+def deferring(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with deferred():
+            return func(*args, **kwargs)
+    return wrapper
+
+
+def touched(risk_ids: Iterable[int]) -> None:
+    ids = {i for i in risk_ids if i is not None}
+    if not ids:
+        return
+    if getattr(_state, "depth", 0):
+        _state.pending.update(ids)
+    else:
+        refresh(risk_ids=ids)
+
+
+def on_change(sender, instance, **kwargs) -> None:
+    """A risk or review saved or deleted by any route (risks/apps.py connects it)."""
+    if kwargs.get("raw"):
+        return
+    touched([instance.pk if sender is Risk else instance.risk_id])
+
+
+def rescored_all() -> None:
+    """The active scheme changed: every open quarter is scored again."""
+    if getattr(_state, "depth", 0):
+        _state.pending.update(Risk.objects.values_list("pk", flat=True))
+    else:
+        refresh()
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+@dataclass
+class Difference:
+    quarter: str
+    risk_id: int
+    field: str
+    stored: object
+    computed: object
+
+    def __str__(self) -> str:
+        return f"{self.quarter} risk {self.risk_id}: {self.field} stored {self.stored!r}, the rules give " \
+               f"{self.computed!r}"
+
+
+def check(quarters: Iterable[ReportingPeriod] | None = None) -> list[Difference]:
+    """How the stored judgements of open quarters differ from what the rules give now (a locked quarter's
+    are its record: what it showed when locked, which nothing recomputes)."""
+    found: list[Difference] = []
+    for quarter in _open(quarters):
+        expected = {j.risk_id: j for j in judgements_of(quarter, recorded=False)}
+        # A reopened quarter's rows still as reported at its earlier lock are its record, not the rules' now.
+        stored = {j.risk_id: j for j in Judgement.objects.filter(quarter=quarter)}
+        for risk_id in [pk for pk, j in stored.items() if j.recorded]:
+            stored.pop(risk_id)
+            expected.pop(risk_id, None)
+        for risk_id in sorted(set(expected) | set(stored)):
+            want, have = expected.get(risk_id), stored.get(risk_id)
+            if want is None or have is None:
+                found.append(Difference(quarter.label, risk_id, "row", "present" if have else "missing",
+                                        "present" if want else "none"))
+                continue
+            for name in COMPARED:
+                if getattr(want, name) != getattr(have, name):
+                    found.append(Difference(quarter.label, risk_id, name, getattr(have, name), getattr(want, name)))
+    return found
