@@ -5,6 +5,7 @@ from decimal import Decimal
 import tablib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -46,6 +47,9 @@ def _report_from_request(request: HttpRequest):
     return reports.build(chosen, baseline), quarters
 
 
+HEADINGS_PER_PAGE = 10
+
+
 def report(request: HttpRequest) -> HttpResponse:
     if not access.can_view_placements(request.user):
         raise PermissionDenied
@@ -66,11 +70,29 @@ def report(request: HttpRequest) -> HttpResponse:
         ]
     area = reports.owning_service_area()
     open_quarter = ReportingPeriod.objects.latest_quarter()
+    # The headings shown: one chosen, else a page of them (a large council's table would otherwise run to
+    # megabytes); the totals, splits and charts are always the whole council's.
+    headings_page, headings, chosen_heading = None, [], None
+    if result is not None:
+        headings = [(index, block.name) for index, block in enumerate(result.headings)]
+        wanted = request.GET.get("heading", "")
+        if wanted:
+            found = [block for block in result.headings if block.name == wanted]
+            if not found:
+                raise Http404("No such heading")
+            shown, chosen_heading = found, wanted
+        else:
+            headings_page = Paginator(result.headings, HEADINGS_PER_PAGE).get_page(request.GET.get("page"))
+            shown = headings_page.object_list
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "placements/report.html", {
         "report": result, "quarters": quarters, "charts": charts, "open_quarter": open_quarter,
         "last_quarter": result.quarters[-1] if result else None,
         "can_enter": bool(open_quarter and access.can_view_placement_entry(request.user, area.pk if area else None)),
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "page_query": query.urlencode(),
+        "shown_headings": shown if result is not None else [], "headings_page": headings_page,
+        "heading_names": [name for _, name in headings], "chosen_heading": chosen_heading,
     })
 
 

@@ -78,12 +78,16 @@ def register(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
     quarter = _quarter(request.GET.get("period"), request.user)
-    found, filterset, level = _register(request, quarter)
+    # Every risk of the register scored (as stored), then the details read for the page's 25 only.
+    found, filterset, level = _register(request, quarter, facts=True)
     rows, scheme = found.rows, found.scheme
     levels = [(value, label) for value, label in LEVELS
               if value == "all" or value in access.visible_registers(request.user)
               or access.is_service_manager(request.user)]
     page, page_query = _page(request, rows)
+    details = Risk.objects.in_bulk([row.risk.pk for row in page.object_list])
+    for row in page.object_list:
+        row.risk = details.get(row.risk.pk, row.risk)
     return render(request, "risks/register.html", {
         "quarter": quarter, "rows": page.object_list, "total": len(rows), "page": page, "page_query": page_query,
         "filter": filterset, "level": level, "levels": levels,
@@ -300,10 +304,16 @@ def summary(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
     quarter = _quarter(request.GET.get("period"), request.user)
-    found, filterset, level = _register(request, quarter, facts=True, history=True)
+    found, filterset, level = _register(request, quarter, facts=True)
     rows, scheme = found.rows, found.scheme
     labels = [v.label for v in queries.last_quarters(quarter)]
     page, page_query = _page(request, rows)
+    # The five-quarter history is worked out for the page's risks only.
+    ids = [row.risk.pk for row in page.object_list]
+    histories = {r.risk.pk: r.history for r in queries.rows_for(
+        queries.risk_facts(Risk.objects.filter(pk__in=ids)), quarter, scheme, history=True)}
+    for row in page.object_list:
+        row.history = histories.get(row.risk.pk, [])
     return render(request, "risks/summary.html", {
         "quarter": quarter, "rows": page.object_list, "page": page, "page_query": page_query, "labels": labels, "level": level, "levels": LEVELS, "scheme": scheme,
         "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),

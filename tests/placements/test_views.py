@@ -239,3 +239,20 @@ def test_the_report_shows_each_quarters_children_and_cost_and_none_where_missing
            '<span class="app-muted">none</span></td>' in secure
     assert '<td class="govuk-table__cell app-numeric">£2,703</td><td class="govuk-table__cell app-numeric"></td>' \
         in secure
+
+
+def test_a_large_councils_report_pages_its_headings_and_can_show_one(executive, locked_quarter):
+    for n in range(12):
+        heading = PlacementHeading.objects.create(name=f"Heading {n:02d}", order=n)
+        category = PlacementCategory.objects.create(heading=heading, name=f"Category {n:02d}", provision="in_house")
+        PlacementSnapshot.objects.create(period=locked_quarter, category=category, children=n + 1,
+                                         average_weekly_cost=Decimal("100"))
+    first = executive.get("/placements/").content.decode()
+    assert "Heading 00" in first and "Heading 10" not in first.split("Grand total")[0].split("</select>")[-1]
+    assert "Headings 1 to 10 of 12; the grand total is the whole council's." in first
+    assert ">78<" in first  # the grand total: 1 + 2 + ... + 12 children, whatever the page
+    second = executive.get("/placements/?page=2").content.decode()
+    assert "Headings 11 to 12 of 12" in second
+    one = executive.get("/placements/?heading=Heading+05").content.decode()
+    assert "Showing Heading 05" in one and "Category 05" in one and "Category 06" not in one
+    assert executive.get("/placements/?heading=Nope").status_code == 404
