@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .caches import caches_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -94,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "organisation.middleware.RefuseNulMiddleware",
+    # The heavy pages read from the replica when there is one (organisation/routing.py).
+    "organisation.routing.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -145,6 +149,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL read replica (streaming replication of the primary): the dashboards, registers, reports
+# and their downloads read from it; writes, and a user's reads just after their own write, go to the
+# primary (organisation/routing.py). Migrations run on the primary only.
+READ_REPLICA = None
+if os.environ.get("DATABASE_REPLICA_URL"):
+    READ_REPLICA = "replica"
+    DATABASES[READ_REPLICA] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    # Tests never build a database on the replica: it stands for the primary's test database.
+    DATABASES[READ_REPLICA]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["organisation.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -309,14 +327,9 @@ DEFAULT_TOLERANCE = 15
 # version (organisation/summaries.py), so a committed change anywhere gives a new
 # key; entries expire after this many seconds (0: off).
 SUMMARY_CACHE_SECONDS = env_int("SUMMARY_CACHE_SECONDS", 300)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "summaries": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "summaries",
-                  "OPTIONS": {"MAX_ENTRIES": 500}},
-    # Whole downloads (the quarterly report, the committee register): fewer, larger entries.
-    "downloads": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "downloads",
-                  "OPTIONS": {"MAX_ENTRIES": 40}},
-}
+# Without CACHE_URL each process keeps its own caches (locmem); with it, every app server shares one Redis
+# (redis://host:6379/0), so a summary computed once serves them all (config/caches.py).
+CACHES = caches_from(os.environ.get("CACHE_URL", ""))
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True

@@ -10,3 +10,14 @@ os.environ.setdefault("SIMPLE_STATIC", "true")
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A second database standing for a read replica, so the router's tests can see which one a page read
+# (tests/organisation/test_routing.py turn it on with READ_REPLICA="replica"; other tests never touch it).
+# It gets the models' tables without the migrations' data steps, as a physical replica would have them.
+if "replica" not in DATABASES:
+    _primary = DATABASES["default"]
+    _test_name = (_primary.get("TEST") or {}).get("NAME")
+    DATABASES["replica"] = {**_primary, "TEST": {"MIGRATE": False}}
+    if _primary["ENGINE"] != "django.db.backends.sqlite3":
+        DATABASES["replica"]["TEST"]["NAME"] = f"{_test_name or 'test_' + _primary['NAME']}_replica"
+READ_REPLICA = None

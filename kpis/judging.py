@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 
 from organisation.models import ReportingPeriod
 
@@ -147,9 +147,11 @@ def on_change(sender, instance, **kwargs) -> None:
     touched([instance.pk if sender.__name__ == "Indicator" else instance.indicator_id])
 
 
-def fill_missing(**kwargs) -> None:
+def fill_missing(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     """After `migrate`: an open quarter with no stored judgements yet (a database from before they were kept)
     is judged whole, so that its pages read stored rows from the start."""
+    if using != DEFAULT_DB_ALIAS:
+        return  # a read replica is a copy of the primary, never written to
     for quarter in _open(None):
         if not Judgement.objects.filter(quarter=quarter).exists():
             refresh(quarters=[quarter])

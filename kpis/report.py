@@ -57,6 +57,7 @@ def workbook(found: queries.Scope, *, title: str, scope_label: str) -> bytes:
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    at = header_row
     for r in sorted(found.filtered, key=lambda r: (queries._area_name(r.indicator), r.indicator.code)):
         indicator = r.indicator
         values = {
@@ -80,13 +81,14 @@ def workbook(found: queries.Scope, *, title: str, scope_label: str) -> bytes:
             else:
                 row.append(formula_safe(value) if isinstance(value, str) else value)
         sheet.append(row)
+        at += 1  # the row just appended (sheet.max_row would scan every cell, for every row)
         for name in NUMERIC:
             value = values[name]
             if value is not None:
-                sheet.cell(row=sheet.max_row, column=COLUMNS.index(name) + 1).number_format = \
+                sheet.cell(row=at, column=COLUMNS.index(name) + 1).number_format = \
                     _number_format(value, r)
         for column in ("Title", "Commentary"):
-            sheet.cell(row=sheet.max_row, column=COLUMNS.index(column) + 1).alignment = Alignment(
+            sheet.cell(row=at, column=COLUMNS.index(column) + 1).alignment = Alignment(
                 wrap_text=True, vertical="top")
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

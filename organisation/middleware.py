@@ -29,7 +29,9 @@ class QueryCountHeaderMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.db import connection
+        from contextlib import ExitStack
+
+        from django.db import connections
 
         count = 0
 
@@ -39,7 +41,9 @@ class QueryCountHeaderMiddleware:
             return execute(sql, params, many, context)
 
         started = time.process_time()
-        with connection.execute_wrapper(counter):
+        with ExitStack() as stack:  # every database's queries: the primary's and a replica's
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(counter))
             response = self.get_response(request)
         response.headers["X-CPU-Ms"] = f"{(time.process_time() - started) * 1000:.1f}"
         response.headers["X-Query-Count"] = str(count)

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
@@ -84,10 +84,13 @@ def data_stamp(request=None) -> tuple:
         return request._summary_stamp
     from .models import DataVersion
 
-    quote = connection.ops.quote_name
+    # Stamped from the database the request reads (a replica when it reads one), so that a summary is never
+    # kept under a newer stamp than the data it was computed from.
+    reading = connections[router.db_for_read(DataVersion)]
+    quote = reading.ops.quote_name
     version = (f"(SELECT {quote('number')} FROM {quote(DataVersion._meta.db_table)} "
                f"WHERE {quote('name')} = %s)")
-    with connection.cursor() as cursor:
+    with reading.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join([version] + [
             f"(SELECT MAX({quote('history_id')}) FROM {quote(table)})" for table in _history_tables()]),
             [VERSION_NAME])

@@ -147,10 +147,12 @@ def xlsx(risk_lines: list[RiskLine], *, quarter_label: str, public: bool, scope:
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    at = header_row
     for values in dataset(risk_lines, public=public):
         sheet.append([formula_safe(v) if isinstance(v, str) else v for v in values])
+        at += 1  # the row just appended (sheet.max_row would scan every cell, for every row)
         for column in (3, 4, 10):
-            sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.cell(row=at, column=column).alignment = Alignment(wrap_text=True, vertical="top")
     widths = [10, 30, 50, 45, 12, 10, 10, 10, 10, 45, 10, 10, 10, 10, 10, 10, 12, 12, 14, 24, 24, 20, 24, 12, 8]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

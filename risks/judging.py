@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 
 from organisation.models import ReportingPeriod
 
@@ -100,8 +100,10 @@ def opened(quarter: ReportingPeriod) -> None:
     refresh(quarters=[quarter])
 
 
-def fill_missing(**kwargs) -> None:
+def fill_missing(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     """After `migrate`: an open quarter with no stored judgements yet is scored whole."""
+    if using != DEFAULT_DB_ALIAS:
+        return  # a read replica is a copy of the primary, never written to
     for quarter in _open(None):
         if not Judgement.objects.filter(quarter=quarter).exists() and RiskReview.objects.exists():
             refresh(quarters=[quarter])

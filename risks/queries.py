@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from organisation import access
 from organisation.models import ReportingPeriod
@@ -378,6 +378,152 @@ def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dic
             (r.review.likelihood, r.review.impact) if basis == "current"
             else (r.review.tolerance_likelihood, r.review.tolerance_impact)) == (likelihood, impact)]
     return Register(quarter, rows, scheme)
+
+
+# --- the register over the stored judgements: filtered, counted, sorted and paged in the database ----------
+
+# A rating in SQL: scoring.rating() (likelihood x impact); tests/risks/test_stored_register.py pins the two.
+RATING = F("likelihood") * F("impact")
+
+
+class StoredRegister:
+    """A quarter's register read from its stored judgements (risks.Judgement), for the pages: the database
+    filters, counts, sorts (highest current rating first, then reference) and pages the rows, and counts the
+    heat-map cells; rows are built for the page shown only. Risks on an open quarter's register that have
+    never been reviewed (no stored row) follow the scored ones, by reference, as "not yet reviewed".
+
+    The same figures as Register (tests/risks/test_stored_register.py compares the two); Register remains
+    the source of the downloads and the committee pack, which list every risk.
+    """
+
+    def __init__(self, quarter: ReportingPeriod, judged: QuerySet, unjudged: QuerySet | None,
+                 scheme: scoring.Scheme, schemes: dict[int, scoring.Scheme], active: scoring.Scheme):
+        self.quarter, self.judged, self.unjudged = quarter, judged, unjudged
+        self.scheme, self.schemes, self.active = scheme, schemes, active
+        self._counts: tuple[int, int] | None = None
+
+    def _both(self) -> tuple[int, int]:
+        if self._counts is None:
+            self._counts = (self.judged.count(), self.unjudged.count() if self.unjudged is not None else 0)
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self._both())
+
+    __len__ = count
+
+    @property
+    def total(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        judged_count = self._both()[0]
+        rows: list[RiskRow] = []
+        if start < judged_count:
+            found = self.judged.select_related("risk__directorate", "risk__service_area").order_by(
+                "-rating", "risk__reference")[start:min(stop, judged_count)]
+            rows += [self._row(j) for j in found]
+        if stop > judged_count and self.unjudged is not None:
+            found = self.unjudged.select_related("directorate", "service_area").order_by("reference")[
+                max(0, start - judged_count):stop - judged_count]
+            rows += [RiskRow(risk, None, False, None, None, None, None, None, None, False, []) for risk in found]
+        return rows
+
+    def _row(self, j: Judgement) -> RiskRow:
+        review = Scores(j.review_id, j.review_period_id, j.review_period_label, j.likelihood, j.impact,
+                        j.tolerance_likelihood, j.tolerance_impact, j.scheme_id)
+        review_scheme = self.schemes.get(j.scheme_id) or self.active
+        return RiskRow(
+            risk=j.risk, review=review, reviewed_this_quarter=j.reviewed_this_quarter, rating=review.rating,
+            level=scoring.level(review_scheme, review.rating), tolerance_rating=review.tolerance_rating,
+            tolerance_level=scoring.level(review_scheme, review.tolerance_rating), previous_rating=j.previous_rating,
+            travel=scoring.Travel(j.travel), outside=j.outside, history=[], scheme=review_scheme,
+            stored_register=j.register, stored_kind=j.kind,
+        )
+
+    def maps(self) -> list[dict]:
+        """The heat maps (as Register.maps()), their cells counted by the database."""
+        same = [pk for pk, found in self.schemes.items() if found.name == self.scheme.name]
+        placed = self.judged.filter(scheme_id__in=same).order_by()
+        cells: dict[tuple[str, str], dict[tuple[int, int], int]] = {}
+        for basis, fields in (("current", ("likelihood", "impact")),
+                              ("tolerance", ("tolerance_likelihood", "tolerance_impact"))):
+            for kind, likelihood, impact, count in placed.values_list("kind", *fields).annotate(n=Count("pk")):
+                cells.setdefault((kind, basis), {})[(likelihood, impact)] = count
+        out = []
+        for kind in (scoring.Kind.THREAT, scoring.Kind.OPPORTUNITY):
+            total = sum(cells.get((kind.value, "current"), {}).values())
+            if not total and kind == scoring.Kind.OPPORTUNITY:
+                continue
+            for basis, label in (("current", "Current rating"), ("tolerance", "Tolerance (target) rating")):
+                out.append({"kind": kind.value, "basis": basis, "label": label, "total": total,
+                            "grid": scoring.heat_map(self.scheme, kind.value, (),
+                                                     counted=cells.get((kind.value, basis), {})),
+                            "impacts": [(v, self.scheme.impacts[kind][v]) for v in self.scheme.impact_values(kind)]})
+        return out
+
+
+def _band_q(band: str, schemes: dict[int, scoring.Scheme]) -> Q:
+    """Stored rows whose rating falls in the band of that name (any case) of the scheme they were scored on."""
+    wanted = str(band).lower()
+    found = Q(pk__in=[])
+    for pk, scheme in schemes.items():
+        bands = [Q(rating__gte=b.minimum) & (Q() if b.maximum is None else Q(rating__lte=b.maximum))
+                 for b in scheme.levels]
+        for b, within in zip(scheme.levels, bands, strict=True):
+            if b.name.lower() == wanted:
+                found |= Q(scheme_id=pk) & within
+        if scoring.UNBANDED.name.lower() == wanted and not any(b.name.lower() == wanted for b in scheme.levels):
+            banded = Q(pk__in=[])
+            for within in bands:
+                banded |= within
+            found |= Q(scheme_id=pk) & ~banded
+    return found
+
+
+def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dict | None = None,
+                    cell: tuple[str, int, int] | None = None, directorate_id: int | None = None) -> StoredRegister | None:
+    """register() for the pages, in the database (StoredRegister); None for a locked quarter kept without a
+    record (from before records were stored), which register() works out instead."""
+    if quarter.is_locked and not quarter.has_record:
+        return None
+    filters = filters or {}
+    risks = risks_on(quarter, user, level=level,
+                     directorates=[d for d in (directorate_id, filters.get("directorate")) if d])
+    if filters.get("q"):
+        risks = risks.filter(Q(reference__icontains=filters["q"]) | Q(title__icontains=filters["q"]))
+    if filters.get("owner"):
+        risks = risks.filter(risk_owner__icontains=filters["owner"])
+    active = active_scheme()[1]
+    schemes = ScoringScheme.all_schemes()
+    judged = Judgement.objects.filter(quarter=quarter, risk_id__in=risks.order_by().values("pk")).annotate(
+        rating=RATING, review_period_id=F("review__period_id"))
+    counts: Counter = Counter()
+    for scheme_id, count in judged.order_by().values_list("scheme_id").annotate(n=Count("pk")):
+        found = schemes.get(scheme_id) or active
+        counts[found.name] += count
+    scheme = active
+    if counts:
+        name = max(counts, key=lambda n: (counts[n], n == active.name))
+        scheme = next((s for s in schemes.values() if s.name == name), active)
+    unjudged = None
+    narrowed = bool(filters.get("band") or filters.get("outside") or cell is not None)
+    if not quarter.is_locked and not narrowed:
+        unjudged = risks.exclude(pk__in=Judgement.objects.filter(quarter=quarter).values("risk_id"))
+    if filters.get("band"):
+        judged = judged.filter(_band_q(filters["band"], schemes))
+    if filters.get("outside"):
+        judged = judged.filter(outside=filters["outside"] == "yes")
+    if cell is not None:
+        basis, likelihood, impact = cell
+        same = [pk for pk, found in schemes.items() if found.name == scheme.name]
+        judged = judged.filter(scheme_id__in=same, **(
+            {"likelihood": likelihood, "impact": impact} if basis == "current"
+            else {"tolerance_likelihood": likelihood, "tolerance_impact": impact}))
+    return StoredRegister(quarter, judged, unjudged, scheme, schemes, active)
 
 
 def quarter_scheme(rows: list[RiskRow], active: scoring.Scheme) -> scoring.Scheme:

@@ -133,12 +133,14 @@ class Cell:
     references: tuple[str, ...] = ()  # the risks plotted in the cell, when given
 
 
-def heat_map(scheme: Scheme, kind: Kind | str, scores: Iterable) -> list[list[Cell]]:
+def heat_map(scheme: Scheme, kind: Kind | str, scores: Iterable, *,
+             counted: dict[tuple[int, int], int] | None = None) -> list[list[Cell]]:
     """Rows from the highest likelihood down, columns from the lowest impact up, with risk counts.
 
-    scores: (likelihood, impact) pairs, or ((likelihood, impact), reference) to plot references too.
+    scores: (likelihood, impact) pairs, or ((likelihood, impact), reference) to plot references too;
+    counted: risks per (likelihood, impact) already counted (by the database), added to them.
     """
-    counts: Counter = Counter()
+    counts: Counter = Counter(counted or {})
     references: dict[tuple[int, int], list[str]] = {}
     for item in scores:
         if len(item) == 2 and isinstance(item[0], tuple):

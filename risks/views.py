@@ -48,12 +48,14 @@ def _visible_risk(user, reference: str) -> Risk:
     return risk
 
 
-def _register(request: HttpRequest, quarter: ReportingPeriod, *, facts: bool = False,
-              history: bool = False) -> tuple[queries.Register, RegisterFilter, str]:
+def _register(request: HttpRequest, quarter: ReportingPeriod, *, facts: bool = False, history: bool = False,
+              stored: bool = False) -> tuple[queries.Register | queries.StoredRegister, RegisterFilter, str]:
     """The register the page's filters ask for (queries.register: the one source of its figures).
 
     facts: the rows name and score each risk (RiskFacts) without reading its
     details, for pages that show no more (heat map, summary).
+    stored: a page that shows a page of rows and counts: read from the stored judgements in the database
+    (queries.stored_register), where the quarter has them.
     """
     level = request.GET.get("level") or "all"
     if level not in dict(LEVELS):
@@ -69,23 +71,33 @@ def _register(request: HttpRequest, quarter: ReportingPeriod, *, facts: bool = F
             raise Http404 from None
         if basis not in ("current", "tolerance"):
             raise Http404
-    found = queries.register(request.user, quarter, level=level, filters=filters, cell=cell, facts=facts,
-                             history=history)
+    found = None
+    if stored:
+        found = queries.stored_register(request.user, quarter, level=level, filters=filters, cell=cell)
+    if found is None:
+        found = queries.register(request.user, quarter, level=level, filters=filters, cell=cell, facts=facts,
+                                 history=history)
     return found, filterset, level
+
+
+def _rows(found):
+    """The rows to page: a StoredRegister pages itself in the database; a Register's list."""
+    return found if isinstance(found, queries.StoredRegister) else found.rows
 
 
 def register(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
     quarter = _quarter(request.GET.get("period"), request.user)
-    # Every risk of the register scored (as stored), then the details read for the page's 25 only.
-    found, filterset, level = _register(request, quarter, facts=True)
-    rows, scheme = found.rows, found.scheme
+    # Counted, sorted and paged in the database over the stored judgements; the details read for the page only.
+    found, filterset, level = _register(request, quarter, facts=True, stored=True)
+    rows, scheme = _rows(found), found.scheme
     levels = [(value, label) for value, label in LEVELS
               if value == "all" or value in access.visible_registers(request.user)
               or access.is_service_manager(request.user)]
     page, page_query = _page(request, rows)
-    details = Risk.objects.in_bulk([row.risk.pk for row in page.object_list])
+    wanted = [row.risk.pk for row in page.object_list if not isinstance(row.risk, Risk)]
+    details = Risk.objects.select_related("directorate", "service_area").in_bulk(wanted) if wanted else {}
     for row in page.object_list:
         row.risk = details.get(row.risk.pk, row.risk)
     return render(request, "risks/register.html", {
@@ -290,11 +302,10 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
     quarter = _quarter(request.GET.get("period"), request.user)
-    found, filterset, level = _register(request, quarter, facts=True)
+    found, filterset, level = _register(request, quarter, facts=True, stored=True)
     scheme = found.scheme
     return render(request, "risks/heatmap.html", {
         "quarter": quarter, "maps": found.maps(), "level": level, "levels": LEVELS, "scheme": scheme,
-        "elsewhere": found.elsewhere, "outside": found.outside, "total": found.total,
         "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
         "band_positions": {b.name: i + 1 for i, b in enumerate(scheme.levels)},
     })
@@ -304,8 +315,8 @@ def summary(request: HttpRequest) -> HttpResponse:
     if not access.can_view_risks(request.user):
         raise PermissionDenied
     quarter = _quarter(request.GET.get("period"), request.user)
-    found, filterset, level = _register(request, quarter, facts=True)
-    rows, scheme = found.rows, found.scheme
+    found, filterset, level = _register(request, quarter, facts=True, stored=True)
+    rows, scheme = _rows(found), found.scheme
     labels = [v.label for v in queries.last_quarters(quarter)]
     page, page_query = _page(request, rows)
     # The five-quarter history is worked out for the page's risks only.

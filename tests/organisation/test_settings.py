@@ -22,7 +22,7 @@ PROBE = (
 def run(env: dict[str, str], code: str = PROBE) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {
         "DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "BEHIND_PROXY",
-        "SIMPLE_STATIC", "DJANGO_ALLOW_ASYNC_UNSAFE", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS"}}
+        "SIMPLE_STATIC", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_REPLICA_URL", "CACHE_URL", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS"}}
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
 
@@ -77,3 +77,35 @@ def test_check_deploy_reports_no_issues_with_a_real_key():
                   "ALLOWED_HOSTS": "performance.example.gov.uk"}, code)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+REPLICA_PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'READ_REPLICA': settings.READ_REPLICA, 'ALIASES': sorted(settings.DATABASES),"
+    "'REPLICA': {k: settings.DATABASES.get('replica', {}).get(k) for k in ('HOST', 'NAME', 'TEST')},"
+    "'ROUTERS': settings.DATABASE_ROUTERS, 'CACHES': {k: v['BACKEND'] for k, v in settings.CACHES.items()}}))"
+)
+SECRET = {"SECRET_KEY": "a-real-secret-key-of-sufficient-length-and-variety-1234567890"}
+
+
+def test_a_replica_url_adds_the_replica_that_tests_treat_as_the_primary():
+    result = run({**SECRET, "DATABASE_URL": "postgres://app@primary.internal:5432/council",
+                  "DATABASE_REPLICA_URL": "postgres://app@replica.internal:5432/council"}, REPLICA_PROBE)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["READ_REPLICA"] == "replica" and values["ALIASES"] == ["default", "replica"]
+    assert values["REPLICA"]["HOST"] == "replica.internal" and values["REPLICA"]["TEST"]["MIRROR"] == "default"
+    assert values["ROUTERS"] == ["organisation.routing.ReplicaRouter"]
+
+
+def test_without_a_replica_or_cache_url_there_is_one_database_and_caches_in_memory():
+    values = json.loads(run(SECRET, REPLICA_PROBE).stdout)
+    assert values["READ_REPLICA"] is None and values["ALIASES"] == ["default"]
+    assert set(values["CACHES"].values()) == {"django.core.cache.backends.locmem.LocMemCache"}
+
+
+def test_a_cache_url_shares_the_caches_and_a_wrong_one_is_refused():
+    values = json.loads(run({**SECRET, "CACHE_URL": "redis://cache.internal:6379/0"}, REPLICA_PROBE).stdout)
+    assert set(values["CACHES"].values()) == {"django.core.cache.backends.redis.RedisCache"}
+    wrong = run({**SECRET, "CACHE_URL": "memcached://cache.internal"}, REPLICA_PROBE)
+    assert wrong.returncode != 0 and "CACHE_URL must be a Redis address" in wrong.stderr

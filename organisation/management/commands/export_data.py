@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from organisation import interchange
+from organisation import interchange, routing
 from organisation.periods import PeriodError, parse
 
 
@@ -24,7 +24,8 @@ class Command(BaseCommand):
             except PeriodError as exc:
                 raise CommandError(str(exc)) from None
         try:
-            dataset = interchange.export_dataset(kind, period=period)
+            with routing.reading_replica():  # an export only reads: from the replica, when there is one
+                dataset = interchange.export_dataset(kind, period=period)
         except (ValueError, LookupError) as exc:
             raise CommandError(str(exc)) from None
         data = interchange.write(dataset, format, title=kind)
