@@ -8,6 +8,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SIMPLE_STATIC", "true")
 
 from .settings import *  # noqa: E402,F403
+from .settings import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
