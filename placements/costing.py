@@ -56,11 +56,19 @@ def annual_cost(children: int, weekly_cost: Decimal) -> Decimal:
 
 def total(lines: Iterable[Line]) -> Total:
     items = list(lines)
-    children = sum(line.children for line in items)
-    cost = sum((line.annual_cost for line in items), Decimal(0))
-    weekly = sum((Decimal(line.children) * line.weekly_cost for line in items), Decimal(0))
+    for line in items:
+        annual_cost(line.children, line.weekly_cost)  # refuses a negative count or cost
+    return total_of(sum(line.children for line in items),
+                    sum((Decimal(line.children) * line.weekly_cost for line in items), Decimal(0)))
+
+
+def total_of(children: int, weekly: Decimal) -> Total:
+    """The total of lines from their sums: children, and children x weekly cost (a week's cost of them all).
+    The annual cost is that week's cost x 52; the average weekly cost is weighted by children."""
+    if children < 0 or weekly < 0:
+        raise ValueError("children and costs cannot be negative")
     average = (weekly / Decimal(children)) if children else None
-    return Total(children=children, annual_cost=cost, average_weekly_cost=average)
+    return Total(children=children, annual_cost=weekly * WEEKS_PER_YEAR, average_weekly_cost=average)
 
 
 def thousands(pounds: Decimal) -> Decimal:

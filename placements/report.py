@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -59,16 +60,24 @@ class Report:
     foster_splits: list[costing.Split]
     target_in_house: Decimal
     baseline_total: costing.Total | None = None
+    heading_names: list[str] = field(default_factory=list)  # every heading's, in order (headings: those built)
 
     @property
     def foster_gaps(self) -> list[Decimal | None]:
         return [s.gap_to(self.target_in_house) for s in self.foster_splits]
 
 
-def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None) -> Report:
+def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None, *,
+          pick: Callable[[list[str]], list[str]] | None = None) -> Report:
+    """The report over these quarters against the baseline.
+
+    pick: given every heading's name, in order, the names whose rows and subtotals to build (a page of a
+    large council's report); None: all of them. The grand totals, changes and splits are always the whole
+    council's, summed from plain values (no object per snapshot)."""
     periods = list(quarters) + ([baseline] if baseline and baseline not in quarters else [])
-    categories = list(PlacementCategory.objects.select_related("heading").order_by(
-        "heading__order", "heading__name", "order", "name"))
+    categories = list(PlacementCategory.objects.order_by("heading__order", "heading__name", "order", "name")
+                      .values_list("pk", "heading_id", "heading__name", "provision", "heading__is_foster_care",
+                                   "active"))
     # (children, average weekly cost) by (period, category), read as plain values.
     snapshots: dict[tuple[int, int], tuple[int, Decimal]] = {
         (period_id, category_id): (children, weekly_cost)
@@ -77,37 +86,55 @@ def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None) -> 
                                                             "average_weekly_cost").order_by()
     }
     used = {cid for (_, cid) in snapshots}
-    categories = [c for c in categories if c.active or c.pk in used]
+    categories = [c for c in categories if c[5] or c[0] in used]
+    shown = {c[0]: c for c in categories}
+    # Per period: children, week's cost, and the children in-house and external (all, and in foster care).
+    sums: dict[int, list] = {p.pk: [0, Decimal(0), 0, 0, 0, 0] for p in periods}
+    for (period_id, category_id), (children, weekly_cost) in snapshots.items():
+        category = shown.get(category_id)
+        if category is None:
+            continue
+        costing.annual_cost(children, weekly_cost)  # refuses a negative count or cost, as total() does
+        found = sums[period_id]
+        found[0] += children
+        found[1] += Decimal(children) * weekly_cost
+        provision, foster = category[3], category[4]
+        if provision in (costing.Provision.IN_HOUSE, costing.Provision.EXTERNAL):
+            at = 2 if provision == costing.Provision.IN_HOUSE else 3
+            found[at] += children
+            if foster:
+                found[at + 2] += children
 
-    def lines_for(period, cats):
-        out = []
-        for c in cats:
-            s = snapshots.get((period.pk, c.pk))
-            if s is not None:
-                out.append(costing.Line(s[0], s[1], costing.Provision(c.provision),
-                                        c.heading.is_foster_care))
-        return out
+    def split(period, foster_care_only=False):
+        found = sums[period.pk]
+        return costing.Split(*(found[4:6] if foster_care_only else found[2:4]))
 
-    blocks: list[HeadingBlock] = []
-    by_heading: dict[int, list[PlacementCategory]] = {}
+    by_heading: dict[int, list[tuple]] = {}
     for c in categories:
-        by_heading.setdefault(c.heading_id, []).append(c)
+        by_heading.setdefault(c[1], []).append(c)
+    names = [cats[0][2] for cats in by_heading.values()]
+    wanted = set(pick(names)) if pick is not None else set(names)
+    detail_ids = [c[0] for cats in by_heading.values() if cats[0][2] in wanted for c in cats]
+    instances = PlacementCategory.objects.select_related("heading").in_bulk(detail_ids) if detail_ids else {}
+    blocks: list[HeadingBlock] = []
     for cats in by_heading.values():
-        rows = [
-            CategoryRow(c, [
-                Cell(*snapshots.get((q.pk, c.pk), (None, None)))
-                for q in quarters
-            ])
-            for c in cats
-        ]
-        blocks.append(HeadingBlock(cats[0].heading.name, rows, [costing.total(lines_for(q, cats)) for q in quarters]))
-    grand = [costing.total(lines_for(q, categories)) for q in quarters]
-    baseline_total = costing.total(lines_for(baseline, categories)) if baseline else None
-    all_lines = [lines_for(q, categories) for q in quarters]
+        if cats[0][2] not in wanted:
+            continue
+        rows = [CategoryRow(instances[c[0]], [Cell(*snapshots.get((q.pk, c[0]), (None, None))) for q in quarters])
+                for c in cats]
+        totals = []
+        for q in quarters:
+            lines = [snapshots[(q.pk, c[0])] for c in cats if (q.pk, c[0]) in snapshots]
+            totals.append(costing.total_of(sum(ch for ch, _ in lines),
+                                           sum((Decimal(ch) * w for ch, w in lines), Decimal(0))))
+        blocks.append(HeadingBlock(cats[0][2], rows, totals))
+    grand = [costing.total_of(*sums[q.pk][:2]) for q in quarters]
+    baseline_total = costing.total_of(*sums[baseline.pk][:2]) if baseline else None
     return Report(
         quarters=list(quarters), baseline=baseline, headings=blocks, grand=grand,
         changes=[costing.change(baseline_total, g) if baseline_total else None for g in grand],
-        splits=[costing.split(lines) for lines in all_lines],
-        foster_splits=[costing.split(lines, foster_care_only=True) for lines in all_lines],
+        splits=[split(q) for q in quarters],
+        foster_splits=[split(q, foster_care_only=True) for q in quarters],
         target_in_house=Decimal(settings.PLACEMENTS_TARGET_IN_HOUSE), baseline_total=baseline_total,
+        heading_names=names,
     )

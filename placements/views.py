@@ -33,7 +33,7 @@ def _pick(quarters: list[ReportingPeriod], slug: str | None, default: ReportingP
     return found
 
 
-def _report_from_request(request: HttpRequest):
+def _report_from_request(request: HttpRequest, pick=None):
     quarters = reports.quarters_with_snapshots()
     if not quarters:
         return None, quarters
@@ -44,7 +44,7 @@ def _report_from_request(request: HttpRequest):
         first, last = last, first
     chosen = quarters[quarters.index(first): quarters.index(last) + 1]
     baseline = _pick(quarters, request.GET.get("baseline"), chosen[0])
-    return reports.build(chosen, baseline), quarters
+    return reports.build(chosen, baseline, pick=pick), quarters
 
 
 HEADINGS_PER_PAGE = 10
@@ -53,7 +53,21 @@ HEADINGS_PER_PAGE = 10
 def report(request: HttpRequest) -> HttpResponse:
     if not access.can_view_placements(request.user):
         raise PermissionDenied
-    result, quarters = _report_from_request(request)
+    # The headings shown: one chosen, else a page of them (a large council's table would otherwise run to
+    # megabytes); only those are built row by row. The totals, splits and charts are the whole council's.
+    shown: dict = {"page": None, "heading": None}
+    wanted = request.GET.get("heading", "")
+
+    def pick(names: list[str]) -> list[str]:
+        if wanted:
+            if wanted not in names:
+                raise Http404("No such heading")
+            shown["heading"] = wanted
+            return [wanted]
+        shown["page"] = Paginator(names, HEADINGS_PER_PAGE).get_page(request.GET.get("page"))
+        return list(shown["page"].object_list)
+
+    result, quarters = _report_from_request(request, pick)
     charts = []
     if result is not None:
         labels = [q.label for q in result.quarters]
@@ -70,20 +84,6 @@ def report(request: HttpRequest) -> HttpResponse:
         ]
     area = reports.owning_service_area()
     open_quarter = ReportingPeriod.objects.latest_quarter()
-    # The headings shown: one chosen, else a page of them (a large council's table would otherwise run to
-    # megabytes); the totals, splits and charts are always the whole council's.
-    headings_page, headings, chosen_heading = None, [], None
-    if result is not None:
-        headings = [(index, block.name) for index, block in enumerate(result.headings)]
-        wanted = request.GET.get("heading", "")
-        if wanted:
-            found = [block for block in result.headings if block.name == wanted]
-            if not found:
-                raise Http404("No such heading")
-            shown, chosen_heading = found, wanted
-        else:
-            headings_page = Paginator(result.headings, HEADINGS_PER_PAGE).get_page(request.GET.get("page"))
-            shown = headings_page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "placements/report.html", {
@@ -91,8 +91,8 @@ def report(request: HttpRequest) -> HttpResponse:
         "last_quarter": result.quarters[-1] if result else None,
         "can_enter": bool(open_quarter and access.can_view_placement_entry(request.user, area.pk if area else None)),
         "query": request.GET.urlencode(), "page_query": query.urlencode(),
-        "shown_headings": shown if result is not None else [], "headings_page": headings_page,
-        "heading_names": [name for _, name in headings], "chosen_heading": chosen_heading,
+        "shown_headings": result.headings if result is not None else [], "headings_page": shown["page"],
+        "heading_names": result.heading_names if result is not None else [], "chosen_heading": shown["heading"],
     })
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from placements.costing import Line, Provision, Split, annual_cost, change, guess_provision, split, thousands, total
+from placements.costing import Line, Provision, Split, annual_cost, change, guess_provision, split, thousands, total, total_of
 
 
 def test_annual_cost_is_children_times_weekly_cost_times_52():
@@ -88,3 +88,20 @@ def test_a_total_equals_the_sum_of_its_lines(items):
     if t.children:
         assert t.average_weekly_cost * t.children * 52 == t.annual_cost or \
             abs(t.average_weekly_cost * t.children * 52 - t.annual_cost) < D("1e-10")
+
+
+@pytest.mark.parametrize(("children", "weekly", "annual", "average"), [
+    (0, D(0), D(0), None),  # no children: no average, never a division by zero
+    (1, D("0.01"), D("0.52"), D("0.01")),
+    (3, D("3000.00"), D("156000.00"), D(1000)),
+    (7, D("100"), D("5200"), D(100) / D(7)),
+])
+def test_a_total_from_sums_is_the_total_of_its_lines(children, weekly, annual, average):
+    found = total_of(children, weekly)
+    assert (found.children, found.annual_cost, found.average_weekly_cost) == (children, annual, average)
+
+
+@pytest.mark.parametrize(("children", "weekly"), [(-1, D(0)), (0, D("-0.01"))])
+def test_a_total_from_negative_sums_is_refused(children, weekly):
+    with pytest.raises(ValueError, match="negative"):
+        total_of(children, weekly)
