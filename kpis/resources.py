@@ -15,7 +15,7 @@ from django.utils import timezone
 from organisation import parsing
 from organisation.models import ReportingPeriod
 from organisation.parsing import InvalidValue, parse_choice, parse_decimal
-from organisation.records import locked_message
+from organisation.records import RecordError, locked_message
 from organisation.resources import CouncilResource
 from organisation.services import directorate_get_or_create, service_area_get_or_create
 
@@ -240,11 +240,27 @@ class ActualResource(_Base):
         super().before_import(dataset, **kwargs)
         self._changed_fields: set[str] = set()
         ids = [i.pk for i in self._indicators.values()]
-        # Existing figures and targets of the file's indicators, in one query each.
-        self._existing = {(a.indicator_id, a.period_id): a
-                          for a in Actual.objects.filter(indicator_id__in=ids).select_related("reported_in")}
-        self._targets = {(t.indicator_id, t.period_id): t.value for t in Target.objects.filter(indicator_id__in=ids)}
+        # Existing figures and targets of the file's indicators in the years its rows name (a year's quarters
+        # and the year itself: enough for targets in force and year-to-date checks), in one query each.
+        years = self._file_years(dataset)
+        self._existing = {(a.indicator_id, a.period_id): a for a in Actual.objects.filter(
+            indicator_id__in=ids, period__year__in=years).select_related("reported_in")}
+        self._targets = {(t.indicator_id, t.period_id): t.value for t in Target.objects.filter(
+            indicator_id__in=ids, period__year__in=years).only("indicator_id", "period_id", "value")}
+        self._years: dict[int, ReportingPeriod | None] = {}  # each year's period, once (None: not created)
         self._seen: set[tuple[int, int]] = set()  # (indicator, period) of the rows read so far
+
+    def _file_years(self, dataset) -> set[int]:
+        """The financial years the file's period cells name (cells that do not parse are refused row by row)."""
+        years: set[int] = set()
+        if "period" not in (dataset.headers or []):
+            return years
+        for text in {self.cell({"period": c}, "period") for c in dataset["period"]}:
+            try:
+                years.add(parsing.parse_period(text, self.today).year)
+            except (parsing.InvalidValue, RecordError, ValueError):
+                continue
+        return years
 
     def find(self, row, errors):
         indicator = self.guard(errors, "code", self.indicator, self.cell(row, "code"))
@@ -290,8 +306,10 @@ class ActualResource(_Base):
             self.warnings.append(f"{indicator.code} {period.label}: {warning}")
 
     def _target(self, indicator: Indicator, period: ReportingPeriod) -> Decimal | None:
-        year = self._periods.get((period.year, None)) or ReportingPeriod.objects.filter(
-            year=period.year, quarter__isnull=True).first()
+        if period.year not in self._years:
+            self._years[period.year] = self._periods.get((period.year, None)) or ReportingPeriod.objects.filter(
+                year=period.year, quarter__isnull=True).first()
+        year = self._years[period.year]
         year_target = self._targets.get((indicator.pk, year.pk)) if year else None
         if period.is_year:
             return year_target
@@ -319,13 +337,20 @@ class ActualResource(_Base):
         super(CouncilResource, self).save_instance(instance, is_create, row, **kwargs)
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        self._bulk(result, raise_errors)
+        self._bulk(result, raise_errors, dry_run)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        self._bulk(result, raise_errors)
+        self._bulk(result, raise_errors, dry_run)
 
-    def _bulk(self, result, raise_errors) -> None:
+    def _bulk(self, result, raise_errors, dry_run: bool = False) -> None:
         if not (self.create_instances or self.update_instances):
+            return
+        if dry_run:
+            # A preview: every row was read, checked and compared above; nothing is written (the confirm
+            # writes them all, or none, in one transaction).
+            self.create_instances.clear()
+            self.update_instances.clear()
+            self._changed_fields.clear()
             return
         try:
             services.figures_import(user=self.importing_user(), creates=list(self.create_instances),
