@@ -64,6 +64,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     parser.add_argument("--skip-generate", action="store_true", help="use the data already in the database")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pages-only", action="store_true",
+                        help="time the pages only (no import, export or pack jobs), e.g. for a second, cache-off run")
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -147,8 +149,10 @@ def main() -> None:
             })
         floor = next(r for r in rows if r["page"] == "Login page (floor)")["p95"]
         print()
+        cache = os.environ.get("SUMMARY_CACHE_SECONDS", "300")
         print(f"Machine: {machine()}; database: {django.db.connection.vendor}; scale {args.scale}; "
-              f"{args.requests} requests per page; gunicorn workers {args.workers}")
+              f"{args.requests} requests per page; gunicorn workers {args.workers}; "
+              f"cache {'off' if cache.strip() == '0' else 'on (' + cache.strip() + ' s)'}; {time.strftime('%Y-%m-%d')}")
         print()
         print("| page | role | p50 ms | p95 ms | p95 / floor | CPU p50 ms | size KB | queries | non-200 |")
         print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -160,6 +164,8 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
+    if args.pages_only:
+        return
     print()
     for line in page_list.timed_jobs():
         print(line)

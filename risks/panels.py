@@ -18,12 +18,22 @@ def risk_panel(request) -> Panel | None:
         if quarter is None:
             return None
         if access.is_audit_committee(user) and not (access.is_executive(user) or access.is_performance_officer(user)):
+            stored = queries.stored_register(user, quarter)
+            if stored is not None:
+                return Panel("risks/panel_audit.html", {"quarter": quarter, "count": stored.count(),
+                                                        "outside_count": stored.outside_count()}, order=20)
             found = queries.register(user, quarter, facts=True)
             return Panel("risks/panel_audit.html", {"quarter": quarter, "count": found.total,
                                                     "outside_count": len(found.outside)}, order=20)
 
         def compute() -> dict:
-            # The register's own figures (queries.register): the same as the register and heat map pages.
+            # The register's own figures: the same as the register and heat map pages (counted in the database
+            # over the stored judgements where the quarter has them).
+            stored = queries.stored_register(user, quarter)
+            if stored is not None:
+                return {"outside": stored.outside(10), "outside_count": stored.outside_count(),
+                        "total": stored.count(), "grid": stored.heat_map("threat", "current"),
+                        "scheme": stored.scheme}
             found = queries.register(user, quarter, facts=True)
             return {"outside": found.outside[:10], "outside_count": len(found.outside), "total": found.total,
                     "grid": found.heat_map("threat", "current"), "scheme": found.scheme}

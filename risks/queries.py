@@ -317,6 +317,22 @@ class Register:
         return out
 
 
+def _on_record(quarter: ReportingPeriod, user=None, *, level: str = "all", directorates=(),
+               committee: bool = True) -> QuerySet[Judgement]:
+    """A locked quarter's stored rows that its registers show to ``user`` (as risks_on())."""
+    stored = Judgement.objects.filter(quarter=quarter)
+    if user is not None:
+        registers, areas = access.risk_visibility(user)
+        stored = stored.filter(Q(register__in=registers) | Q(service_area_id__in=areas))
+    elif committee:
+        stored = stored.filter(register__in=COMMITTEE_REGISTERS)
+    if level != "all":
+        stored = stored.filter(register=level)
+    for directorate in directorates:
+        stored = stored.filter(directorate=directorate)
+    return stored
+
+
 def risks_on(quarter: ReportingPeriod, user=None, *, level: str = "all", directorates=(),
              committee: bool = True) -> QuerySet[Risk]:
     """The risks a quarter's registers show to ``user`` (None: the committee's corporate and directorate
@@ -324,16 +340,7 @@ def risks_on(quarter: ReportingPeriod, user=None, *, level: str = "all", directo
     was locked, by the register, directorate and service area they had then, whatever has been moved,
     re-assigned or closed since. An open one: the open risks, and closed ones reviewed in it."""
     if quarter.is_locked and quarter.has_record:
-        stored = Judgement.objects.filter(quarter=quarter)
-        if user is not None:
-            registers, areas = access.risk_visibility(user)
-            stored = stored.filter(Q(register__in=registers) | Q(service_area_id__in=areas))
-        elif committee:
-            stored = stored.filter(register__in=COMMITTEE_REGISTERS)
-        if level != "all":
-            stored = stored.filter(register=level)
-        for directorate in directorates:
-            stored = stored.filter(directorate=directorate)
+        stored = _on_record(quarter, user, level=level, directorates=directorates, committee=committee)
         return Risk.objects.filter(pk__in=stored.values("risk_id"))
     if user is not None:
         base = risks_visible_to(user)
@@ -397,14 +404,20 @@ class StoredRegister:
     """
 
     def __init__(self, quarter: ReportingPeriod, judged: QuerySet, unjudged: QuerySet | None,
-                 scheme: scoring.Scheme, schemes: dict[int, scoring.Scheme], active: scoring.Scheme):
+                 scheme: scoring.Scheme, schemes: dict[int, scoring.Scheme], active: scoring.Scheme,
+                 groups: list[tuple] | None = None):
         self.quarter, self.judged, self.unjudged = quarter, judged, unjudged
         self.scheme, self.schemes, self.active = scheme, schemes, active
+        # (scheme, kind, likelihood, impact, tolerance likelihood, tolerance impact, risks) of the rows, when
+        # already counted (one query gives the scheme, the count and every heat-map cell).
+        self.groups = groups
         self._counts: tuple[int, int] | None = None
+        self._cell_counts: dict | None = None
 
     def _both(self) -> tuple[int, int]:
         if self._counts is None:
-            self._counts = (self.judged.count(), self.unjudged.count() if self.unjudged is not None else 0)
+            judged = sum(g[-1] for g in self.groups) if self.groups is not None else self.judged.count()
+            self._counts = (judged, self.unjudged.count() if self.unjudged is not None else 0)
         return self._counts
 
     def count(self) -> int:
@@ -423,9 +436,7 @@ class StoredRegister:
         judged_count = self._both()[0]
         rows: list[RiskRow] = []
         if start < judged_count:
-            found = self.judged.select_related("risk__directorate", "risk__service_area").order_by(
-                "-rating", "risk__reference")[start:min(stop, judged_count)]
-            rows += [self._row(j) for j in found]
+            rows += self._slice(self.judged, start, min(stop, judged_count))
         if stop > judged_count and self.unjudged is not None:
             found = self.unjudged.select_related("directorate", "service_area").order_by("reference")[
                 max(0, start - judged_count):stop - judged_count]
@@ -444,15 +455,46 @@ class StoredRegister:
             stored_register=j.register, stored_kind=j.kind,
         )
 
+    def _slice(self, judged: QuerySet, start: int, stop: int) -> list[RiskRow]:
+        """Rows start to stop, highest rating first: their ids sorted in the database, then the page's rows
+        read whole (with their risk and review) by id."""
+        ids = list(judged.order_by("-rating", "risk__reference").values_list("pk", flat=True)[start:stop])
+        if not ids:
+            return []
+        found = Judgement.objects.filter(pk__in=ids).select_related("risk__directorate", "risk__service_area") \
+            .annotate(review_period_id=F("review__period_id")).in_bulk()
+        return [self._row(found[pk]) for pk in ids]
+
+    def outside(self, limit: int) -> list[RiskRow]:
+        """The first risks outside tolerance, highest rating first (Register.outside[:limit])."""
+        return self._slice(self.judged.filter(outside=True), 0, limit)
+
+    def outside_count(self) -> int:
+        return self.judged.filter(outside=True).count()
+
+    def _cells(self) -> dict[tuple[str, str], dict[tuple[int, int], int]]:
+        """Risks per heat-map cell, by (kind, basis), counted by the database: the rows scored on the
+        quarter's scheme."""
+        if self._cell_counts is None:
+            same = {pk for pk, found in self.schemes.items() if found.name == self.scheme.name}
+            groups = self.groups if self.groups is not None else _groups(self.judged)
+            cells: dict[tuple[str, str], dict[tuple[int, int], int]] = {}
+            for scheme_id, kind, likelihood, impact, tolerance_likelihood, tolerance_impact, count in groups:
+                if scheme_id not in same:
+                    continue
+                for basis, pair in (("current", (likelihood, impact)),
+                                    ("tolerance", (tolerance_likelihood, tolerance_impact))):
+                    found = cells.setdefault((kind, basis), {})
+                    found[pair] = found.get(pair, 0) + count
+            self._cell_counts = cells
+        return self._cell_counts
+
+    def heat_map(self, kind: str = "threat", basis: str = "current") -> list[list[scoring.Cell]]:
+        return scoring.heat_map(self.scheme, kind, (), counted=self._cells().get((kind, basis), {}))
+
     def maps(self) -> list[dict]:
         """The heat maps (as Register.maps()), their cells counted by the database."""
-        same = [pk for pk, found in self.schemes.items() if found.name == self.scheme.name]
-        placed = self.judged.filter(scheme_id__in=same).order_by()
-        cells: dict[tuple[str, str], dict[tuple[int, int], int]] = {}
-        for basis, fields in (("current", ("likelihood", "impact")),
-                              ("tolerance", ("tolerance_likelihood", "tolerance_impact"))):
-            for kind, likelihood, impact, count in placed.values_list("kind", *fields).annotate(n=Count("pk")):
-                cells.setdefault((kind, basis), {})[(likelihood, impact)] = count
+        cells = self._cells()
         out = []
         for kind in (scoring.Kind.THREAT, scoring.Kind.OPPORTUNITY):
             total = sum(cells.get((kind.value, "current"), {}).values())
@@ -464,6 +506,14 @@ class StoredRegister:
                                                      counted=cells.get((kind.value, basis), {})),
                             "impacts": [(v, self.scheme.impacts[kind][v]) for v in self.scheme.impact_values(kind)]})
         return out
+
+
+GROUPED = ("scheme_id", "kind", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact")
+
+
+def _groups(judged: QuerySet) -> list[tuple]:
+    """The rows counted by scheme, kind and both pairs of scores: at most a few hundred groups, in one query."""
+    return list(judged.order_by().values_list(*GROUPED).annotate(n=Count("pk")))
 
 
 def _band_q(band: str, schemes: dict[int, scoring.Scheme]) -> Q:
@@ -499,10 +549,21 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
         risks = risks.filter(risk_owner__icontains=filters["owner"])
     active = active_scheme()[1]
     schemes = ScoringScheme.all_schemes()
-    judged = Judgement.objects.filter(quarter=quarter, risk_id__in=risks.order_by().values("pk")).annotate(
-        rating=RATING, review_period_id=F("review__period_id"))
+    if quarter.is_locked:
+        # The record names each risk's register, directorate and service area then: filter on it directly.
+        judged = _on_record(quarter, user, level=level,
+                            directorates=[d for d in (directorate_id, filters.get("directorate")) if d])
+        if filters.get("q"):
+            judged = judged.filter(Q(risk__reference__icontains=filters["q"]) | Q(risk__title__icontains=filters["q"]))
+        if filters.get("owner"):
+            judged = judged.filter(risk__risk_owner__icontains=filters["owner"])
+        judged = judged.annotate(rating=RATING)
+    else:
+        judged = Judgement.objects.filter(quarter=quarter, risk_id__in=risks.order_by().values("pk")).annotate(
+            rating=RATING)
+    groups = _groups(judged)
     counts: Counter = Counter()
-    for scheme_id, count in judged.order_by().values_list("scheme_id").annotate(n=Count("pk")):
+    for scheme_id, *_, count in groups:
         found = schemes.get(scheme_id) or active
         counts[found.name] += count
     scheme = active
@@ -523,7 +584,7 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
         judged = judged.filter(scheme_id__in=same, **(
             {"likelihood": likelihood, "impact": impact} if basis == "current"
             else {"tolerance_likelihood": likelihood, "tolerance_impact": impact}))
-    return StoredRegister(quarter, judged, unjudged, scheme, schemes, active)
+    return StoredRegister(quarter, judged, unjudged, scheme, schemes, active, None if narrowed else groups)
 
 
 def quarter_scheme(rows: list[RiskRow], active: scoring.Scheme) -> scoring.Scheme:

@@ -6,7 +6,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from placements.costing import Line, Provision, Split, annual_cost, change, guess_provision, split, thousands, total, total_of
+from placements.costing import (
+    Line,
+    Provision,
+    Split,
+    annual_cost,
+    change,
+    guess_provision,
+    split,
+    thousands,
+    total,
+    total_of,
+)
 
 
 def test_annual_cost_is_children_times_weekly_cost_times_52():

@@ -65,6 +65,12 @@ def _compare(user, quarter, **options):
     assert [_line(r) for r in new[0:new.count()]] == [_line(r) for r in old.rows]
     assert new.scheme.name == old.scheme.name
     assert _grids(new.maps()) == _grids(old.maps())
+    assert new.outside_count() == len(old.outside)
+    assert [_line(r) for r in new.outside(10)] == [_line(r) for r in old.outside[:10]]
+    for kind in ("threat", "opportunity"):
+        for basis in ("current", "tolerance"):
+            assert _grids([{"kind": kind, "basis": basis, "total": 0, "grid": new.heat_map(kind, basis)}]) == \
+                _grids([{"kind": kind, "basis": basis, "total": 0, "grid": old.heat_map(kind, basis)}])
     # Any page of it: the database's slice is the list's.
     for start, stop in ((0, 25), (10, 35), (25, 50), (50, 75)):
         assert [_line(r) for r in new[start:stop]] == [_line(r) for r in old.rows[start:stop]]
