@@ -470,6 +470,8 @@ class StoredRegister:
         return self._slice(self.judged.filter(outside=True), 0, limit)
 
     def outside_count(self) -> int:
+        if self.groups is not None:
+            return sum(g[-1] for g in self.groups if g[-2])
         return self.judged.filter(outside=True).count()
 
     def _cells(self) -> dict[tuple[str, str], dict[tuple[int, int], int]]:
@@ -479,7 +481,7 @@ class StoredRegister:
             same = {pk for pk, found in self.schemes.items() if found.name == self.scheme.name}
             groups = self.groups if self.groups is not None else _groups(self.judged)
             cells: dict[tuple[str, str], dict[tuple[int, int], int]] = {}
-            for scheme_id, kind, likelihood, impact, tolerance_likelihood, tolerance_impact, count in groups:
+            for scheme_id, kind, likelihood, impact, tolerance_likelihood, tolerance_impact, _, count in groups:
                 if scheme_id not in same:
                     continue
                 for basis, pair in (("current", (likelihood, impact)),
@@ -508,11 +510,12 @@ class StoredRegister:
         return out
 
 
-GROUPED = ("scheme_id", "kind", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact")
+GROUPED = ("scheme_id", "kind", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "outside")
 
 
 def _groups(judged: QuerySet) -> list[tuple]:
-    """The rows counted by scheme, kind and both pairs of scores: at most a few hundred groups, in one query."""
+    """The rows counted by scheme, kind, both pairs of scores and tolerance: at most a few hundred groups, in
+    one query."""
     return list(judged.order_by().values_list(*GROUPED).annotate(n=Count("pk")))
 
 
@@ -547,8 +550,12 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
         risks = risks.filter(Q(reference__icontains=filters["q"]) | Q(title__icontains=filters["q"]))
     if filters.get("owner"):
         risks = risks.filter(risk_owner__icontains=filters["owner"])
-    active = active_scheme()[1]
-    schemes = ScoringScheme.all_schemes()
+    # Every scheme, and the active one (else the first), in one query.
+    found_schemes = list(ScoringScheme.objects.order_by("pk").values_list("pk", "name", "definition", "active"))
+    schemes = {pk: scoring.Scheme.from_data(name, definition) for pk, name, definition, _ in found_schemes}
+    active_pk = next((pk for pk, *_, is_active in found_schemes if is_active),
+                     found_schemes[0][0] if found_schemes else None)
+    active = schemes[active_pk] if active_pk is not None else active_scheme()[1]
     if quarter.is_locked:
         # The record names each risk's register, directorate and service area then: filter on it directly.
         judged = _on_record(quarter, user, level=level,

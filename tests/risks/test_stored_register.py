@@ -139,3 +139,56 @@ def test_an_empty_register_counts_nothing(executive_user, open_quarter):
     assert [(m["kind"], m["total"]) for m in found.maps()] == [("threat", 0), ("threat", 0)]  # as Register's
     assert isinstance(found.scheme, scoring.Scheme)
     assert ReportingPeriod.objects.filter(pk=open_quarter.pk).exists()
+
+
+@pytest.mark.parametrize("page", ["/risks/", "/risks/heat-map/", "/risks/summary/", "/home/",
+                                  "/risks/?outside=yes", "/risks/?band=high", "/risks/?cell=current-3-4",
+                                  "/risks/?page=2"])
+@pytest.mark.parametrize("locked", [False, True])
+def test_the_stored_register_pages_queries_do_not_grow_with_the_data(executive, officer_user, directorate, area_a,
+                                                                      open_quarter, locked_quarter, page, locked):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def build(start, stop):
+        for n in range(start, stop):
+            risk = make_risk(f"Q{n:03d}", directorate, area_a, register=["corporate", "directorate", "service"][n % 3])
+            review(risk, "2018/19 Q4", 1 + n % 4, 1 + (n * 3) % 4)
+            if n % 2:
+                review(risk, "2019/20 Q1", 1 + (n + 1) % 4, 4, (1, 1))
+
+    def count():
+        separator = "&" if "?" in page else "?"
+        with CaptureQueriesContext(connection) as ctx:
+            assert executive.get(f"{page}{separator}period={open_quarter.slug}").status_code == 200
+        return len(ctx.captured_queries)
+
+    build(0, 30)
+    if locked:
+        organisation_services.period_lock(user=officer_user, period=open_quarter, sign_off_submitted=True)
+        open_quarter.refresh_from_db()
+        assert open_quarter.has_record
+    small = count()
+    with opened_again(open_quarter, officer_user) if locked else _nothing():
+        build(30, 90)
+    assert count() <= small <= 20
+
+
+def _nothing():
+    from contextlib import nullcontext
+
+    return nullcontext()
+
+
+def opened_again(quarter, officer_user):
+    """More risks for a locked quarter: reopen it, add them, lock it again (its record is written again)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def cycle():
+        organisation_services.period_reopen(user=officer_user, period=quarter, reason="More risks for the test")
+        yield
+        organisation_services.period_lock(user=officer_user, period=quarter, sign_off_submitted=True)
+        quarter.refresh_from_db()
+
+    return cycle()
