@@ -21,7 +21,9 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 LOCMEM_ENTRIES = {"default": 300, "summaries": 500, "downloads": 40}
 
 
-def caches_from(url: str) -> dict[str, dict]:
+def caches_from(url: str, prefix: str = "council") -> dict[str, dict]:
+    """prefix: the start of every key in a shared cache (set it per release, so that during a rolling
+    deploy old and new servers never read each other's entries)."""
     url = (url or "").strip()
     if not url:
         return {
@@ -35,6 +37,6 @@ def caches_from(url: str) -> dict[str, dict]:
             f"CACHE_URL must be a Redis address (redis://host:6379/0, rediss://... or unix://...), not {scheme or url!r}")
     return {
         name: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-               "KEY_PREFIX": f"council:{name}"}
+               "KEY_PREFIX": f"{prefix or 'council'}:{name}"}
         for name in NAMES
     }

@@ -329,7 +329,7 @@ DEFAULT_TOLERANCE = 15
 SUMMARY_CACHE_SECONDS = env_int("SUMMARY_CACHE_SECONDS", 300)
 # Without CACHE_URL each process keeps its own caches (locmem); with it, every app server shares one Redis
 # (redis://host:6379/0), so a summary computed once serves them all (config/caches.py).
-CACHES = caches_from(os.environ.get("CACHE_URL", ""))
+CACHES = caches_from(os.environ.get("CACHE_URL", ""), os.environ.get("CACHE_KEY_PREFIX", "council"))
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True

@@ -11,6 +11,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, 
 from django.db.models.functions import Coalesce
 
 from organisation import access
+from organisation.collation import binary
 from organisation.models import ReportingPeriod
 
 from . import status as rules
@@ -347,6 +348,8 @@ FACTS_VIA_JUDGEMENT = ("indicator_id", "indicator__code", "indicator__title", "i
 # Worst first, as rules.exception_sort_key: status severity, worsened first, the largest shortfall, code.
 EXCEPTION_ORDER = ("severity", Case(When(direction=rules.Direction.WORSENED.value, then=Value(0)), default=Value(1)),
                    Coalesce("deviation", Value(Decimal(0))), "indicator__code")
+# Codes in code-point order, as Python sorts them for the pack and downloads (organisation/collation.py).
+EXCEPTION_ORDER = (*EXCEPTION_ORDER[:-1], binary("indicator__code"))
 # A Row's sort keys (django-tables2 accessors) as the stored judgement's columns.
 ORDER_FIELDS = {"status_severity": "severity", "indicator__code": "indicator__code",
                 "indicator__title": "indicator__title", "indicator__service_area_name": "indicator__service_area__name",
@@ -378,7 +381,7 @@ class RowQuery:
                 bare = name.lstrip("-")
                 name = ("-" if name.startswith("-") else "") + ORDER_FIELDS.get(bare, bare)
             mapped.append(name)
-        return RowQuery(self.queryset.order_by(*mapped, "indicator__code"))
+        return RowQuery(self.queryset.order_by(*mapped, binary("indicator__code")))
 
     def __getitem__(self, key):
         if isinstance(key, slice):
@@ -431,11 +434,12 @@ class StoredScope:
 
     @cached_property
     def filtered(self) -> RowQuery:
-        return RowQuery(self.chosen.order_by("indicator__code"))
+        return RowQuery(self.chosen.order_by(binary("indicator__code")))
 
     def table_rows(self, asked: bool) -> RowQuery:
         """The dashboard's table: what the filters ask for, else what the exceptions above do not list."""
-        return self.filtered if asked else RowQuery(self.chosen.filter(exception=False).order_by("indicator__code"))
+        return self.filtered if asked else RowQuery(self.chosen.filter(exception=False).order_by(
+            binary("indicator__code")))
 
     @cached_property
     def drafts(self) -> int:
@@ -443,7 +447,7 @@ class StoredScope:
 
     @cached_property
     def rows(self) -> list[Row]:
-        return list(RowQuery(self.judgements.order_by("indicator__code")))
+        return list(RowQuery(self.judgements.order_by(binary("indicator__code"))))
 
 
 def stored_scope(user, quarter: ReportingPeriod, *, directorate_id: int | None = None,

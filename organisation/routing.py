@@ -7,10 +7,11 @@ Everything else reads from the primary, and so does:
 
 - every write, always (a row read from the replica is saved to the primary);
 - every read after the request's first write, for the rest of that request;
-- the whole of the next request from the same browser (a short-lived cookie), so that a user who
-  saves a figure and is sent to the dashboard sees their own figure, whatever the replica's lag;
-- accounts, sessions, permissions and sign-in throttling (PRIMARY_APPS), so that signing in, out and
-  role changes take effect at once;
+- the next of those pages the same browser asks for within a minute (a short-lived cookie, kept until
+  such a page uses it), so that a user who saves a figure and then opens the dashboard sees their own
+  figure, whatever the replica's lag;
+- accounts, sessions, permissions, service areas' managers and sign-in throttling (PRIMARY_APPS,
+  PRIMARY_MODELS), so that signing in, out, role and area changes take effect at once;
 - any request that is not a GET or HEAD.
 
 The choice is held in a context variable for the request (set by ReplicaMiddleware), so threads and
@@ -39,6 +40,8 @@ REPLICA_VIEWS = frozenset({
 
 # Apps always read from the primary.
 PRIMARY_APPS = frozenset({"auth", "sessions", "axes", "contenttypes", "admin"})
+# And these models of other apps: who manages which service area decides what a user may see and change.
+PRIMARY_MODELS = frozenset({"organisation.servicearea_managers"})
 
 # The cookie that sends a browser's next request to the primary after it wrote.
 PIN_COOKIE = "read_primary"
@@ -49,6 +52,11 @@ PIN_SECONDS = 60
 class Reading:
     replica: bool = False  # this request may read from the replica
     wrote: bool = False  # it has written (or locked rows): reads go to the primary from now on
+    spent: bool = False  # it is a replica page read from the primary because of the pin: the pin is used up
+
+
+def _primary_only(model) -> bool:
+    return model._meta.app_label in PRIMARY_APPS or model._meta.label_lower in PRIMARY_MODELS
 
 
 _reading: contextvars.ContextVar[Reading | None] = contextvars.ContextVar("replica_reading", default=None)
@@ -66,14 +74,13 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         reading = _reading.get()
         alias = replica_alias()
-        if (alias is None or reading is None or not reading.replica or reading.wrote
-                or model._meta.app_label in PRIMARY_APPS):
+        if alias is None or reading is None or not reading.replica or reading.wrote or _primary_only(model):
             return DEFAULT_DB_ALIAS
         return alias
 
     def db_for_write(self, model, **hints):
         reading = _reading.get()
-        if reading is not None and model._meta.app_label not in PRIMARY_APPS:
+        if reading is not None and not _primary_only(model):
             reading.wrote = True
         return DEFAULT_DB_ALIAS
 
@@ -120,15 +127,20 @@ class ReplicaMiddleware:
         if reading.wrote or request.method not in ("GET", "HEAD"):
             response.set_cookie(PIN_COOKIE, "1", max_age=PIN_SECONDS, httponly=True, samesite="Lax",
                                 secure=settings.SESSION_COOKIE_SECURE)
-        elif pinned:
+        elif pinned and reading.spent:
+            # The first replica page after the write was read from the primary: later ones may use the replica.
+            # (Other pages - the form the user was sent back to, say - leave the pin for the page that needs it.)
             response.delete_cookie(PIN_COOKIE, samesite="Lax")
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         reading = _reading.get()
-        if reading is None or request.method not in ("GET", "HEAD") or request.COOKIES.get(PIN_COOKIE) == "1":
-            return None
         match = getattr(request, "resolver_match", None)
-        if match is not None and match.view_name in REPLICA_VIEWS:
+        if reading is None or request.method not in ("GET", "HEAD") or match is None \
+                or match.view_name not in REPLICA_VIEWS:
+            return None
+        if request.COOKIES.get(PIN_COOKIE) == "1":
+            reading.spent = True
+        else:
             reading.replica = True
         return None

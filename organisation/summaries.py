@@ -20,6 +20,7 @@ expires (SUMMARY_CACHE_SECONDS).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -31,6 +32,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 # The models whose change history stamps the summaries (app_label.Model).
 STAMPED_MODELS = (
@@ -110,8 +112,15 @@ def cached(name: str, parts: tuple, compute: Callable[[], T], *, request=None, s
         return compute()
     key = "summary:" + hashlib.sha256(repr((name, parts, data_stamp(request))).encode()).hexdigest()
     cache = caches[store]
-    found: Any = cache.get(key)
+    try:
+        found: Any = cache.get(key)
+    except Exception:  # an entry another release wrote (a shared cache during a rolling deploy), or Redis down
+        logger.warning("summary cache: could not read %s; computing it afresh", name, exc_info=True)
+        found = None
     if found is None:
         found = compute()
-        cache.set(key, found, seconds)
+        try:
+            cache.set(key, found, seconds)
+        except Exception:  # a shared cache that is down costs speed, never the page
+            logger.warning("summary cache: could not keep %s", name, exc_info=True)
     return found

@@ -142,8 +142,8 @@ def xlsx(risk_lines: list[RiskLine], *, quarter_label: str, public: bool, scope:
         if font:
             sheet.cell(row=sheet.max_row, column=1).font = font
     sheet.append([])
-    header_row = sheet.max_row + 1
     sheet.append(COLUMNS)
+    header_row = sheet.max_row  # the header's row (a blank row appended holds no cells: max_row skips it)
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

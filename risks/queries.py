@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from organisation import access
+from organisation.collation import binary
 from organisation.models import ReportingPeriod
 from organisation.periods import Period, quarter_range
 
@@ -438,7 +439,7 @@ class StoredRegister:
         if start < judged_count:
             rows += self._slice(self.judged, start, min(stop, judged_count))
         if stop > judged_count and self.unjudged is not None:
-            found = self.unjudged.select_related("directorate", "service_area").order_by("reference")[
+            found = self.unjudged.select_related("directorate", "service_area").order_by(binary("reference"))[
                 max(0, start - judged_count):stop - judged_count]
             rows += [RiskRow(risk, None, False, None, None, None, None, None, None, False, []) for risk in found]
         return rows
@@ -458,7 +459,7 @@ class StoredRegister:
     def _slice(self, judged: QuerySet, start: int, stop: int) -> list[RiskRow]:
         """Rows start to stop, highest rating first: their ids sorted in the database, then the page's rows
         read whole (with their risk and review) by id."""
-        ids = list(judged.order_by("-rating", "risk__reference").values_list("pk", flat=True)[start:stop])
+        ids = list(judged.order_by("-rating", binary("risk__reference")).values_list("pk", flat=True)[start:stop])
         if not ids:
             return []
         found = Judgement.objects.filter(pk__in=ids).select_related("risk__directorate", "risk__service_area") \
@@ -575,7 +576,7 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
         counts[found.name] += count
     scheme = active
     if counts:
-        name = max(counts, key=lambda n: (counts[n], n == active.name))
+        name = max(counts, key=lambda n: (counts[n], n == active.name, n))  # as quarter_scheme()
         scheme = next((s for s in schemes.values() if s.name == name), active)
     unjudged = None
     narrowed = bool(filters.get("band") or filters.get("outside") or cell is not None)
@@ -600,7 +601,7 @@ def quarter_scheme(rows: list[RiskRow], active: scoring.Scheme) -> scoring.Schem
     counts = Counter(r.scheme.name for r in rows if r.scheme is not None)
     if not counts:
         return active
-    name = max(counts, key=lambda n: (counts[n], n == active.name))
+    name = max(counts, key=lambda n: (counts[n], n == active.name, n))  # a tie: the active one, else by name
     return next(r.scheme for r in rows if r.scheme is not None and r.scheme.name == name)
 
 

@@ -380,3 +380,28 @@ def test_judging_plain_facts_matches_judging_model_instances(area_a, area_b, ope
 
     assert [key(r) for r in with_facts] == [key(r) for r in with_models]
     assert {r.status for r in with_models} >= {rules.Status.WELL_BELOW, rules.Status.WELL_ABOVE}
+
+
+def test_the_report_xlsx_formats_each_row_as_its_own_indicator_and_freezes_the_bold_header(executive, area_a,
+                                                                                           open_quarter):
+    import io
+
+    from openpyxl import load_workbook
+
+    for code, unit in (("AAA1", "number"), ("AAA2", "percent"), ("AAA3", "number")):
+        indicator = make_indicator(area_a, code, unit=unit)
+        set_target(indicator, "2019/20 Q1", 50)
+        set_actual(indicator, "2019/20 Q1", 40)
+    response = executive.get(f"/performance/report/{open_quarter.slug}.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = next(r for r in range(1, 20) if sheet.cell(row=r, column=1).value == "Service area")
+    assert sheet.cell(row=header, column=1).font.bold
+    assert sheet.freeze_panes == f"A{header + 1}" and sheet.print_title_rows == f"${header}:${header}"
+    assert sheet.auto_filter.ref.startswith(f"A{header}:")
+    columns = [c.value for c in sheet[header]]
+    value, title = columns.index("Value") + 1, columns.index("Title") + 1
+    formats = {sheet.cell(row=r, column=3).value: sheet.cell(row=r, column=value).number_format
+               for r in range(header + 1, header + 4)}
+    assert "%" in formats["AAA2"] and "%" not in formats["AAA1"] and "%" not in formats["AAA3"]
+    assert all(sheet.cell(row=r, column=title).alignment.wrap_text for r in range(header + 1, header + 4))
+    assert sheet.cell(row=header, column=value).number_format == "General"

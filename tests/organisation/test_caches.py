@@ -73,3 +73,23 @@ def test_with_redis_a_summary_computed_by_one_server_serves_another():
             assert len(calls) == 2
         finally:
             caches["summaries"].clear()
+
+
+@pytest.mark.django_db
+def test_a_cache_that_fails_costs_speed_never_the_page(monkeypatch, settings):
+    settings.SUMMARY_CACHE_SECONDS = 60
+
+    class Broken:
+        def get(self, key):
+            raise ValueError("unpickling an entry another release wrote")
+
+        def set(self, key, value, seconds):
+            raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(summaries, "caches", {"summaries": Broken()})
+    assert summaries.cached("broken", (), lambda: {"on track": 1}) == {"on track": 1}
+
+
+def test_the_key_prefix_is_the_releases():
+    found = caches_from("redis://cache:6379/0", "council-2026.11")
+    assert {config["KEY_PREFIX"] for config in found.values()} == {f"council-2026.11:{name}" for name in NAMES}

@@ -205,3 +205,28 @@ def test_export_data_reads_the_replica(replica_on):
     out = StringIO()
     call_command("export_data", "audit-trail", stdout=out)
     assert "only on the replica" in out.getvalue() and "only on the primary" not in out.getvalue()
+
+
+@pytest.mark.django_db(databases=BOTH)
+def test_the_pin_waits_for_the_next_reporting_page_whatever_pages_come_between(replica_on, officer):
+    _event("default", "only on the primary")
+    _event("replica", "only on the replica")
+    officer.post(reverse("account:index"), {"reminders": "off"})
+    # Sent back to a form (not a reporting page): the pin is kept for the page that needs it.
+    between = officer.get(reverse("periods:list"))
+    assert between.status_code == 200 and routing.PIN_COOKIE not in between.cookies
+    page = officer.get(reverse("audit:trail")).content.decode()
+    assert "only on the primary" in page and "only on the replica" not in page
+    assert "only on the replica" in officer.get(reverse("audit:trail")).content.decode()
+
+
+def test_who_manages_a_service_area_is_always_read_from_the_primary(replica_on):
+    from organisation.models import ServiceArea
+
+    through = ServiceArea.managers.through
+    assert through._meta.label_lower in routing.PRIMARY_MODELS
+    with routing.reading_replica():
+        assert router.db_for_read(through) == "default"
+        assert router.db_for_read(ServiceArea) == "replica"
+        router.db_for_write(through)
+        assert router.db_for_read(ServiceArea) == "replica"  # not the user's own data write

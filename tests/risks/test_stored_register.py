@@ -192,3 +192,28 @@ def opened_again(quarter, officer_user):
         quarter.refresh_from_db()
 
     return cycle()
+
+
+def test_references_sort_alike_on_the_page_and_in_the_paper(executive_user, directorate, area_a, open_quarter,
+                                                            locked_quarter):
+    """Mixed case and punctuation: the database orders them as Python does (organisation/collation.py)."""
+    for reference in ("CRR2", "crr1", "Crr3", "CRR-9", "CRR_0", "CRR.5"):
+        review(make_risk(reference, directorate, area_a), "2018/19 Q4", 2, 2)
+    for reference in ("zz1", "ZZ2"):
+        make_risk(reference, directorate, area_a)  # never reviewed: after the scored ones
+    _compare(executive_user, open_quarter)
+
+
+def test_a_tie_between_two_schemes_that_are_not_active_is_broken_alike(officer_user, executive_user, directorate,
+                                                                       area_a, open_quarter, locked_quarter):
+    from risks import judging
+    from risks import services as risk_services
+
+    council, standard = ScoringScheme.objects.get(name="Council 4x4"), ScoringScheme.objects.get(name="Standard 5x5")
+    first, second = make_risk("AAA", directorate, area_a), make_risk("BBB", directorate, area_a)
+    review(first, "2018/19 Q4", 1, 1, (1, 1), scheme=council)
+    review(second, "2018/19 Q4", 5, 5, (1, 1), scheme=standard)
+    third = ScoringScheme.objects.create(name="Zeta 4x4", definition=council.definition, active=False)
+    risk_services.scheme_activate(user=officer_user, scheme=third)
+    judging.refresh()
+    _compare(executive_user, open_quarter)

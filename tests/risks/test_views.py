@@ -348,3 +348,16 @@ def test_a_register_too_long_for_a_committee_paper_asks_for_a_directorate(audit,
     assert "holds 2 risks: more than the 1 a committee paper lists" in page
     assert f'<option value="{directorate.pk}">People</option>' in page
     assert audit.get(f"/risks/export.xlsx?period={Q4}")["Content-Type"].startswith("application/vnd")
+
+
+def test_the_register_xlsx_header_is_bold_frozen_and_printed_on_every_page(audit, directorate, area_a,
+                                                                            locked_quarter):
+    for n in range(3):
+        review(make_risk(f"CRR{n}", directorate, area_a), "2018/19 Q4", 2 + n % 2, 7)
+    sheet = load_workbook(io.BytesIO(audit.get(f"/risks/export.xlsx?period={Q4}").content)).active
+    header = header_row(sheet)
+    assert sheet.cell(row=header, column=1).font.bold
+    assert sheet.freeze_panes == f"C{header + 1}" and sheet.print_title_rows == f"${header}:${header}"
+    last = header + 3
+    assert sheet.cell(row=last, column=3).alignment.wrap_text  # the last risk's description wraps too
+    assert not sheet.cell(row=header, column=3).alignment.wrap_text or sheet.cell(row=header, column=3).font.bold
