@@ -12,15 +12,13 @@ signed off (locked ones); `manage.py rejudge [--check]` runs refresh() or check(
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS
 
+from organisation.judgements import Deferral
 from organisation.models import ReportingPeriod
 
 from . import status as rules
@@ -91,53 +89,10 @@ def refresh(*, indicator_ids: Iterable[int] | None = None, quarters: Iterable[Re
 
 # --- when to refresh: once per service call, or at once for a save made outside one ---------------------
 
-_state = threading.local()
-
-
-@contextmanager
-def deferred(discard: bool = False):
-    """Inside a service: what is touched is collected and judged once, when the outermost service returns
-    (still inside its transaction). discard: judge nothing (a dry run, rolled back)."""
-    if discard:
-        _state.discard = getattr(_state, "discard", 0) + 1
-    depth = getattr(_state, "depth", 0)
-    if depth == 0:
-        _state.pending = set()
-    _state.depth = depth + 1
-    ok = False
-    try:
-        yield
-        ok = True
-    finally:
-        _state.depth = depth
-        if discard:
-            _state.discard -= 1
-        if depth == 0:
-            pending, _state.pending = _state.pending, set()
-            if getattr(_state, "discard", 0) or connection.needs_rollback:
-                pending = set()  # a dry run, or a transaction that is being rolled back: nothing to judge
-            if ok and pending:
-                refresh(indicator_ids=pending)
-
-
-def deferring(func):
-    """Decorate a service whose writes change indicators' judgements."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with deferred():
-            return func(*args, **kwargs)
-    return wrapper
-
-
-def touched(indicator_ids: Iterable[int]) -> None:
-    """These indicators' facts changed: refresh them now, or when the service that changed them returns."""
-    ids = {i for i in indicator_ids if i is not None}
-    if not ids:
-        return
-    if getattr(_state, "depth", 0):
-        _state.pending.update(ids)
-    else:
-        refresh(indicator_ids=ids)
+_deferral = Deferral(lambda ids: refresh(indicator_ids=ids))
+deferred = _deferral.deferred  # judge once at the end of the block (discard=True: judge nothing)
+deferring = _deferral.deferring  # decorate a service whose writes change judgements
+touched = _deferral.touched  # these ids' facts changed: refresh now, or when the service returns
 
 
 def on_change(sender, instance, **kwargs) -> None:
