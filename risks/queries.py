@@ -355,6 +355,21 @@ def risks_on(quarter: ReportingPeriod, user=None, *, level: str = "all", directo
     return risks
 
 
+def _directorates(filters: dict, directorate_id: int | None) -> list:
+    return [d for d in (directorate_id, filters.get("directorate")) if d]
+
+
+def _text_filters(filters: dict, prefix: str = "") -> Q:
+    """The register page's search (reference or title) and owner filters, on risks (or on rows that name a
+    risk: prefix "risk__")."""
+    found = Q()
+    if filters.get("q"):
+        found &= Q(**{f"{prefix}reference__icontains": filters["q"]}) | Q(**{f"{prefix}title__icontains": filters["q"]})
+    if filters.get("owner"):
+        found &= Q(**{f"{prefix}risk_owner__icontains": filters["owner"]})
+    return found
+
+
 def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dict | None = None,
              cell: tuple[str, int, int] | None = None, facts: bool = False, history: bool = False,
              directorate_id: int | None = None) -> Register:
@@ -362,12 +377,8 @@ def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dic
     directorate registers), at a register level, with the filters of the register page
     (q, directorate, owner, band, outside) and a heat-map cell (basis, likelihood, impact)."""
     filters = filters or {}
-    risks = risks_on(quarter, user, level=level,
-                     directorates=[d for d in (directorate_id, filters.get("directorate")) if d])
-    if filters.get("q"):
-        risks = risks.filter(Q(reference__icontains=filters["q"]) | Q(title__icontains=filters["q"]))
-    if filters.get("owner"):
-        risks = risks.filter(risk_owner__icontains=filters["owner"])
+    risks = risks_on(quarter, user, level=level, directorates=_directorates(filters, directorate_id)).filter(
+        _text_filters(filters))
     active = active_scheme()[1]
     if facts:
         rows = rows_for(risk_facts(risks), quarter, active, ids=risks.values("pk"), history=history)
@@ -545,12 +556,8 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
     if quarter.is_locked and not quarter.has_record:
         return None
     filters = filters or {}
-    risks = risks_on(quarter, user, level=level,
-                     directorates=[d for d in (directorate_id, filters.get("directorate")) if d])
-    if filters.get("q"):
-        risks = risks.filter(Q(reference__icontains=filters["q"]) | Q(title__icontains=filters["q"]))
-    if filters.get("owner"):
-        risks = risks.filter(risk_owner__icontains=filters["owner"])
+    risks = risks_on(quarter, user, level=level, directorates=_directorates(filters, directorate_id)).filter(
+        _text_filters(filters))
     # Every scheme, and the active one (else the first), in one query.
     found_schemes = list(ScoringScheme.objects.order_by("pk").values_list("pk", "name", "definition", "active"))
     schemes = {pk: scoring.Scheme.from_data(name, definition) for pk, name, definition, _ in found_schemes}
@@ -559,13 +566,8 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
     active = schemes[active_pk] if active_pk is not None else active_scheme()[1]
     if quarter.is_locked:
         # The record names each risk's register, directorate and service area then: filter on it directly.
-        judged = _on_record(quarter, user, level=level,
-                            directorates=[d for d in (directorate_id, filters.get("directorate")) if d])
-        if filters.get("q"):
-            judged = judged.filter(Q(risk__reference__icontains=filters["q"]) | Q(risk__title__icontains=filters["q"]))
-        if filters.get("owner"):
-            judged = judged.filter(risk__risk_owner__icontains=filters["owner"])
-        judged = judged.annotate(rating=RATING)
+        judged = _on_record(quarter, user, level=level, directorates=_directorates(filters, directorate_id)).filter(
+            _text_filters(filters, "risk__")).annotate(rating=RATING)
     else:
         judged = Judgement.objects.filter(quarter=quarter, risk_id__in=risks.order_by().values("pk")).annotate(
             rating=RATING)
