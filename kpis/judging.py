@@ -161,7 +161,9 @@ def check(quarters: Iterable[ReportingPeriod] | None = None) -> list[Difference]
             indicators = Judgement.objects.filter(quarter=quarter).values("indicator_id")
             from .models import Indicator
 
-            facts = queries.indicator_facts(Indicator.objects.filter(pk__in=indicators))
+            # Judged with the indicators as the quarter recorded them (a later redefinition changes nothing).
+            recorded = queries.recorded_facts(quarter, indicators)
+            facts = [recorded.get(f.pk, f) for f in queries.indicator_facts(Indicator.objects.filter(pk__in=indicators))]
             rows = queries.judge_quarter(facts, quarter, ids=indicators, recorded=True, store=False)
             expected = {r.indicator.pk: judgement_of(r, quarter, recorded=True) for r in rows}
             compared = ("actual_id", "value", "status", "direction", "not_submitted")

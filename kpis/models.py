@@ -238,6 +238,45 @@ assert set(Indicator.Polarity.values) == {p.value for p in rules.Polarity}
 assert set(Indicator.Accumulation.values) == {a.value for a in rules.Accumulation}
 
 
+class RecordedIndicator(models.Model):
+    """An indicator as a locked quarter reported it: its code, title, definition, service area and
+    directorate (names and membership), key commitment and the people who entered and signed off its figure.
+
+    Written when the quarter is locked (kpis.services.store_judgements) and read by every page, download and
+    pack of that quarter, whatever is retitled, redefined, moved, renamed or retired afterwards. It outlives
+    a reopen: a re-lock keeps it for an indicator whose figure was not signed off again meanwhile, and writes
+    it afresh from the live records for one that was (the correction).
+    """
+
+    quarter = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                                limit_choices_to={"quarter__isnull": False})
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=20)
+    title = models.CharField(max_length=255)
+    polarity = models.CharField(max_length=6, choices=Indicator.Polarity.choices)
+    unit = models.CharField(max_length=20, choices=Indicator.Unit.choices)
+    precision = models.PositiveSmallIntegerField(default=1)
+    frequency = models.CharField(max_length=10, choices=Indicator.Frequency.choices)
+    accumulation = models.CharField(max_length=10, choices=Indicator.Accumulation.choices)
+    tolerance = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    service_area = models.ForeignKey(ServiceArea, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    service_area_name = models.CharField(max_length=120)
+    directorate = models.ForeignKey("organisation.Directorate", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    directorate_name = models.CharField(max_length=120)
+    commitment = models.ForeignKey(KeyCommitment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    commitment_code = models.CharField(max_length=20, blank=True)
+    commitment_title = models.CharField(max_length=255, blank=True)
+    entered_by_name = models.CharField(max_length=255, blank=True)
+    signed_off_by_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quarter", "indicator"], name="recorded_indicator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} as reported in quarter {self.quarter_id}"
+
+
 class Judgement(models.Model):
     """An indicator judged for a quarter, stored so that pages read, count and page it in the database.
 
@@ -280,6 +319,9 @@ class Judgement(models.Model):
     deviation = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
     service_area = models.ForeignKey("organisation.ServiceArea", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
+    # A locked quarter's row: the indicator as reported (its pages filter, sort and show these, not the
+    # live indicator's). Open quarters' rows have none.
+    facts = models.ForeignKey(RecordedIndicator, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quarter", "indicator"], name="judgement_unique")]

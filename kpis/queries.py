@@ -53,7 +53,8 @@ class IndicatorFacts(IndicatorRules):
     """An indicator as plain values: enough to judge it and to show its code, title and figures.
 
     Council-wide summaries judge every indicator; reading them as model
-    instances (with their service areas) cost more than the judging.
+    instances (with their service areas) cost more than the judging. In a locked
+    quarter these are the indicator as reported (kpis.RecordedIndicator), not as it is now.
     """
 
     pk: int
@@ -65,17 +66,62 @@ class IndicatorFacts(IndicatorRules):
     accumulation: str
     polarity: str
     tolerance: Decimal | None
-    service_area_id: int = 0
+    service_area_id: int | None = 0
     service_area_name: str = ""
     commitment_code: str = ""
+    directorate_id: int | None = None
+    directorate_name: str = ""
+    commitment_title: str = ""
+    entered_by_name: str = ""
+    signed_off_by_name: str = ""
+    as_reported: bool = False  # the facts a locked quarter recorded
+
+    def get_polarity_display(self) -> str:
+        return Indicator.Polarity(self.polarity).label if self.polarity in Indicator.Polarity.values else self.polarity
+
+    def get_unit_display(self) -> str:
+        return Indicator.Unit(self.unit).label if self.unit in Indicator.Unit.values else self.unit
+
+    def get_accumulation_display(self) -> str:
+        return Indicator.Accumulation(self.accumulation).label \
+            if self.accumulation in Indicator.Accumulation.values else self.accumulation
+
+    def get_frequency_display(self) -> str:
+        return Indicator.Frequency(self.frequency).label if self.frequency in Indicator.Frequency.values \
+            else self.frequency
 
 
+# IndicatorFacts' fields in order, read from the live indicator...
 FACT_FIELDS = ("pk", "code", "title", "unit", "precision", "frequency", "accumulation", "polarity", "tolerance",
-               "service_area_id", "service_area__name", "commitment__code")
+               "service_area_id", "service_area__name", "commitment__code", "service_area__directorate_id",
+               "service_area__directorate__name", "commitment__title")
+# ...the same through a stored judgement (an open quarter's: the live indicator)...
+FACTS_VIA_JUDGEMENT = ("indicator_id", *(f"indicator__{name}" for name in FACT_FIELDS[1:]))
+# ...and as a locked quarter recorded them (its judgement's facts).
+RECORDED_FACT_FIELDS = ("indicator_id", "code", "title", "unit", "precision", "frequency", "accumulation",
+                        "polarity", "tolerance", "service_area_id", "service_area_name", "commitment_code",
+                        "directorate_id", "directorate_name", "commitment_title", "entered_by_name",
+                        "signed_off_by_name")
+FACTS_VIA_RECORD = tuple(f"facts__{name}" for name in RECORDED_FACT_FIELDS)
+_TEXT_FACTS = {10, 11, 13, 14, 15, 16}  # positions of names that read "" rather than None
+
+
+def facts_of(values, *, as_reported: bool = False) -> IndicatorFacts:
+    """IndicatorFacts from FACT_FIELDS' (or RECORDED_FACT_FIELDS') values."""
+    return IndicatorFacts(*(("" if v is None else v) if i in _TEXT_FACTS else v for i, v in enumerate(values)),
+                          as_reported=as_reported)
 
 
 def indicator_facts(indicators: QuerySet[Indicator]) -> list[IndicatorFacts]:
-    return [IndicatorFacts(*values[:-1], values[-1] or "") for values in indicators.values_list(*FACT_FIELDS)]
+    return [facts_of(values) for values in indicators.values_list(*FACT_FIELDS)]
+
+
+def recorded_facts(quarter: ReportingPeriod, indicator_ids) -> dict[int, IndicatorFacts]:
+    """The indicators as a locked quarter recorded them, by indicator id."""
+    from .models import RecordedIndicator
+
+    return {values[0]: facts_of(values, as_reported=True) for values in RecordedIndicator.objects.filter(
+        quarter=quarter, indicator_id__in=indicator_ids).values_list(*RECORDED_FACT_FIELDS).order_by()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +209,11 @@ class Row:
     @property
     def precision(self) -> int:
         return self.indicator.precision
+
+    @property
+    def indicator_as_reported(self) -> bool:
+        """The row names the indicator as a locked quarter recorded it."""
+        return bool(getattr(self.indicator, "as_reported", False))
 
     @property
     def status_severity(self) -> int:
@@ -304,12 +355,16 @@ JUDGEMENT_FIELDS = ("indicator_id", "period_label", "actual_id", "value", "numer
 
 
 def _stored_rows(indicator_list, quarter: ReportingPeriod, ids, *, with_missing: bool = False):
-    """A quarter's rows as stored: a locked quarter's when it was locked, an open one's as last written.
-    with_missing: also return the indicators that have no stored row (rows, missing)."""
+    """A quarter's rows as stored: a locked quarter's when it was locked (each indicator as it was reported
+    then), an open one's as last written. with_missing: also return the indicators that have no stored row
+    (rows, missing)."""
     if ids is None:
         ids = [i.pk for i in indicator_list]
+    recorded = quarter.is_locked
+    fields = JUDGEMENT_FIELDS + (("facts_id", *FACTS_VIA_RECORD) if recorded else ())
+    width = len(JUDGEMENT_FIELDS)
     stored = {values[0]: values for values in Judgement.objects.filter(quarter=quarter, indicator_id__in=ids)
-              .values_list(*JUDGEMENT_FIELDS).order_by()}
+              .values_list(*fields).order_by()}
     rows = []
     missing = []
     for indicator in indicator_list:
@@ -317,7 +372,9 @@ def _stored_rows(indicator_list, quarter: ReportingPeriod, ids, *, with_missing:
         if found is None:  # locked: an indicator added since the lock was not in the report
             missing.append(indicator)
             continue
-        rows.append(_row_of(indicator, found))
+        if recorded and found[width] is not None:
+            indicator = facts_of(found[width + 1:], as_reported=True)
+        rows.append(_row_of(indicator, found[:width]))
     return (rows, missing) if with_missing else rows
 
 
@@ -340,11 +397,6 @@ def _row_of(indicator, found: tuple) -> Row:
 
 # --- pages that count, sort and page in the database (over the stored judgements) -------------------------
 
-# The indicator's facts read through its stored judgement (IndicatorFacts' fields, in order).
-FACTS_VIA_JUDGEMENT = ("indicator_id", "indicator__code", "indicator__title", "indicator__unit",
-                       "indicator__precision", "indicator__frequency", "indicator__accumulation",
-                       "indicator__polarity", "indicator__tolerance", "indicator__service_area_id",
-                       "indicator__service_area__name", "indicator__commitment__code")
 # Worst first, as rules.exception_sort_key: status severity, worsened first, the largest shortfall, code.
 EXCEPTION_ORDER = ("severity", Case(When(direction=rules.Direction.WORSENED.value, then=Value(0)), default=Value(1)),
                    Coalesce("deviation", Value(Decimal(0))), "indicator__code")
@@ -354,15 +406,20 @@ EXCEPTION_ORDER = (*EXCEPTION_ORDER[:-1], binary("indicator__code"))
 ORDER_FIELDS = {"status_severity": "severity", "indicator__code": "indicator__code",
                 "indicator__title": "indicator__title", "indicator__service_area_name": "indicator__service_area__name",
                 "value": "value", "target": "target", "direction": "direction", "previous": "previous"}
+RECORDED_ORDER_FIELDS = {**ORDER_FIELDS, "indicator__code": "facts__code", "indicator__title": "facts__title",
+                         "indicator__service_area_name": "facts__service_area_name"}
+RECORDED_EXCEPTION_ORDER = (*EXCEPTION_ORDER[:-1], binary("facts__code"))
 
 
 class RowQuery:
     """Stored judgements as Rows, QuerySet-like (count, order_by, slicing) so that django-tables2 and the
-    Paginator sort and page in the database and only the page's rows are built."""
+    Paginator sort and page in the database and only the page's rows are built. A locked quarter's rows
+    name each indicator as it was reported (its judgement's facts), an open quarter's as it is now."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, *, as_reported: bool = False):
         self.queryset = queryset
         self.model = Judgement
+        self.as_reported = as_reported
 
     @property
     def query(self):
@@ -375,13 +432,15 @@ class RowQuery:
         return self.count()
 
     def order_by(self, *fields) -> RowQuery:
+        names = RECORDED_ORDER_FIELDS if self.as_reported else ORDER_FIELDS
         mapped = []
         for name in fields:
             if isinstance(name, str):
                 bare = name.lstrip("-")
-                name = ("-" if name.startswith("-") else "") + ORDER_FIELDS.get(bare, bare)
+                name = ("-" if name.startswith("-") else "") + names.get(bare, bare)
             mapped.append(name)
-        return RowQuery(self.queryset.order_by(*mapped, binary("indicator__code")))
+        return RowQuery(self.queryset.order_by(*mapped, binary(_code(self.as_reported))),
+                        as_reported=self.as_reported)
 
     def __getitem__(self, key):
         if isinstance(key, slice):
@@ -391,24 +450,31 @@ class RowQuery:
     def __iter__(self):
         return iter(self._rows(self.queryset))
 
-    @staticmethod
-    def _rows(queryset) -> list[Row]:
-        width = len(FACTS_VIA_JUDGEMENT)
-        rows = []
-        for values in queryset.values_list(*FACTS_VIA_JUDGEMENT, *JUDGEMENT_FIELDS):
-            facts = IndicatorFacts(*values[:width - 1], values[width - 1] or "")
-            rows.append(_row_of(facts, values[width:]))
-        return rows
+    def _rows(self, queryset) -> list[Row]:
+        facts = FACTS_VIA_RECORD if self.as_reported else FACTS_VIA_JUDGEMENT
+        width = len(facts)
+        return [_row_of(facts_of(values[:width], as_reported=self.as_reported), values[width:])
+                for values in queryset.values_list(*facts, *JUDGEMENT_FIELDS)]
+
+
+def _code(as_reported: bool) -> str:
+    return "facts__code" if as_reported else "indicator__code"
 
 
 @dataclass
 class StoredScope:
     """Scope's figures counted, sorted and paged in SQL over the stored judgements (kpis.Judgement): what
-    the dashboard and the home page read, whatever the size of the council."""
+    the dashboard and the home page read, whatever the size of the council. A locked quarter's rows are
+    grouped, filtered and named by the indicators as it recorded them (service area, directorate, code,
+    title), whatever has been moved or renamed since."""
 
     quarter: ReportingPeriod
     judgements: QuerySet  # every indicator in scope
     chosen: QuerySet  # those the table's filters choose
+
+    @property
+    def as_reported(self) -> bool:
+        return self.quarter.is_locked
 
     @cached_property
     def summary(self) -> rules.Summary:
@@ -420,26 +486,32 @@ class StoredScope:
                 queryset.order_by().values_list("status", "direction").annotate(n=Count("pk"))]
 
     def by_area(self) -> list[tuple[str, int, list, rules.Summary]]:
+        area = ("facts__service_area_id", "facts__service_area_name") if self.as_reported \
+            else ("service_area_id", "service_area__name")
         groups: dict[int, tuple[str, list]] = {}
         for area_id, name, status, direction, n in self.judgements.order_by().values_list(
-                "service_area_id", "service_area__name", "status", "direction").annotate(n=Count("pk")):
+                *area, "status", "direction").annotate(n=Count("pk")):
             groups.setdefault(area_id or 0, (name or "", []))[1].append(
                 (rules.Status(status), rules.Direction(direction), n))
         return sorted(((name, area_id, [], rules.summarise_counts(counts))
                        for area_id, (name, counts) in groups.items()), key=lambda item: item[0])
 
+    def _rows(self, queryset) -> RowQuery:
+        return RowQuery(queryset, as_reported=self.as_reported)
+
     @cached_property
     def exceptions(self) -> RowQuery:
-        return RowQuery(self.judgements.filter(exception=True).order_by(*EXCEPTION_ORDER))
+        order = RECORDED_EXCEPTION_ORDER if self.as_reported else EXCEPTION_ORDER
+        return self._rows(self.judgements.filter(exception=True).order_by(*order))
 
     @cached_property
     def filtered(self) -> RowQuery:
-        return RowQuery(self.chosen.order_by(binary("indicator__code")))
+        return self._rows(self.chosen.order_by(binary(_code(self.as_reported))))
 
     def table_rows(self, asked: bool) -> RowQuery:
         """The dashboard's table: what the filters ask for, else what the exceptions above do not list."""
-        return self.filtered if asked else RowQuery(self.chosen.filter(exception=False).order_by(
-            binary("indicator__code")))
+        return self.filtered if asked else self._rows(self.chosen.filter(exception=False).order_by(
+            binary(_code(self.as_reported))))
 
     @cached_property
     def drafts(self) -> int:
@@ -447,30 +519,36 @@ class StoredScope:
 
     @cached_property
     def rows(self) -> list[Row]:
-        return list(RowQuery(self.judgements.order_by(binary("indicator__code"))))
+        return list(self._rows(self.judgements.order_by(binary(_code(self.as_reported)))))
 
 
 def stored_scope(user, quarter: ReportingPeriod, *, directorate_id: int | None = None,
                  filters: dict | None = None) -> StoredScope | None:
     """The stored judgements of a quarter in scope, or None for a locked quarter with no stored record (one
-    locked before records were kept): then scope() judges it."""
+    locked before records were kept): then scope() judges it. A locked quarter is narrowed by the
+    directorate, service area, key commitment, frequency, code and title its indicators were reported with."""
     if quarter.is_locked and not quarter.has_record:
         return None
     filters = filters or {}
+    # Where each fact is: as the quarter recorded it (locked), or the live indicator (open).
+    at = "facts__" if quarter.is_locked else "indicator__"
     judgements = Judgement.objects.filter(quarter=quarter)
     if user is not None and not access.can_view_performance(user):
         judgements = judgements.none()
     if directorate_id is not None:
-        judgements = judgements.filter(service_area__directorate_id=directorate_id)
+        judgements = judgements.filter(**{"facts__directorate_id" if quarter.is_locked
+                                          else "service_area__directorate_id": directorate_id})
     chosen = judgements
     if filters.get("service_area"):
-        chosen = chosen.filter(service_area=filters["service_area"])
+        chosen = chosen.filter(**{"facts__service_area" if quarter.is_locked else "service_area":
+                                  filters["service_area"]})
     if filters.get("commitment"):
-        chosen = chosen.filter(indicator__commitment=filters["commitment"])
+        chosen = chosen.filter(**{f"{at}commitment": filters["commitment"]})
     if filters.get("frequency"):
-        chosen = chosen.filter(indicator__frequency=filters["frequency"])
+        chosen = chosen.filter(**{f"{at}frequency": filters["frequency"]})
     if filters.get("q"):
-        chosen = chosen.filter(Q(indicator__code__icontains=filters["q"]) | Q(indicator__title__icontains=filters["q"]))
+        chosen = chosen.filter(Q(**{f"{at}code__icontains": filters["q"]})
+                               | Q(**{f"{at}title__icontains": filters["q"]}))
     status = filters.get("status")
     if status == "exceptions":
         chosen = chosen.filter(exception=True)
@@ -582,6 +660,9 @@ def scope(user, quarter: ReportingPeriod, *, directorate_id: int | None = None, 
     ``filtered``: service_area, commitment, frequency, q (code or title) and status (a status, or
     "exceptions")."""
     filters = filters or {}
+    if quarter.has_record:  # as the quarter recorded them: every indicator it reported, named as it was
+        stored = stored_scope(user, quarter, directorate_id=directorate_id, filters=filters)
+        return Scope(quarter, stored.rows, list(stored.filtered))
     indicators = indicators_in(quarter, user)
     if directorate_id is not None:
         indicators = indicators.filter(service_area__directorate_id=directorate_id)

@@ -396,7 +396,7 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
         for actual in fresh:
             _record(actual, rows[actual.indicator_id], quarter)
         Actual.objects.bulk_update(fresh, RECORD_FIELDS, batch_size=500)
-    stored = store_judgements(quarter)
+    stored = store_judgements(quarter, corrected={a.indicator_id for a in fresh} if previous_lock else ())
     drafts = _submitted_in(quarter, None, Actual.State.DRAFT).count()
     waiting = _submitted_in(quarter, None, Actual.State.SUBMITTED).count()
     parts = [f"{len(recorded)} signed-off figure{'s' if len(recorded) != 1 else ''} recorded",
@@ -410,17 +410,61 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     return "; ".join(parts)
 
 
-def store_judgements(quarter: ReportingPeriod) -> int:
+def store_judgements(quarter: ReportingPeriod, *, corrected: Iterable[int] = ()) -> int:
     """Write the quarter's record (what a locked quarter reads for ever after): every indicator it shows,
-    from the figures as signed off, with the targets and definitions in force now."""
-    from . import judging, queries
+    from the figures as signed off, with the targets and definitions in force now, and each indicator as it
+    stands - its code, title, definition, service area and directorate, commitment and the people who entered
+    and signed off its figure (kpis.RecordedIndicator).
 
-    indicators = queries.indicators_in(quarter)
-    rows = queries.judge_quarter(queries.indicator_facts(indicators), quarter, ids=indicators.values("pk"),
-                                 recorded=True, store=False)
+    On a re-lock after a reopen an indicator keeps what the earlier lock recorded of it, and stays in the
+    record even if it has been retired or moved since, unless its figure was signed off again meanwhile
+    (``corrected``): then it is recorded afresh from the live records."""
+    from . import judging, queries
+    from .models import RecordedIndicator
+
+    corrected = set(corrected)
+    kept = queries.recorded_facts(quarter, RecordedIndicator.objects.filter(quarter=quarter).exclude(
+        indicator_id__in=corrected).values("indicator_id"))
+    indicators = Indicator.objects.filter(Q(pk__in=queries.indicators_in(quarter).values("pk")) | Q(pk__in=list(kept)))
+    live = {f.pk: f for f in queries.indicator_facts(indicators)}
+    facts = sorted((kept.get(pk) or f for pk, f in live.items()), key=lambda f: f.code)
+    fresh = [f for f in facts if f.pk not in kept]
+    people = _figure_people(quarter, [f.pk for f in fresh])
+    rows = queries.judge_quarter(facts, quarter, ids=[f.pk for f in facts], recorded=True, store=False)
     Judgement.objects.filter(quarter=quarter).delete()
-    Judgement.objects.bulk_create([judging.judgement_of(r, quarter, recorded=True) for r in rows], batch_size=1000)
+    RecordedIndicator.objects.filter(quarter=quarter).exclude(indicator_id__in=list(kept)).delete()
+    RecordedIndicator.objects.bulk_create([RecordedIndicator(
+        quarter=quarter, indicator_id=f.pk, code=f.code, title=f.title, polarity=f.polarity, unit=f.unit,
+        precision=f.precision, frequency=f.frequency, accumulation=f.accumulation, tolerance=f.tolerance,
+        service_area_id=f.service_area_id or None, service_area_name=f.service_area_name,
+        directorate_id=f.directorate_id, directorate_name=f.directorate_name,
+        commitment_id=people[f.pk][2], commitment_code=f.commitment_code, commitment_title=f.commitment_title,
+        entered_by_name=people[f.pk][0], signed_off_by_name=people[f.pk][1],
+    ) for f in fresh], batch_size=1000)
+    records = dict(RecordedIndicator.objects.filter(quarter=quarter).values_list("indicator_id", "pk"))
+    judgements = [judging.judgement_of(r, quarter, recorded=True) for r in rows]
+    for judgement in judgements:
+        judgement.facts_id = records[judgement.indicator_id]
+    Judgement.objects.bulk_create(judgements, batch_size=1000)
     return len(rows)
+
+
+def _figure_people(quarter: ReportingPeriod, indicator_ids: list[int]) -> dict[int, tuple[str, str, int | None]]:
+    """(who entered, who signed off, commitment id) for each indicator's figure reported in the quarter,
+    names as they are now (the record keeps them)."""
+    from collections import defaultdict
+
+    found: dict[int, tuple[str, str, int | None]] = defaultdict(lambda: ("", "", None))
+    commitments = dict(Indicator.objects.filter(pk__in=indicator_ids).values_list("pk", "commitment_id"))
+    for pk in indicator_ids:
+        found[pk] = ("", "", commitments.get(pk))
+    figures = _submitted_in(quarter, None, Actual.State.SIGNED_OFF).filter(indicator_id__in=indicator_ids) \
+        .select_related("entered_by", "signed_off_by")
+    for actual in figures:
+        found[actual.indicator_id] = (
+            user_name(actual.entered_by) if actual.entered_by_id else "",
+            user_name(actual.signed_off_by) if actual.signed_off_by_id else "", commitments.get(actual.indicator_id))
+    return found
 
 
 def _rejudge(indicator_ids) -> None:

@@ -125,14 +125,38 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     # The quarter the page was reached from (?period=), else the default one.
     quarter = _quarter(request.GET.get("period"), request.user) if request.GET.get("period") \
         else queries.default_quarter(request.user)
-    current = queries.judge_quarter([indicator], quarter)[0] if quarter else None
+    found = queries.judge_quarter([indicator], quarter) if quarter else []
+    current = found[0] if found else None
+    # A locked quarter shows the indicator as it reported it; what has changed since is said beside it.
+    not_in_quarter = quarter is not None and current is None
+    as_reported = _as_reported(indicator, current.indicator) if current and current.indicator_as_reported else []
     comparators = list(indicator.comparators.select_related("period").order_by("-period__year"))
     history = _history(indicator) if access.can_view_history(request.user) else None
     return render(request, "kpis/indicator.html", {
         "indicator": indicator, "chart": chart, "commentary": commentary, "current": current,
-        "quarter": quarter, "comparators": comparators, "history": history,
+        "quarter": quarter, "comparators": comparators, "history": history, "not_in_quarter": not_in_quarter,
+        "as_reported": as_reported,
         "can_manage": access.can_manage_indicators(request.user), "can_sign_off": access.can_sign_off(request.user),
     })
+
+
+def _as_reported(indicator: Indicator, facts) -> list[tuple[str, str, str]]:
+    """(what, as reported, now) for each part of the indicator that has changed since a locked quarter
+    recorded it."""
+    area = indicator.service_area
+    pairs = (
+        ("Code", facts.code, indicator.code), ("Title", facts.title, indicator.title),
+        ("Service area", f"{facts.service_area_name} ({facts.directorate_name})",
+         f"{area.name} ({area.directorate.name})"),
+        ("Polarity", facts.get_polarity_display(), indicator.get_polarity_display()),
+        ("Unit", facts.get_unit_display(), indicator.get_unit_display()),
+        ("Decimal places", str(facts.precision), str(indicator.precision)),
+        ("Frequency", facts.get_frequency_display(), indicator.get_frequency_display()),
+        ("Accumulation", facts.get_accumulation_display(), indicator.get_accumulation_display()),
+        ("Key commitment", facts.commitment_code or "none",
+         indicator.commitment.code if indicator.commitment else "none"),
+    )
+    return [(what, then, now) for what, then, now in pairs if then != now]
 
 
 def _history(indicator: Indicator) -> list[dict]:

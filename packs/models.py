@@ -35,6 +35,9 @@ class Pack(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="packs")
     quarter = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     directorate = models.ForeignKey(Directorate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The committee's and directorate's names as issued (a later rename leaves the issued pack as it was).
+    committee_name = models.CharField(max_length=120, blank=True)
+    directorate_name = models.CharField(max_length=120, blank=True)
     meeting_date = models.DateField()
     version = models.PositiveIntegerField()
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -60,8 +63,19 @@ class Pack(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = f", {self.directorate.name}" if self.directorate_id else ""
-        return f"{self.committee} {self.meeting_date:%d %B %Y}: {self.quarter}{scope} (version {self.version})"
+        scope = f", {self.scope_name}" if self.directorate_id else ""
+        return f"{self.issued_to} {self.meeting_date:%d %B %Y}: {self.quarter}{scope} (version {self.version})"
+
+    @property
+    def issued_to(self) -> str:
+        """The committee as the pack was issued to it."""
+        return self.committee_name or self.committee.name
+
+    @property
+    def scope_name(self) -> str:
+        if not self.directorate_id:
+            return "All directorates"
+        return self.directorate_name or self.directorate.name
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -83,6 +83,7 @@ def pack_issue(*, user, committee: Committee, quarter: ReportingPeriod, meeting_
                                                               ("b", "docx"))))
     pack = Pack.objects.create(
         committee=committee, quarter=quarter, directorate=directorate, meeting_date=meeting_date, version=version,
+        committee_name=committee.name, directorate_name=directorate.name if directorate else "",
         issued_by=user if getattr(user, "is_authenticated", False) else None, issued_by_name=user_name(user),
         issued_at=now, data_version=repr(summaries.data_stamp()), contents=made.snapshot,
         part_a_pdf=files.part_a_pdf, part_b_pdf=files.part_b_pdf, part_a_docx=files.part_a_docx,

@@ -81,6 +81,6 @@ def pack_download(request: HttpRequest, pk: int, part: str, fmt: str) -> HttpRes
         raise PermissionDenied
     pack = get_object_or_404(Pack.objects.select_related("committee", "quarter").only(
         "pk", "version", "committee__name", "quarter__year", "quarter__quarter", "meeting_date", field), pk=pk)
-    name = f"{pack.committee.name.lower().replace(' ', '-')}-{pack.meeting_date:%Y-%m-%d}-" \
+    name = f"{pack.issued_to.lower().replace(' ', '-')}-{pack.meeting_date:%Y-%m-%d}-" \
            f"{pack.quarter.slug}-v{pack.version}-part-{part}"
     return interchange.attachment(bytes(getattr(pack, field)), fmt, name)

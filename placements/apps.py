@@ -28,5 +28,8 @@ class PlacementsConfig(AppConfig):
         from . import tasks
 
         task_lists.register(tasks.provider)
-        organisation_services.register_lock(check=panels.lock_check)
+        from . import services
+
+        organisation_services.register_lock(check=panels.lock_check, step=services.lock_step,
+                                            record=lambda quarter: services.lock_step(None, quarter, False))
         synthetic.register(synthetic_data.generate)

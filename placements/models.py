@@ -72,3 +72,26 @@ class PlacementSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.category.name}: {self.children}"
+
+
+class RecordedCategory(models.Model):
+    """A placement category as a locked quarter reported it: its name, its heading's name and order, its
+    provision and foster-care flag. Written when the quarter is locked (placements.services.lock_step); the
+    report, its downloads and the pack of a quarter read these, whatever is renamed or reordered later."""
+
+    quarter = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                                limit_choices_to={"quarter__isnull": False})
+    category = models.ForeignKey(PlacementCategory, on_delete=models.PROTECT, related_name="+")
+    heading = models.ForeignKey(PlacementHeading, on_delete=models.PROTECT, related_name="+")
+    heading_name = models.CharField(max_length=120)
+    heading_order = models.PositiveSmallIntegerField(default=0)
+    is_foster_care = models.BooleanField(default=False)
+    name = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+    provision = models.CharField(max_length=10, choices=PlacementCategory.ProvisionType.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quarter", "category"], name="recorded_category_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.heading_name}: {self.name} as reported in quarter {self.quarter_id}"

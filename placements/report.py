@@ -36,9 +36,27 @@ class Cell:
         return costing.annual_cost(self.children, self.weekly_cost)
 
 
+@dataclass(frozen=True)
+class CategoryFacts:
+    """A category as the report names it: as the report's last quarter recorded it when that quarter is
+    locked, else as it is now."""
+
+    pk: int
+    name: str
+    provision: str
+    heading_name: str
+
+    def get_provision_display(self) -> str:
+        return PlacementCategory.ProvisionType(self.provision).label \
+            if self.provision in PlacementCategory.ProvisionType.values else self.provision
+
+    def __str__(self) -> str:
+        return f"{self.heading_name}: {self.name}"
+
+
 @dataclass
 class CategoryRow:
-    category: PlacementCategory
+    category: CategoryFacts
     cells: list[Cell]
 
 
@@ -75,9 +93,7 @@ def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None, *,
     large council's report); None: all of them. The grand totals, changes and splits are always the whole
     council's, summed from plain values (no object per snapshot)."""
     periods = list(quarters) + ([baseline] if baseline and baseline not in quarters else [])
-    categories = list(PlacementCategory.objects.order_by("heading__order", "heading__name", "order", "name")
-                      .values_list("pk", "heading_id", "heading__name", "provision", "heading__is_foster_care",
-                                   "active"))
+    categories = categories_as_at(quarters[-1] if quarters else None)
     # (children, average weekly cost) by (period, category), read as plain values.
     snapshots: dict[tuple[int, int], tuple[int, Decimal]] = {
         (period_id, category_id): (children, weekly_cost)
@@ -114,8 +130,7 @@ def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None, *,
         by_heading.setdefault(c[1], []).append(c)
     names = [cats[0][2] for cats in by_heading.values()]
     wanted = set(pick(names)) if pick is not None else set(names)
-    detail_ids = [c[0] for cats in by_heading.values() if cats[0][2] in wanted for c in cats]
-    instances = PlacementCategory.objects.select_related("heading").in_bulk(detail_ids) if detail_ids else {}
+    instances = {c[0]: CategoryFacts(c[0], c[6], c[3], c[2]) for c in categories}
     blocks: list[HeadingBlock] = []
     for cats in by_heading.values():
         if cats[0][2] not in wanted:
@@ -138,3 +153,24 @@ def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None, *,
         target_in_house=Decimal(settings.PLACEMENTS_TARGET_IN_HOUSE), baseline_total=baseline_total,
         heading_names=names,
     )
+
+
+def categories_as_at(quarter: ReportingPeriod | None) -> list[tuple]:
+    """(id, heading id, heading name, provision, foster care, active, name) of every category, in the report's
+    order: as the quarter recorded them when it is locked (its report then), with any category it did not
+    record after them; else as they are now."""
+    from .models import RecordedCategory
+
+    live = list(PlacementCategory.objects.order_by("heading__order", "heading__name", "order", "name").values_list(
+        "pk", "heading_id", "heading__name", "provision", "heading__is_foster_care", "active", "name"))
+    if quarter is None or not quarter.has_record:
+        return live
+    recorded = list(RecordedCategory.objects.filter(quarter=quarter).order_by(
+        "heading_order", "heading_name", "order", "name").values_list(
+        "category_id", "heading_id", "heading_name", "provision", "is_foster_care", "name"))
+    if not recorded:
+        return live
+    seen = {r[0] for r in recorded}
+    # A category the quarter did not show (added since) is no part of it: only its snapshots in earlier
+    # quarters of the range bring it in (inactive, so it is listed only where it has figures).
+    return [(*r[:5], True, r[5]) for r in recorded] + [(*c[:5], False, c[6]) for c in live if c[0] not in seen]

@@ -73,10 +73,31 @@ class PlacementResource(CouncilResource):
 
     def export_dataset(self, period: str | None = None) -> tablib.Dataset:
         data = tablib.Dataset(headers=list(COLUMNS))
-        for s in _snapshots(period):
-            data.append([s.period.label, s.category.heading.name, s.category.name, s.children,
-                         money_text(s.average_weekly_cost)])
+        for s, heading, category in _named(_snapshots(period)):
+            data.append([s.period.label, heading, category, s.children, money_text(s.average_weekly_cost)])
         return data
+
+
+def _named(snapshots) -> list[tuple[PlacementSnapshot, str, str]]:
+    """Each snapshot with its heading's and category's names: as its quarter recorded them when it is locked
+    (in the order it recorded), else as they are now."""
+    from .models import RecordedCategory
+
+    snapshots = list(snapshots)
+    locked = {s.period_id for s in snapshots if s.period.has_record}
+    recorded = {(r.quarter_id, r.category_id): r for r in RecordedCategory.objects.filter(quarter_id__in=locked)}
+    out = []
+    for s in snapshots:
+        r = recorded.get((s.period_id, s.category_id))
+        if r is not None:
+            key = (0, r.heading_order, r.heading_name, r.order, r.name)
+            out.append((key, s, r.heading_name, r.name))
+        else:
+            c = s.category
+            key = (1 if s.period_id in locked else 0, c.heading.order, c.heading.name, c.order, c.name)
+            out.append((key, s, c.heading.name, c.name))
+    out.sort(key=lambda item: (item[1].period.year, item[1].period.quarter, item[0]))
+    return [(s, heading, category) for _, s, heading, category in out]
 
 
 def _snapshots(period: str | None):
@@ -94,9 +115,9 @@ def _snapshots(period: str | None):
 def placements_report(period: str | None, user=None) -> tablib.Dataset:
     """formats.md placements-report: rows plus a Total after each heading and a Grand Total per period."""
     data = tablib.Dataset(headers=list(REPORT_COLUMNS))
-    by_period: dict[str, list[PlacementSnapshot]] = {}
-    for s in _snapshots(period):
-        by_period.setdefault(s.period.label, []).append(s)
+    by_period: dict[str, list[tuple]] = {}
+    for s, heading_name, category_name in _named(_snapshots(period)):
+        by_period.setdefault(s.period.label, []).append((s, heading_name, category_name))
 
     def total_row(label, heading, lines):
         t = costing.total(lines)
@@ -105,15 +126,15 @@ def placements_report(period: str | None, user=None) -> tablib.Dataset:
     for label, snaps in by_period.items():
         all_lines = []
         heading, lines = None, []
-        for s in snaps:
-            if heading is not None and s.category.heading.name != heading:
+        for s, heading_name, category_name in snaps:
+            if heading is not None and heading_name != heading:
                 data.append(total_row(label, heading, lines))
                 lines = []
-            heading = s.category.heading.name
+            heading = heading_name
             line = costing.Line(s.children, s.average_weekly_cost)
             lines.append(line)
             all_lines.append(line)
-            data.append([label, heading, s.category.name, s.children, money_text(s.average_weekly_cost),
+            data.append([label, heading, category_name, s.children, money_text(s.average_weekly_cost),
                          money_text(line.annual_cost)])
         if heading is not None:
             data.append(total_row(label, heading, lines))

@@ -190,3 +190,28 @@ def bulk_load(*, headings: list[PlacementHeading], categories: list[PlacementCat
     from organisation import summaries
 
     summaries.changed()
+
+
+def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
+    """Locking a quarter: record each placement category its report shows (the active ones and any with a
+    snapshot in it) as it stands - names, heading, order, provision - so the quarter's report, downloads and
+    pack read the same whatever is renamed later. On a re-lock a category keeps what the earlier lock
+    recorded unless its snapshot for the quarter was changed meanwhile."""
+    from django.db.models import Q
+
+    from .models import RecordedCategory
+
+    kept = set(RecordedCategory.objects.filter(quarter=quarter).values_list("category_id", flat=True))
+    if kept and quarter.recorded_at is not None:
+        changed = set(PlacementSnapshot.history.filter(period_id=quarter.pk, history_date__gt=quarter.recorded_at)
+                      .values_list("category_id", flat=True))
+        kept -= changed
+    RecordedCategory.objects.filter(quarter=quarter).exclude(category_id__in=kept).delete()
+    shown = PlacementCategory.objects.filter(Q(active=True) | Q(snapshots__period=quarter)).exclude(
+        pk__in=kept).select_related("heading").distinct()
+    RecordedCategory.objects.bulk_create([RecordedCategory(
+        quarter=quarter, category=c, heading=c.heading, heading_name=c.heading.name, heading_order=c.heading.order,
+        is_foster_care=c.heading.is_foster_care, name=c.name, order=c.order, provision=c.provision)
+        for c in shown], batch_size=1000)
+    total = RecordedCategory.objects.filter(quarter=quarter).count()
+    return f"{total} placement categor{'ies' if total != 1 else 'y'} recorded"

@@ -35,15 +35,48 @@ def judgements_of(quarter: ReportingPeriod, risk_ids: Iterable[int] | None = Non
         risks = risks.filter(pk__in=list(risk_ids))
     rows = [r for r in queries.rows_for(queries.risk_facts(risks), quarter, ids=risks.values("pk"), store=False)
             if r.review is not None]
-    scope = {pk: rest for pk, *rest in risks.values_list("pk", "register", "directorate_id", "service_area_id")}
-    return [Judgement(
-        risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk, register=scope[r.risk.pk][0],
-        directorate_id=scope[r.risk.pk][1], service_area_id=scope[r.risk.pk][2], kind=r.risk.kind, outside=r.outside,
-        review_period_label=r.review.period_label, scheme_id=r.review.scheme_id, likelihood=r.review.likelihood,
-        impact=r.review.impact, tolerance_likelihood=r.review.tolerance_likelihood,
-        tolerance_impact=r.review.tolerance_impact, previous_rating=r.previous_rating, travel=r.travel.value,
-        reviewed_this_quarter=r.reviewed_this_quarter, recorded=recorded,
-    ) for r in rows]
+    return judgements_from(rows, quarter, recorded=recorded)
+
+
+# The risk's own fields a register shows, kept on its judgement (a locked quarter reads them).
+RISK_FACTS = ("reference", "title", "description", "causes", "consequences", "risk_owner", "action_owner",
+              "portfolio", "strategy_themes", "category", "status", "exempt", "exempt_paragraph")
+REVIEW_FACTS = ("controls", "actions", "next_review_date", "reviewed_at")
+
+
+def judgements_from(rows, quarter: ReportingPeriod, *, recorded: bool) -> list[Judgement]:
+    """Judgement rows (not saved) from scored register rows (queries.RiskRow, with a review): the scores and
+    travel, and the risk and its review shown as they read now - title, description, owners, exempt flag,
+    register, directorate and service area (names too), controls, actions and who reviewed it."""
+    from django.db.models import F
+
+    from organisation.records import user_name
+
+    risks = {values["pk"]: values for values in Risk.objects.filter(pk__in=[r.risk.pk for r in rows]).values(
+        "pk", "kind", "register", "directorate_id", "service_area_id", *RISK_FACTS,
+        directorate_label=F("directorate__name"), service_area_label=F("service_area__name"))}
+    reviews = {}
+    for review in RiskReview.objects.filter(pk__in=[r.review.pk for r in rows]).select_related(
+            "reviewed_by", "scheme").only("pk", *REVIEW_FACTS, "reviewed_by_name", "reviewed_by", "scheme__name"):
+        reviewer = review.reviewed_by_name or (user_name(review.reviewed_by) if review.reviewed_by else "")
+        reviews[review.pk] = ({name: getattr(review, name) for name in REVIEW_FACTS},
+                              reviewer, review.scheme.name)
+    out = []
+    for r in rows:
+        risk = risks[r.risk.pk]
+        review, reviewer, scheme_name = reviews[r.review.pk]
+        out.append(Judgement(
+            risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk, register=risk["register"],
+            directorate_id=risk["directorate_id"], service_area_id=risk["service_area_id"], kind=risk["kind"],
+            outside=r.outside, review_period_label=r.review.period_label, scheme_id=r.review.scheme_id,
+            likelihood=r.review.likelihood, impact=r.review.impact,
+            tolerance_likelihood=r.review.tolerance_likelihood, tolerance_impact=r.review.tolerance_impact,
+            previous_rating=r.previous_rating, travel=r.travel.value, reviewed_this_quarter=r.reviewed_this_quarter,
+            recorded=recorded, **{name: risk[name] for name in RISK_FACTS},
+            directorate_name=risk["directorate_label"] or "", service_area_name=risk["service_area_label"] or "",
+            scheme_name=scheme_name, reviewed_by_name=reviewer, **review,
+        ))
+    return out
 
 
 def _open(quarters) -> list[ReportingPeriod]:

@@ -149,6 +149,8 @@ class RiskReview(ReviewRatings, models.Model):
     next_review_date = models.DateField(null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
+    # The reviewer's name when they reviewed (kept whatever happens to the account).
+    reviewed_by_name = models.CharField(max_length=255, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -222,6 +224,31 @@ class Judgement(models.Model):
     travel = models.CharField(max_length=12)
     reviewed_this_quarter = models.BooleanField()
     recorded = models.BooleanField(default=True, help_text="Written at the lock (the record), not live.")
+    # The risk as the register showed it: a locked quarter's pages, downloads and packs read these, whatever is
+    # retitled, re-described, re-assigned, made exempt or not, renamed or closed afterwards. (Written for open
+    # quarters too, where pages read the live risk.)
+    reference = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+    causes = models.TextField(blank=True)
+    consequences = models.TextField(blank=True)
+    risk_owner = models.CharField(max_length=200, blank=True)
+    action_owner = models.CharField(max_length=200, blank=True)
+    portfolio = models.CharField(max_length=200, blank=True)
+    strategy_themes = models.CharField(max_length=300, blank=True)
+    category = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=8, choices=Risk.Status.choices, default=Risk.Status.OPEN)
+    exempt = models.BooleanField(default=False)
+    exempt_paragraph = models.PositiveSmallIntegerField(default=3)
+    directorate_name = models.CharField(max_length=120, blank=True)
+    service_area_name = models.CharField(max_length=120, blank=True)
+    scheme_name = models.CharField(max_length=80, blank=True)
+    # The review shown, as it read then (a carried-forward review's quarter may be reopened and corrected).
+    controls = models.TextField(blank=True)
+    actions = models.TextField(blank=True)
+    next_review_date = models.DateField(null=True, blank=True)
+    reviewed_by_name = models.CharField(max_length=255, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quarter", "risk"], name="risk_judgement_unique")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,6 +39,102 @@ class RiskFacts:
     reference: str
     title: str
     kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A directorate or service area as a record named it."""
+
+    pk: int | None
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class RecordedRisk:
+    """A risk as a locked quarter's register recorded it (its stored judgement): what that quarter's pages,
+    downloads and packs show, whatever has been retitled, re-described, re-assigned, made exempt or not,
+    renamed or closed since."""
+
+    pk: int
+    reference: str
+    title: str
+    description: str
+    causes: str
+    consequences: str
+    kind: str
+    register: str
+    status: str
+    risk_owner: str
+    action_owner: str
+    portfolio: str
+    strategy_themes: str
+    category: str
+    exempt: bool
+    exempt_paragraph: int
+    directorate: Named
+    service_area: Named | None
+    as_reported: bool = True
+
+    @property
+    def directorate_id(self) -> int | None:
+        return self.directorate.pk
+
+    @property
+    def service_area_id(self) -> int | None:
+        return self.service_area.pk if self.service_area else None
+
+    def get_kind_display(self) -> str:
+        return Risk.Kind(self.kind).label if self.kind in Risk.Kind.values else self.kind
+
+    def get_register_display(self) -> str:
+        return Risk.Register(self.register).label if self.register in Risk.Register.values else self.register
+
+    def get_status_display(self) -> str:
+        return Risk.Status(self.status).label if self.status in Risk.Status.values else self.status
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedReview:
+    """The review a locked quarter's register showed, as it read then."""
+
+    controls: str
+    actions: str
+    next_review_date: date | None
+    reviewed_by_name: str
+    reviewed_at: object
+
+
+# A stored judgement's record of its risk and review (RecordedRisk's and RecordedReview's fields).
+RECORDED_RISK = ("risk_id", "reference", "title", "description", "causes", "consequences", "kind", "register",
+                 "status", "risk_owner", "action_owner", "portfolio", "strategy_themes", "category", "exempt",
+                 "exempt_paragraph", "directorate_id", "directorate_name", "service_area_id", "service_area_name")
+RECORDED_REVIEW = ("controls", "actions", "next_review_date", "reviewed_by_name", "reviewed_at")
+
+
+def recorded_risk(values) -> RecordedRisk:
+    *fields, directorate_id, directorate_name, area_id, area_name = values
+    return RecordedRisk(*fields, directorate=Named(directorate_id, directorate_name),
+                        service_area=Named(area_id, area_name) if area_id else None)
+
+
+def recorded_of(j: Judgement) -> tuple[RecordedRisk, RecordedReview]:
+    return (recorded_risk([getattr(j, name) for name in RECORDED_RISK]),
+            RecordedReview(*(getattr(j, name) for name in RECORDED_REVIEW)))
+
+
+def recorded_schemes(quarter: ReportingPeriod, schemes: dict[int, scoring.Scheme]) -> dict[int, scoring.Scheme]:
+    """The schemes a locked quarter's reviews were scored on, by the names they had then (a scheme's scales
+    and bands are fixed once reviews are scored on it; only its name can change)."""
+    names = dict(Judgement.objects.filter(quarter=quarter).exclude(scheme_name="").order_by()
+                 .values_list("scheme_id", "scheme_name").distinct())
+    out = dict(schemes)
+    for pk, name in names.items():
+        if pk in out and out[pk].name != name:
+            out[pk] = dataclasses.replace(out[pk], name=name)
+    return out
 
 
 def risk_facts(risks: QuerySet[Risk]) -> list[RiskFacts]:
@@ -226,10 +323,16 @@ JUDGEMENT_FIELDS = ("risk_id", "review_id", "review__period_id", "review_period_
 
 
 def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback, *, with_missing: bool = False):
-    """A quarter's rows as stored: a locked quarter's when it was locked, an open one's as last written.
-    with_missing: also return the risks with no stored row (rows, missing)."""
+    """A quarter's rows as stored: a locked quarter's when it was locked (each risk and its review as the
+    register recorded them), an open one's as last written. with_missing: also return the risks with no
+    stored row (rows, missing)."""
+    recorded = quarter.is_locked
+    fields = JUDGEMENT_FIELDS + ((*RECORDED_RISK[1:], *RECORDED_REVIEW) if recorded else ())
+    width = len(JUDGEMENT_FIELDS)
+    if recorded:
+        schemes = recorded_schemes(quarter, schemes)
     stored = {values[0]: values for values in Judgement.objects.filter(quarter=quarter, risk_id__in=ids)
-              .values_list(*JUDGEMENT_FIELDS).order_by()}
+              .values_list(*fields).order_by()}
     rows = []
     missing = []
     for risk in risk_list:
@@ -238,7 +341,11 @@ def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback, *,
             missing.append(risk)
             continue
         (_, review_id, period_id, label, likelihood, impact, tolerance_likelihood, tolerance_impact, scheme_id,
-         previous_rating, travel, reviewed_now, register, outside, kind) = found
+         previous_rating, travel, reviewed_now, register, outside, kind) = found[:width]
+        detail = None
+        if recorded:
+            risk = recorded_risk((found[0], *found[width:width + len(RECORDED_RISK) - 1]))
+            detail = RecordedReview(*found[width + len(RECORDED_RISK) - 1:])
         review = Scores(review_id, period_id, label, likelihood, impact, tolerance_likelihood, tolerance_impact,
                         scheme_id)
         review_scheme = schemes.get(scheme_id) or fallback
@@ -247,7 +354,7 @@ def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback, *,
             level=scoring.level(review_scheme, review.rating), tolerance_rating=review.tolerance_rating,
             tolerance_level=scoring.level(review_scheme, review.tolerance_rating), previous_rating=previous_rating,
             travel=scoring.Travel(travel), outside=outside, history=[], scheme=review_scheme,
-            stored_register=register, stored_kind=kind,
+            stored_register=register, stored_kind=kind, detail=detail,
         ))
     rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
     return (rows, missing) if with_missing else rows
@@ -377,8 +484,13 @@ def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dic
     directorate registers), at a register level, with the filters of the register page
     (q, directorate, owner, band, outside) and a heat-map cell (basis, likelihood, impact)."""
     filters = filters or {}
-    risks = risks_on(quarter, user, level=level, directorates=_directorates(filters, directorate_id)).filter(
-        _text_filters(filters))
+    if quarter.has_record:  # searched by the reference, title and owner each risk was reported with
+        risks = Risk.objects.filter(pk__in=_on_record(
+            quarter, user, level=level, directorates=_directorates(filters, directorate_id)).filter(
+            _text_filters(filters)).values("risk_id"))
+    else:
+        risks = risks_on(quarter, user, level=level, directorates=_directorates(filters, directorate_id)).filter(
+            _text_filters(filters))
     active = active_scheme()[1]
     if facts:
         rows = rows_for(risk_facts(risks), quarter, active, ids=risks.values("pk"), history=history)
@@ -459,8 +571,9 @@ class StoredRegister:
         review = Scores(j.review_id, j.review_period_id, j.review_period_label, j.likelihood, j.impact,
                         j.tolerance_likelihood, j.tolerance_impact, j.scheme_id)
         review_scheme = self.schemes.get(j.scheme_id) or self.active
+        risk, detail = recorded_of(j) if self.quarter.is_locked else (j.risk, None)
         return RiskRow(
-            risk=j.risk, review=review, reviewed_this_quarter=j.reviewed_this_quarter, rating=review.rating,
+            risk=risk, detail=detail, review=review, reviewed_this_quarter=j.reviewed_this_quarter, rating=review.rating,
             level=scoring.level(review_scheme, review.rating), tolerance_rating=review.tolerance_rating,
             tolerance_level=scoring.level(review_scheme, review.tolerance_rating), previous_rating=j.previous_rating,
             travel=scoring.Travel(j.travel), outside=j.outside, history=[], scheme=review_scheme,
@@ -473,8 +586,10 @@ class StoredRegister:
         ids = list(judged.order_by("-rating", binary("risk__reference")).values_list("pk", flat=True)[start:stop])
         if not ids:
             return []
-        found = Judgement.objects.filter(pk__in=ids).select_related("risk__directorate", "risk__service_area") \
-            .annotate(review_period_id=F("review__period_id")).in_bulk()
+        found = Judgement.objects.filter(pk__in=ids)
+        if not self.quarter.is_locked:  # a locked quarter's rows carry the risk as recorded
+            found = found.select_related("risk__directorate", "risk__service_area")
+        found = found.annotate(review_period_id=F("review__period_id")).in_bulk()
         return [self._row(found[pk]) for pk in ids]
 
     def outside(self, limit: int) -> list[RiskRow]:
@@ -566,8 +681,10 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
     active = schemes[active_pk] if active_pk is not None else active_scheme()[1]
     if quarter.is_locked:
         # The record names each risk's register, directorate and service area then: filter on it directly.
+        # Searched by the reference, title and owner it was reported with.
         judged = _on_record(quarter, user, level=level, directorates=_directorates(filters, directorate_id)).filter(
-            _text_filters(filters, "risk__")).annotate(rating=RATING)
+            _text_filters(filters)).annotate(rating=RATING)
+        schemes = recorded_schemes(quarter, schemes)
     else:
         judged = Judgement.objects.filter(quarter=quarter, risk_id__in=risks.order_by().values("pk")).annotate(
             rating=RATING)
@@ -608,13 +725,17 @@ def quarter_scheme(rows: list[RiskRow], active: scoring.Scheme) -> scoring.Schem
 
 
 def with_review_detail(rows: list[RiskRow]) -> list[RiskRow]:
-    """Read the whole newest review (controls, actions, dates) of each row, in one query."""
-    wanted = [r.review.pk for r in rows if r.review is not None]
+    """Read the whole newest review (controls, actions, dates) of each row, in one query; a locked quarter's
+    rows already carry the review as it was recorded."""
+    if all(r.detail is not None for r in rows if r.review is not None):
+        return rows
+    wanted = [r.review.pk for r in rows if r.review is not None and r.detail is None]
     found = {review.pk: review for review in RiskReview.objects.filter(pk__in=wanted).select_related("period",
                                                                                                     "scheme")
              .order_by()} if wanted else {}
     for r in rows:
-        r.detail = found.get(r.review.pk) if r.review is not None else None
+        if r.detail is None:
+            r.detail = found.get(r.review.pk) if r.review is not None else None
     return rows
 
 

@@ -97,6 +97,7 @@ def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int | Non
     review.scheme = scheme
     review.reviewed_by, review.reviewed_at = (user if getattr(user, "is_authenticated", False) else None,
                                               timezone.now())
+    review.reviewed_by_name = user_name(user) if review.reviewed_by else ""
     review.version += 1
     review._history_user = user
     review._change_reason = reason or "reviewed"
@@ -418,18 +419,8 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
             and r.review.pk not in changed}
     on_now = set(queries.on_register(Risk.objects.all(), quarter).values_list("pk", flat=True))
     rows = [r for r in rows if r.risk.pk not in kept and r.risk.pk in on_now]
-    scope = {pk: rest for pk, *rest in risks.values_list("pk", "register", "directorate_id", "service_area_id")}
     Judgement.objects.filter(quarter=quarter).exclude(risk_id__in=kept).delete()
-    Judgement.objects.bulk_create([
-        Judgement(risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk, register=scope[r.risk.pk][0],
-                  directorate_id=scope[r.risk.pk][1], service_area_id=scope[r.risk.pk][2], kind=r.risk.kind,
-                  outside=r.outside, review_period_label=r.review.period_label, scheme_id=r.review.scheme_id,
-                  likelihood=r.review.likelihood, impact=r.review.impact,
-                  tolerance_likelihood=r.review.tolerance_likelihood, tolerance_impact=r.review.tolerance_impact,
-                  previous_rating=r.previous_rating, travel=r.travel.value,
-                  reviewed_this_quarter=r.reviewed_this_quarter)
-        for r in rows
-    ], batch_size=1000)
+    Judgement.objects.bulk_create(judging.judgements_from(rows, quarter, recorded=True), batch_size=1000)
     total = len(rows) + len(kept)
     return f"{total} risk{'s' if total != 1 else ''} recorded on the register" + (
         f" ({len(kept)} as reported at the earlier lock)" if kept else "")

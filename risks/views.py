@@ -96,7 +96,8 @@ def register(request: HttpRequest) -> HttpResponse:
               if value == "all" or value in access.visible_registers(request.user)
               or access.is_service_manager(request.user)]
     page, page_query = _page(request, rows)
-    wanted = [row.risk.pk for row in page.object_list if not isinstance(row.risk, Risk)]
+    # The page's risks read whole (a locked quarter's rows carry each risk as it was recorded).
+    wanted = [row.risk.pk for row in page.object_list if not isinstance(row.risk, (Risk, queries.RecordedRisk))]
     details = Risk.objects.select_related("directorate", "service_area").in_bulk(wanted) if wanted else {}
     for row in page.object_list:
         row.risk = details.get(row.risk.pk, row.risk)
