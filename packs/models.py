@@ -66,17 +66,6 @@ class Pack(models.Model):
         scope = f", {self.scope_name}" if self.directorate_id else ""
         return f"{self.issued_to} {self.meeting_date:%d %B %Y}: {self.quarter}{scope} (version {self.version})"
 
-    @property
-    def issued_to(self) -> str:
-        """The committee as the pack was issued to it."""
-        return self.committee_name or self.committee.name
-
-    @property
-    def scope_name(self) -> str:
-        if not self.directorate_id:
-            return "All directorates"
-        return self.directorate_name or self.directorate.name
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             from organisation.records import RecordError
@@ -88,6 +77,17 @@ class Pack(models.Model):
         from organisation.records import RecordError
 
         raise RecordError("An issued committee pack is never deleted")
+
+    @property
+    def issued_to(self) -> str:
+        """The committee as the pack was issued to it."""
+        return self.committee_name or self.committee.name
+
+    @property
+    def scope_name(self) -> str:
+        if not self.directorate_id:
+            return "All directorates"
+        return self.directorate_name or self.directorate.name
 
     @property
     def has_exempt_part(self) -> bool:
