@@ -269,6 +269,8 @@ class RecordedIndicator(models.Model):
     commitment_title = models.CharField(max_length=255, blank=True)
     entered_by_name = models.CharField(max_length=255, blank=True)
     signed_off_by_name = models.CharField(max_length=255, blank=True)
+    # Last year's outturn as the quarter's committee pack gave it (the previous year's Q4, or its annual figure).
+    outturn = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quarter", "indicator"], name="recorded_indicator_unique")]

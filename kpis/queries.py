@@ -74,6 +74,7 @@ class IndicatorFacts(IndicatorRules):
     commitment_title: str = ""
     entered_by_name: str = ""
     signed_off_by_name: str = ""
+    outturn: Decimal | None = None  # last year's outturn, as a locked quarter recorded it
     as_reported: bool = False  # the facts a locked quarter recorded
 
     def get_polarity_display(self) -> str:
@@ -101,7 +102,7 @@ FACTS_VIA_JUDGEMENT = ("indicator_id", *(f"indicator__{name}" for name in FACT_F
 RECORDED_FACT_FIELDS = ("indicator_id", "code", "title", "unit", "precision", "frequency", "accumulation",
                         "polarity", "tolerance", "service_area_id", "service_area_name", "commitment_code",
                         "directorate_id", "directorate_name", "commitment_title", "entered_by_name",
-                        "signed_off_by_name")
+                        "signed_off_by_name", "outturn")
 FACTS_VIA_RECORD = tuple(f"facts__{name}" for name in RECORDED_FACT_FIELDS)
 _TEXT_FACTS = {10, 11, 13, 14, 15, 16}  # positions of names that read "" rather than None
 
@@ -114,6 +115,13 @@ def facts_of(values, *, as_reported: bool = False) -> IndicatorFacts:
 
 def indicator_facts(indicators: QuerySet[Indicator]) -> list[IndicatorFacts]:
     return [facts_of(values) for values in indicators.values_list(*FACT_FIELDS)]
+
+
+def directorate_name(quarter: ReportingPeriod, directorate) -> str:
+    """A directorate's name as a locked quarter recorded it, else now."""
+    from organisation.models import recorded_directorate_name
+
+    return recorded_directorate_name(quarter, directorate) if directorate is not None else ""
 
 
 def recorded_facts(quarter: ReportingPeriod, indicator_ids) -> dict[int, IndicatorFacts]:
@@ -600,6 +608,20 @@ def _recorded_row(indicator, label: str, actual: Figure | None, record: tuple | 
         status=rules.Status.NO_DATA, rag=None, direction=rules.Direction.NOT_KNOWN, deviation=None,
         data_quality=None, recorded=True, not_submitted=actual is not None, unit=indicator.unit,
     )
+
+
+def last_year_outturns(quarter: ReportingPeriod, indicators) -> dict[int, Decimal | None]:
+    """Last year's outturn of each indicator: its value at the end of the previous financial year (Q4, or
+    the year's figure for an annual indicator), as that quarter shows it. A locked quarter's indicators
+    carry the outturn it recorded."""
+    indicators = list(indicators)
+    out = {i.pk: i.outturn for i in indicators if getattr(i, "as_reported", False)}
+    wanted = [i for i in indicators if i.pk not in out]
+    last = ReportingPeriod.objects.filter(year=quarter.year - 1, quarter=4).first()
+    if last is None or not wanted:
+        return out
+    out.update({r.indicator.pk: r.value for r in judge_quarter(wanted, last)})
+    return out
 
 
 def previous_to_date(indicators, quarter: ReportingPeriod) -> dict[int, tuple[Decimal, str]]:

@@ -423,13 +423,22 @@ def store_judgements(quarter: ReportingPeriod, *, corrected: Iterable[int] = ())
     from .models import RecordedIndicator
 
     corrected = set(corrected)
-    kept = queries.recorded_facts(quarter, RecordedIndicator.objects.filter(quarter=quarter).exclude(
-        indicator_id__in=corrected).values("indicator_id"))
-    indicators = Indicator.objects.filter(Q(pk__in=queries.indicators_in(quarter).values("pk")) | Q(pk__in=list(kept)))
+    earlier = RecordedIndicator.objects.filter(quarter=quarter)
+    kept = queries.recorded_facts(quarter, earlier.exclude(indicator_id__in=corrected).values("indicator_id"))
+    shown = queries.indicators_in(quarter)
+    if earlier.exists():
+        # A re-lock: the indicators reported at the earlier lock, and any with a figure in the quarter now
+        # (one added while the quarter was locked and never given a figure was no part of it).
+        periods = ReportingPeriod.objects.filter(year=quarter.year).filter(
+            Q(quarter=quarter.quarter) | Q(quarter__isnull=True)).values("pk")
+        shown = shown.filter(Q(pk__in=earlier.values("indicator_id"))
+                             | Q(pk__in=Actual.objects.filter(period__in=periods).values("indicator_id")))
+    indicators = Indicator.objects.filter(Q(pk__in=shown.values("pk")) | Q(pk__in=list(kept)))
     live = {f.pk: f for f in queries.indicator_facts(indicators)}
     facts = sorted((kept.get(pk) or f for pk, f in live.items()), key=lambda f: f.code)
     fresh = [f for f in facts if f.pk not in kept]
     people = _figure_people(quarter, [f.pk for f in fresh])
+    outturns = queries.last_year_outturns(quarter, fresh)
     rows = queries.judge_quarter(facts, quarter, ids=[f.pk for f in facts], recorded=True, store=False)
     Judgement.objects.filter(quarter=quarter).delete()
     RecordedIndicator.objects.filter(quarter=quarter).exclude(indicator_id__in=list(kept)).delete()
@@ -439,7 +448,7 @@ def store_judgements(quarter: ReportingPeriod, *, corrected: Iterable[int] = ())
         service_area_id=f.service_area_id or None, service_area_name=f.service_area_name,
         directorate_id=f.directorate_id, directorate_name=f.directorate_name,
         commitment_id=people[f.pk][2], commitment_code=f.commitment_code, commitment_title=f.commitment_title,
-        entered_by_name=people[f.pk][0], signed_off_by_name=people[f.pk][1],
+        entered_by_name=people[f.pk][0], signed_off_by_name=people[f.pk][1], outturn=outturns.get(f.pk),
     ) for f in fresh], batch_size=1000)
     records = dict(RecordedIndicator.objects.filter(quarter=quarter).values_list("indicator_id", "pk"))
     judgements = [judging.judgement_of(r, quarter, recorded=True) for r in rows]
@@ -735,11 +744,30 @@ def commitment_delete(*, user, commitment: KeyCommitment) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def comparator_set(*, user, indicator: Indicator, year: ReportingPeriod, values: dict) -> Comparator:
+    """Set an indicator's benchmarks for a financial year. Once every quarter of the year is locked, what
+    was set then stays as it was, like the year's targets (a correction needs a reopen); a benchmark still
+    blank may be filled, as comparators are often published after a year is reported."""
+    if not year.is_year:
+        raise RecordError("Benchmarks are for a financial year such as 2018/19, not a quarter")
     for name in ("england", "statistical_neighbours", "regional"):
         if values.get(name) is not None:
-            parsing.check_decimal(values[name], max_digits=14, decimal_places=4)
+            try:
+                parsing.check_decimal(values[name], max_digits=14, decimal_places=4)
+            except parsing.InvalidValue as exc:
+                raise InvalidWrite({name: str(exc)}, indicator.code) from None
+    _, year_quarters = _lock_for([year])
     comparator = Comparator.objects.select_for_update(of=("self",)).filter(indicator=indicator, period=year).first()
+    quarters = year_quarters.get(year.year, [])
+    if comparator is not None and year_locked(quarters):
+        kept = [name.replace("_", " ") for name, value in values.items()
+                if getattr(comparator, name) is not None and getattr(comparator, name) != value]
+        if kept:
+            raise RecordError(f"{year.label} is locked (every quarter of it), so its {', '.join(kept)} benchmark"
+                              f"{'s stay' if len(kept) != 1 else ' stays'} as reported; ask the performance team "
+                              "to reopen the year's last quarter to correct "
+                              f"{'them' if len(kept) != 1 else 'it'}")
     before = audit.field_values(comparator, values) if comparator else {}
     new = comparator is None
     comparator = comparator or Comparator(indicator=indicator, period=year)

@@ -84,7 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         download_query.pop(name, None)
     return render(request, "kpis/dashboard.html", {
         "quarter": quarter, "quarters": queries.quarters_with_figures(), "directorates": directorates,
-        "directorate": directorate, "summary": found.summary, "exception_count": exception_page.paginator.count,
+        "directorate": directorate, "directorate_name": queries.directorate_name(quarter, directorate), "summary": found.summary, "exception_count": exception_page.paginator.count,
         "exception_page": exception_page, "exception_query": exception_query.urlencode(), "table": table,
         "filter": filterset, "area_summaries": found.by_area(), "row_count": table.paginator.count, "asked": asked,
         "download_query": download_query.urlencode(), "drafts": drafts,
@@ -575,7 +575,7 @@ def export_report(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
         found, _, directorate, _ = _scope(request, quarter)
         if fmt == "csv":
             return interchange.write(resources.kpi_report_rows(found.filtered), fmt, title=quarter.label)
-        scope_label = directorate.name if directorate else "all directorates"
+        scope_label = queries.directorate_name(quarter, directorate) if directorate else "all directorates"
         return report.workbook(found, title=f"Quarterly performance report, {quarter.label}",
                                scope_label=scope_label)
 

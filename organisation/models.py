@@ -154,6 +154,38 @@ def period_from_slug(slug: str) -> periods.Period:
     raise periods.PeriodError(f'"{slug}" is not a period')
 
 
+class RecordedOrganisation(models.Model):
+    """A directorate and one of its service areas as a locked quarter named them (a directorate with no
+    service area has a row of its own): what that quarter's pages call them, whatever is renamed or
+    reorganised later. Written when the quarter is locked (services.period_lock)."""
+
+    quarter = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                                limit_choices_to={"quarter__isnull": False})
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="+")
+    directorate_name = models.CharField(max_length=120)
+    service_area = models.ForeignKey(ServiceArea, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    service_area_name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "directorate", "service_area"],
+                                    name="recorded_organisation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.directorate_name}: {self.service_area_name or '-'} (quarter {self.quarter_id})"
+
+
+def recorded_directorate_name(quarter: ReportingPeriod, directorate: Directorate) -> str:
+    """A directorate's name as a locked quarter recorded it, else as it is now."""
+    if quarter.has_record:
+        found = RecordedOrganisation.objects.filter(quarter=quarter, directorate=directorate).values_list(
+            "directorate_name", flat=True).first()
+        if found:
+            return found
+    return directorate.name
+
+
 class PendingImport(models.Model):
     """An uploaded file kept between the dry-run preview and the confirm step.
 

@@ -115,6 +115,7 @@ def period_lock(*, user, period: ReportingPeriod, sign_off_submitted: bool = Fal
     if period.is_locked:
         raise RecordError(f"{period.label} is already locked")
     lines = [line for step in _STEPS if (line := step(user, period, sign_off_submitted))]
+    record_organisation(period)
     period.state = ReportingPeriod.State.LOCKED
     period.recorded_at = timezone.now()
     period.save(update_fields=["state", "recorded_at"])
@@ -124,6 +125,21 @@ def period_lock(*, user, period: ReportingPeriod, sign_off_submitted: bool = Fal
 
     summaries.changed()
     return lines
+
+
+def record_organisation(quarter: ReportingPeriod) -> None:
+    """Record the directorates and service areas as they are named now (a re-lock keeps what the earlier
+    lock recorded and adds what is new)."""
+    from .models import RecordedOrganisation
+
+    have = set(RecordedOrganisation.objects.filter(quarter=quarter).values_list("directorate_id", "service_area_id"))
+    rows = [RecordedOrganisation(quarter=quarter, directorate_id=area.directorate_id,
+                                 directorate_name=area.directorate.name, service_area=area, service_area_name=area.name)
+            for area in ServiceArea.objects.select_related("directorate")
+            if (area.directorate_id, area.pk) not in have]
+    rows += [RecordedOrganisation(quarter=quarter, directorate=d, directorate_name=d.name)
+             for d in Directorate.objects.filter(service_areas__isnull=True) if (d.pk, None) not in have]
+    RecordedOrganisation.objects.bulk_create(rows, batch_size=1000)
 
 
 @transaction.atomic
@@ -157,6 +173,7 @@ def periods_record(*, quarters: list[ReportingPeriod]) -> None:
     for quarter in quarters:
         for record in _RECORDS:
             record(quarter)
+        record_organisation(quarter)
         quarter.recorded_at = timezone.now()
         quarter.save(update_fields=["recorded_at"])
 

@@ -193,7 +193,7 @@ def _line(r: kpi_queries.Row, outturn: Decimal | None) -> PiLine:
 
 def _performance(quarter: ReportingPeriod, directorate_id: int | None) -> Performance:
     found = kpi_queries.scope(None, quarter, directorate_id=directorate_id)
-    outturns = _outturns(quarter, [r.indicator for r in found.rows])
+    outturns = kpi_queries.last_year_outturns(quarter, [r.indicator for r in found.rows])
     lines = {r.indicator.pk: _line(r, outturns.get(r.indicator.pk)) for r in found.rows}
     summary = found.summary
 
@@ -211,15 +211,6 @@ def _performance(quarter: ReportingPeriod, directorate_id: int | None) -> Perfor
         last_year_label=quarter.value.financial_year.previous().label,
         drafts=sum(1 for r in found.rows if r.is_draft),
     )
-
-
-def _outturns(quarter: ReportingPeriod, indicators) -> dict[int, Decimal | None]:
-    """Last year's outturn of each indicator: its value at the end of the previous financial year (Q4, or
-    the year's figure for an annual indicator), as that quarter shows it."""
-    last = ReportingPeriod.objects.filter(year=quarter.year - 1, quarter=4).first()
-    if last is None or not indicators:
-        return {}
-    return {r.indicator.pk: r.value for r in kpi_queries.judge_quarter(indicators, last)}
 
 
 LADDER = {"service": 0, "directorate": 1, "corporate": 2}
@@ -317,11 +308,11 @@ def _changes(quarter: ReportingPeriod, directorate_id: int | None, lines: list[R
 
 
 def _placements(quarter: ReportingPeriod) -> Placements:
-    quarters = [q for q in placement_report.quarters_with_snapshots() if q.value.sort_key <= quarter.value.sort_key]
+    quarters = placement_report.quarters_as_at(quarter)
     if not quarters:
         return Placements(None)
     chosen = quarters[-PLACEMENT_QUARTERS:]
-    report = placement_report.build(chosen, chosen[0])
+    report = placement_report.build(chosen, chosen[0], as_at=quarter)
     return Placements(report, latest_label=chosen[-1].label, latest_is_earlier=chosen[-1].pk != quarter.pk, charts=[
         {"title": "Children in care placements at each quarter end", "unit": "children",
          "points": [(q.value, g.children) for q, g in zip(chosen, report.grand)]},

@@ -95,3 +95,24 @@ class RecordedCategory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.heading_name}: {self.name} as reported in quarter {self.quarter_id}"
+
+
+class RecordedSnapshot(models.Model):
+    """A quarter's snapshot as a later locked quarter's report showed it (its trend over the quarters before
+    it): written when that quarter (``as_at``) is locked, so its report and pack read the same even if an
+    earlier quarter is reopened and corrected afterwards."""
+
+    as_at = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                              limit_choices_to={"quarter__isnull": False})
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                               limit_choices_to={"quarter__isnull": False})
+    category = models.ForeignKey(PlacementCategory, on_delete=models.PROTECT, related_name="+")
+    children = models.PositiveIntegerField()
+    average_weekly_cost = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["as_at", "period", "category"],
+                                               name="recorded_snapshot_unique")]
+
+    def __str__(self) -> str:
+        return f"quarter {self.period_id} as at {self.as_at_id}: {self.children}"

@@ -86,21 +86,29 @@ class Report:
 
 
 def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None, *,
-          pick: Callable[[list[str]], list[str]] | None = None) -> Report:
+          pick: Callable[[list[str]], list[str]] | None = None, as_at: ReportingPeriod | None = None) -> Report:
     """The report over these quarters against the baseline.
 
     pick: given every heading's name, in order, the names whose rows and subtotals to build (a page of a
     large council's report); None: all of them. The grand totals, changes and splits are always the whole
-    council's, summed from plain values (no object per snapshot)."""
+    council's, summed from plain values (no object per snapshot). as_at: the quarter whose report this is
+    (default: the last one shown); when it is locked, its categories and snapshots read as it recorded them."""
+    as_at = as_at or (quarters[-1] if quarters else None)
     periods = list(quarters) + ([baseline] if baseline and baseline not in quarters else [])
-    categories = categories_as_at(quarters[-1] if quarters else None)
-    # (children, average weekly cost) by (period, category), read as plain values.
-    snapshots: dict[tuple[int, int], tuple[int, Decimal]] = {
+    categories = categories_as_at(as_at)
+    # (children, average weekly cost) by (period, category), read as plain values: as the last quarter's
+    # report recorded them when it is locked, for the quarters it recorded.
+    snapshots: dict[tuple[int, int], tuple[int, Decimal]] = {}
+    as_recorded = recorded_trend(as_at) if as_at is not None else {}
+    live_periods = [p.pk for p in periods if p.pk not in as_recorded]
+    for period in periods:
+        snapshots.update(as_recorded.get(period.pk, {}))
+    snapshots.update({
         (period_id, category_id): (children, weekly_cost)
         for period_id, category_id, children, weekly_cost in PlacementSnapshot.objects.filter(
-            period__in=[p.pk for p in periods]).values_list("period_id", "category_id", "children",
-                                                            "average_weekly_cost").order_by()
-    }
+            period__in=live_periods).values_list("period_id", "category_id", "children",
+                                                 "average_weekly_cost").order_by()
+    })
     used = {cid for (_, cid) in snapshots}
     categories = [c for c in categories if c[5] or c[0] in used]
     shown = {c[0]: c for c in categories}
@@ -174,3 +182,29 @@ def categories_as_at(quarter: ReportingPeriod | None) -> list[tuple]:
     # A category the quarter did not show (added since) is no part of it: only its snapshots in earlier
     # quarters of the range bring it in (inactive, so it is listed only where it has figures).
     return [(*r[:5], True, r[5]) for r in recorded] + [(*c[:5], False, c[6]) for c in live if c[0] not in seen]
+
+
+def recorded_trend(quarter: ReportingPeriod) -> dict[int, dict[tuple[int, int], tuple[int, Decimal]]]:
+    """For a locked quarter: the snapshots of it and the quarters before it as its report recorded them,
+    {period id: {(period id, category id): (children, weekly cost)}}; {} for an open quarter."""
+    if not quarter.has_record:
+        return {}
+    from .models import RecordedSnapshot
+
+    out: dict[int, dict] = {}
+    for period_id, category_id, children, weekly_cost in RecordedSnapshot.objects.filter(as_at=quarter).values_list(
+            "period_id", "category_id", "children", "average_weekly_cost").order_by():
+        out.setdefault(period_id, {})[(period_id, category_id)] = (children, weekly_cost)
+    return out
+
+
+def quarters_as_at(quarter: ReportingPeriod) -> list[ReportingPeriod]:
+    """The quarters with a snapshot up to this one, oldest first: for a locked quarter, those its report
+    recorded (a quarter given its first snapshot since is not in it)."""
+    from .models import RecordedCategory
+
+    found = [q for q in quarters_with_snapshots() if q.value.sort_key <= quarter.value.sort_key]
+    if not (quarter.has_record and RecordedCategory.objects.filter(quarter=quarter).exists()):
+        return found  # open, or locked before its report was recorded
+    recorded = recorded_trend(quarter)
+    return [q for q in ReportingPeriod.objects.filter(pk__in=list(recorded)).order_by("year", "quarter")]

@@ -214,4 +214,27 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
         is_foster_care=c.heading.is_foster_care, name=c.name, order=c.order, provision=c.provision)
         for c in shown], batch_size=1000)
     total = RecordedCategory.objects.filter(quarter=quarter).count()
+    _record_trend(quarter)
     return f"{total} placement categor{'ies' if total != 1 else 'y'} recorded"
+
+
+TREND_QUARTERS = 8  # the quarters a locked quarter's report keeps as it showed them (its own and those before)
+
+
+def _record_trend(quarter: ReportingPeriod) -> None:
+    """Keep the snapshots of the quarter and the ones before it as its report shows them now. A re-lock
+    keeps the earlier quarters as they were recorded and writes the quarter's own afresh."""
+    from .models import RecordedSnapshot
+    from .report import quarters_with_snapshots
+
+    recorded = RecordedSnapshot.objects.filter(as_at=quarter)
+    if recorded.exists():
+        periods = [quarter.pk]
+        recorded.filter(period=quarter).delete()
+    else:
+        periods = [q.pk for q in quarters_with_snapshots() if q.value.sort_key <= quarter.value.sort_key][
+            -TREND_QUARTERS:]
+    RecordedSnapshot.objects.bulk_create([
+        RecordedSnapshot(as_at=quarter, period_id=s.period_id, category_id=s.category_id, children=s.children,
+                         average_weekly_cost=s.average_weekly_cost)
+        for s in PlacementSnapshot.objects.filter(period_id__in=periods)], batch_size=1000)

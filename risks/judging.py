@@ -41,7 +41,7 @@ def judgements_of(quarter: ReportingPeriod, risk_ids: Iterable[int] | None = Non
 # The risk's own fields a register shows, kept on its judgement (a locked quarter reads them).
 RISK_FACTS = ("reference", "title", "description", "causes", "consequences", "risk_owner", "action_owner",
               "portfolio", "strategy_themes", "category", "status", "exempt", "exempt_paragraph")
-REVIEW_FACTS = ("controls", "actions", "next_review_date", "reviewed_at")
+REVIEW_FACTS = ("controls", "actions", "next_review_date", "reviewed_at", "inherent_likelihood", "inherent_impact")
 
 
 def judgements_from(rows, quarter: ReportingPeriod, *, recorded: bool) -> list[Judgement]:
@@ -75,6 +75,7 @@ def judgements_from(rows, quarter: ReportingPeriod, *, recorded: bool) -> list[J
             recorded=recorded, **{name: risk[name] for name in RISK_FACTS},
             directorate_name=risk["directorate_label"] or "", service_area_name=risk["service_area_label"] or "",
             scheme_name=scheme_name, reviewed_by_name=reviewer, **review,
+            history=[[label, rating, travel.value if travel else None] for label, rating, travel in r.history],
         ))
     return out
 

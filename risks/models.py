@@ -249,9 +249,27 @@ class Judgement(models.Model):
     next_review_date = models.DateField(null=True, blank=True)
     reviewed_by_name = models.CharField(max_length=255, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    inherent_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    inherent_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The five-quarter "risk performance summary" as it read: [[quarter, rating, travel], ...], oldest first.
+    history = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quarter", "risk"], name="risk_judgement_unique")]
 
     def __str__(self) -> str:
         return f"{self.risk_id} {self.quarter_id}: {self.likelihood} x {self.impact}"
+
+
+class RecordedRegister(models.Model):
+    """The scoring scheme a locked quarter's register was shown on (its name and scales then): its heat maps
+    and matrix read it, even when no risk was on the register, whatever is switched or renamed later."""
+
+    quarter = models.OneToOneField(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                                   limit_choices_to={"quarter__isnull": False})
+    scheme = models.ForeignKey(ScoringScheme, on_delete=models.PROTECT, related_name="+")
+    scheme_name = models.CharField(max_length=80)
+    definition = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.scheme_name} for quarter {self.quarter_id}"

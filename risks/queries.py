@@ -105,13 +105,16 @@ class RecordedReview:
     next_review_date: date | None
     reviewed_by_name: str
     reviewed_at: object
+    inherent_likelihood: int | None = None
+    inherent_impact: int | None = None
 
 
 # A stored judgement's record of its risk and review (RecordedRisk's and RecordedReview's fields).
 RECORDED_RISK = ("risk_id", "reference", "title", "description", "causes", "consequences", "kind", "register",
                  "status", "risk_owner", "action_owner", "portfolio", "strategy_themes", "category", "exempt",
                  "exempt_paragraph", "directorate_id", "directorate_name", "service_area_id", "service_area_name")
-RECORDED_REVIEW = ("controls", "actions", "next_review_date", "reviewed_by_name", "reviewed_at")
+RECORDED_REVIEW = ("controls", "actions", "next_review_date", "reviewed_by_name", "reviewed_at", "inherent_likelihood",
+                   "inherent_impact")
 
 
 def recorded_risk(values) -> RecordedRisk:
@@ -123,6 +126,14 @@ def recorded_risk(values) -> RecordedRisk:
 def recorded_of(j: Judgement) -> tuple[RecordedRisk, RecordedReview]:
     return (recorded_risk([getattr(j, name) for name in RECORDED_RISK]),
             RecordedReview(*(getattr(j, name) for name in RECORDED_REVIEW)))
+
+
+def recorded_active(quarter: ReportingPeriod, active: scoring.Scheme) -> scoring.Scheme:
+    """The scheme a locked quarter's register was shown on when it was locked (else the active one)."""
+    from .models import RecordedRegister
+
+    found = RecordedRegister.objects.filter(quarter=quarter).values_list("scheme_name", "definition").first()
+    return scoring.Scheme.from_data(*found) if found else active
 
 
 def recorded_schemes(quarter: ReportingPeriod, schemes: dict[int, scoring.Scheme]) -> dict[int, scoring.Scheme]:
@@ -246,11 +257,14 @@ def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: Repo
         return stored
     if store and quarter.has_record:
         stored = _stored_rows(risk_list, quarter, ids, schemes, scheme)
-        if history:  # the five-quarter history is read as it stands; the quarter itself as stored
+        if history and any(not row.history for row in stored):
+            # Rows recorded before the five-quarter history was: the earlier quarters as they stand now, the
+            # quarter itself as stored.
             live = {r.risk.pk: r.history for r in rows_for(risk_list, quarter, scheme, ids=ids, schemes=schemes,
                                                              store=False)}
             for row in stored:
-                row.history = live.get(row.risk.pk, [])[:-1] + [(quarter.label, row.rating, row.travel)]
+                if not row.history:
+                    row.history = live.get(row.risk.pk, [])[:-1] + [(quarter.label, row.rating, row.travel)]
         return stored
     window = last_quarters(quarter)
     periods = {
@@ -327,7 +341,7 @@ def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback, *,
     register recorded them), an open one's as last written. with_missing: also return the risks with no
     stored row (rows, missing)."""
     recorded = quarter.is_locked
-    fields = JUDGEMENT_FIELDS + ((*RECORDED_RISK[1:], *RECORDED_REVIEW) if recorded else ())
+    fields = JUDGEMENT_FIELDS + ((*RECORDED_RISK[1:], *RECORDED_REVIEW, "history") if recorded else ())
     width = len(JUDGEMENT_FIELDS)
     if recorded:
         schemes = recorded_schemes(quarter, schemes)
@@ -342,10 +356,12 @@ def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback, *,
             continue
         (_, review_id, period_id, label, likelihood, impact, tolerance_likelihood, tolerance_impact, scheme_id,
          previous_rating, travel, reviewed_now, register, outside, kind) = found[:width]
-        detail = None
+        detail, history = None, []
         if recorded:
             risk = recorded_risk((found[0], *found[width:width + len(RECORDED_RISK) - 1]))
-            detail = RecordedReview(*found[width + len(RECORDED_RISK) - 1:])
+            detail = RecordedReview(*found[width + len(RECORDED_RISK) - 1:-1])
+            history = [(label, rating, scoring.Travel(travel) if travel else None)
+                       for label, rating, travel in found[-1] or []]
         review = Scores(review_id, period_id, label, likelihood, impact, tolerance_likelihood, tolerance_impact,
                         scheme_id)
         review_scheme = schemes.get(scheme_id) or fallback
@@ -353,7 +369,7 @@ def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback, *,
             risk=risk, review=review, reviewed_this_quarter=reviewed_now, rating=review.rating,
             level=scoring.level(review_scheme, review.rating), tolerance_rating=review.tolerance_rating,
             tolerance_level=scoring.level(review_scheme, review.tolerance_rating), previous_rating=previous_rating,
-            travel=scoring.Travel(travel), outside=outside, history=[], scheme=review_scheme,
+            travel=scoring.Travel(travel), outside=outside, history=history, scheme=review_scheme,
             stored_register=register, stored_kind=kind, detail=detail,
         ))
     rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
@@ -492,6 +508,8 @@ def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dic
         risks = risks_on(quarter, user, level=level, directorates=_directorates(filters, directorate_id)).filter(
             _text_filters(filters))
     active = active_scheme()[1]
+    if quarter.has_record:
+        active = recorded_active(quarter, active)
     if facts:
         rows = rows_for(risk_facts(risks), quarter, active, ids=risks.values("pk"), history=history)
     else:
@@ -685,6 +703,7 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
         judged = _on_record(quarter, user, level=level, directorates=_directorates(filters, directorate_id)).filter(
             _text_filters(filters)).annotate(rating=RATING)
         schemes = recorded_schemes(quarter, schemes)
+        active = recorded_active(quarter, active)
     else:
         judged = Judgement.objects.filter(quarter=quarter, risk_id__in=risks.order_by().values("pk")).annotate(
             rating=RATING)

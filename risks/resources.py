@@ -217,19 +217,21 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
     for r in queries.with_review_detail(rows):
         if r.detail is None:  # deleted since the rows were scored
             continue
-        risk, review = r.risk, r.detail
+        # The scores and quarter of the review shown (r.review), its words (r.detail): as recorded, for a
+        # locked quarter.
+        risk, scores, review = r.risk, r.review, r.detail
         data.append([
             risk.reference, risk.title, risk.description, risk.causes, r.kind, r.register,
             risk.directorate.name, risk.service_area.name if risk.service_area else "", risk.risk_owner,
-            risk.action_owner, risk.portfolio, risk.strategy_themes, review.period.label, review.likelihood,
-            review.impact, review.tolerance_likelihood, review.tolerance_impact, review.controls, review.actions,
+            risk.action_owner, risk.portfolio, risk.strategy_themes, scores.period_label, scores.likelihood,
+            scores.impact, scores.tolerance_likelihood, scores.tolerance_impact, review.controls, review.actions,
             "yes" if risk.exempt else "no", risk.exempt_paragraph, risk.category,
             review.inherent_likelihood if review.inherent_likelihood is not None else "",
             review.inherent_impact if review.inherent_impact is not None else "",
             review.next_review_date.isoformat() if review.next_review_date else "",
             r.rating, r.level.name, r.tolerance_rating, r.tolerance_level.name,
             r.previous_rating if r.previous_rating is not None else "", r.travel.value,
-            "yes" if r.outside else "no", review.period.label, review.scheme.name,
+            "yes" if r.outside else "no", scores.period_label, r.scheme.name if r.scheme else "",
         ])
     return data
 

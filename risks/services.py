@@ -421,6 +421,13 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     rows = [r for r in rows if r.risk.pk not in kept and r.risk.pk in on_now]
     Judgement.objects.filter(quarter=quarter).exclude(risk_id__in=kept).delete()
     Judgement.objects.bulk_create(judging.judgements_from(rows, quarter, recorded=True), batch_size=1000)
+    from .models import RecordedRegister
+
+    if not RecordedRegister.objects.filter(quarter=quarter).exists():  # a re-lock keeps the first lock's
+        scheme = ScoringScheme.current()
+        if scheme is not None:
+            RecordedRegister.objects.create(quarter=quarter, scheme=scheme, scheme_name=scheme.name,
+                                            definition=scheme.definition)
     total = len(rows) + len(kept)
     return f"{total} risk{'s' if total != 1 else ''} recorded on the register" + (
         f" ({len(kept)} as reported at the earlier lock)" if kept else "")

@@ -350,7 +350,12 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         # a directorate or a level first (Excel and CSV take any size).
         found, _, _ = _register(request, quarter, facts=True)
         ids = [r.risk.pk for r in found.rows if r.review is not None]
-        count = len(ids) if public else Risk.objects.filter(pk__in=ids, exempt=True).count()
+        if public:
+            count = len(ids)
+        elif quarter.has_record:  # exempt as the quarter recorded it
+            count = sum(1 for r in found.rows if r.review is not None and r.risk.exempt)
+        else:
+            count = Risk.objects.filter(pk__in=ids, exempt=True).count()
         if count > settings.REGISTER_PDF_MAX_RISKS:
             return render(request, "risks/pdf_too_large.html", {
                 "quarter": quarter, "count": count, "limit": settings.REGISTER_PDF_MAX_RISKS,

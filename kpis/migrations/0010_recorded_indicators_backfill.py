@@ -25,6 +25,22 @@ def forwards(apps, schema_editor):
                                             reported_in=quarter, state="signed_off").select_related(
                 "entered_by", "signed_off_by"):
             people[actual.indicator_id] = (_name(actual.entered_by), _name(actual.signed_off_by))
+        # Last year's outturn: the previous year's Q4 figure (the year's, for an annual indicator), as reported
+        # where it was signed off in a locked quarter.
+        outturns = {}
+        last_q4 = ReportingPeriod.objects.filter(year=quarter.year - 1, quarter=4).first()
+        last_year = ReportingPeriod.objects.filter(year=quarter.year - 1, quarter__isnull=True).first()
+        for period in (p for p in (last_q4, last_year) if p is not None):
+            for actual in Actual.objects.filter(period=period, indicator_id__in=[j.indicator_id for j in judgements]
+                                                ).select_related("reported_in", "indicator"):
+                if (actual.indicator.frequency == "annual") != (period.quarter is None):
+                    continue
+                locked_in = period if period.quarter is not None else actual.reported_in
+                if locked_in is not None and locked_in.state == "locked":
+                    value = actual.signed_value if actual.signed_status else None
+                else:
+                    value = actual.value
+                outturns[actual.indicator_id] = value
         for judgement in judgements:
             indicator = judgement.indicator
             area = indicator.service_area
@@ -37,7 +53,7 @@ def forwards(apps, schema_editor):
                 directorate_id=area.directorate_id, directorate_name=area.directorate.name, commitment=commitment,
                 commitment_code=commitment.code if commitment else "",
                 commitment_title=commitment.title if commitment else "",
-                entered_by_name=entered, signed_off_by_name=signed))
+                entered_by_name=entered, signed_off_by_name=signed, outturn=outturns.get(indicator.pk)))
             judgement.facts = record
             judgement.save(update_fields=["facts"])
 

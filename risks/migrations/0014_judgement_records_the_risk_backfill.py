@@ -31,7 +31,8 @@ def forwards(apps, schema_editor):
         judgement.controls, judgement.actions = review.controls, review.actions
         judgement.next_review_date, judgement.reviewed_at = review.next_review_date, review.reviewed_at
         judgement.reviewed_by_name = review.reviewed_by_name
-        judgement.save()
+        judgement.inherent_likelihood, judgement.inherent_impact = review.inherent_likelihood, review.inherent_impact
+        judgement.save()  # (the five-quarter history stays empty: read as the quarters stand, as before)
 
 
 class Migration(migrations.Migration):
