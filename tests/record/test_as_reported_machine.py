@@ -362,7 +362,7 @@ class AsReportedMachine(RuleBasedStateMachine):
     def open_quarters_follow_the_live_records(self):
         if not hasattr(self, "quarters"):
             return
-        for label, quarter in self.quarters.items():
+        for quarter in self.quarters.values():
             quarter = ReportingPeriod.objects.get(pk=quarter.pk)
             if quarter.is_locked:
                 continue
