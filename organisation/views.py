@@ -207,19 +207,19 @@ def import_confirm(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not access.can_import(request.user):
         raise PermissionDenied
     found = _importable_kind(kind)
-    pending = get_object_or_404(PendingImport, pk=pk, user=request.user, kind=found.name)
-    report = interchange.import_file(
-        found.name, pending.filename, bytes(pending.content), dry_run=False, user=request.user
-    )
+    try:
+        report, filename = interchange.confirm_pending(user=request.user, kind_name=found.name, pending_id=pk)
+    except RecordError as exc:
+        messages.error(request, exc.message)
+        return redirect("imports:index")
     if not report.ok:
         # The data changed since the preview; show what is wrong now.
         return render(
             request,
             "organisation/import_preview.html",
-            {"kind": found, "report": report, "pending": None, "filename": pending.filename},
+            {"kind": found, "report": report, "pending": None, "filename": filename},
         )
-    pending.delete()
-    messages.success(request, f"Imported {pending.filename}: {report.summary()}.")
+    messages.success(request, f"Imported {filename}: {report.summary()}.")
     return redirect("imports:index")
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
 from kpis import queries as kpi_queries
 from kpis import status as rules
@@ -56,6 +57,15 @@ class Meta:
     draft: bool
     version: int | None = None
     issued_at: datetime | None = None
+    supersedes: tuple[int, datetime] | None = None  # (version, issued at) of the version this one replaces
+
+    @property
+    def supersedes_text(self) -> str:
+        if not self.supersedes:
+            return ""
+        version, issued = self.supersedes
+        issued = timezone.localtime(issued)
+        return f"This version supersedes version {version}, issued on {issued.day} {issued:%B %Y}."
 
     @property
     def scope(self) -> str:
@@ -152,6 +162,17 @@ class PackContent:
     placements: Placements
     snapshot: dict  # what the next pack to this committee compares with
 
+    def fingerprint(self) -> str:
+        """A digest of everything the pack says but its version and issue date: two packs with the same
+        fingerprint say the same (the committee, meeting, scope, figures, risks and placements)."""
+        import hashlib
+
+        meta = self.meta
+        said = repr((meta.council, meta.committee, meta.report_of, meta.meeting_date, meta.quarter.label,
+                     meta.directorate, meta.draft, self.performance, self.risks, self.placements.report,
+                     self.placements.latest_label, self.snapshot))
+        return hashlib.sha256(said.encode()).hexdigest()
+
     @property
     def exempt(self) -> list[RiskLine]:
         return [line for line in self.risks.lines if line.exempt]
@@ -161,11 +182,11 @@ class PackContent:
 
 def build(*, quarter: ReportingPeriod, committee, meeting_date: date, directorate: Directorate | None = None,
           draft: bool = False, previous=None, version: int | None = None,
-          issued_at: datetime | None = None) -> PackContent:
+          issued_at: datetime | None = None, supersedes: tuple[int, datetime] | None = None) -> PackContent:
     """The pack's contents for a quarter, a committee and a meeting; previous: the last pack issued to the
     committee (its contents say what changed since), else the previous quarter is compared."""
     meta = Meta(settings.COUNCIL_NAME, committee.name, committee.report_of, meeting_date, quarter,
-                directorate.name if directorate else None, draft, version, issued_at)
+                directorate.name if directorate else None, draft, version, issued_at, supersedes)
     directorate_id = directorate.pk if directorate else None
     performance = _performance(quarter, directorate_id)
     risks, snapshot = _risks(quarter, directorate_id, previous)

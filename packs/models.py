@@ -45,6 +45,9 @@ class Pack(models.Model):
     issued_by_name = models.CharField(max_length=255)
     issued_at = models.DateTimeField()
     data_version = models.CharField(max_length=200)
+    # What the pack says, but its version and date (content.PackContent.fingerprint): a version that would
+    # say the same as the last is refused.
+    fingerprint = models.CharField(max_length=64, blank=True)
     contents = models.JSONField()
     part_a_pdf = models.BinaryField()
     part_b_pdf = models.BinaryField()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from organisation import audit, parsing, summaries
@@ -42,11 +42,11 @@ def previous_pack(*, committee: Committee, quarter: ReportingPeriod, directorate
 
 
 def build(*, quarter: ReportingPeriod, committee: Committee, meeting_date: date, directorate: Directorate | None,
-          draft: bool, version: int | None = None, issued_at=None) -> content.PackContent:
+          draft: bool, version: int | None = None, issued_at=None, supersedes=None) -> content.PackContent:
     if not draft and not quarter.is_locked:
         raise RecordError(f"{quarter.label} is not locked: lock it to issue its pack, or preview a draft")
     return content.build(quarter=quarter, committee=committee, meeting_date=meeting_date, directorate=directorate,
-                         draft=draft, version=version, issued_at=issued_at,
+                         draft=draft, version=version, issued_at=issued_at, supersedes=supersedes,
                          previous=previous_pack(committee=committee, quarter=quarter, directorate=directorate))
 
 
@@ -72,26 +72,37 @@ def check_meeting(meeting_date: date, quarter: ReportingPeriod) -> None:
 def pack_issue(*, user, committee: Committee, quarter: ReportingPeriod, meeting_date: date,
                directorate: Directorate | None = None) -> Pack:
     """Issue the pack of a locked quarter to a committee: make its files and keep them as issued."""
-    quarter = ReportingPeriod.objects.select_for_update().get(pk=quarter.pk)  # no reopen while it is made
+    # The quarter's row is held until the pack is kept: no reopen while it is made, and a second "Issue" for
+    # the same pack waits here, then finds this version and is refused below.
+    quarter = ReportingPeriod.objects.select_for_update().get(pk=quarter.pk)
     check_meeting(meeting_date, quarter)
-    version = (Pack.objects.filter(committee=committee, quarter=quarter, directorate=directorate)
-               .aggregate(last=Max("version"))["last"] or 0) + 1
+    last = Pack.objects.filter(committee=committee, quarter=quarter, directorate=directorate).order_by(
+        "-version").only("pk", "version", "issued_at", "fingerprint").first()
+    version = (last.version if last else 0) + 1
     now = timezone.now()
     made = build(quarter=quarter, committee=committee, meeting_date=meeting_date, directorate=directorate,
-                 draft=False, version=version, issued_at=now)
+                 draft=False, version=version, issued_at=now,
+                 supersedes=(last.version, last.issued_at) if last else None)
+    fingerprint = made.fingerprint()
+    if last is not None and last.fingerprint == fingerprint:
+        raise RecordError(f"Version {last.version} of this pack, issued on {last.issued_at.day} "
+                          f"{timezone.localtime(last.issued_at):%B %Y at %H:%M}, already says all of this: nothing in "
+                          f"{quarter.label}'s record or the meeting has changed since. To correct the record, "
+                          "reopen the quarter, make the correction and lock it again; then issue a new version")
     files = Files(*(render(made, part, fmt) for part, fmt in (("a", "pdf"), ("b", "pdf"), ("a", "docx"),
                                                               ("b", "docx"))))
     pack = Pack.objects.create(
         committee=committee, quarter=quarter, directorate=directorate, meeting_date=meeting_date, version=version,
         committee_name=committee.name, directorate_name=directorate.name if directorate else "",
         issued_by=user if getattr(user, "is_authenticated", False) else None, issued_by_name=user_name(user),
-        issued_at=now, data_version=repr(summaries.data_stamp()), contents=made.snapshot,
+        issued_at=now, data_version=repr(summaries.data_stamp()), contents=made.snapshot, fingerprint=fingerprint,
         part_a_pdf=files.part_a_pdf, part_b_pdf=files.part_b_pdf, part_a_docx=files.part_a_docx,
         part_b_docx=files.part_b_docx,
         sha256={name: hashlib.sha256(data).hexdigest() for name, data in files.__dict__.items()},
     )
     audit.record(user=user, action=Action.PACK_ISSUED, object_type="Committee pack", object_label=str(pack),
-                 period=quarter, detail=f"version {version}; Part A PDF sha256 {pack.sha256['part_a_pdf'][:16]}")
+                 period=quarter, detail=f"version {version}; Part A PDF sha256 {pack.sha256['part_a_pdf'][:16]}"
+                 + (f"; supersedes version {last.version}" if last else ""))
     return pack
 
 

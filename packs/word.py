@@ -345,8 +345,9 @@ def render(content: PackContent, part: str) -> bytes:
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(value)
     if meta.version:
-        document.add_paragraph(f"Version {meta.version}" + (f", issued {meta.issued_at:%d %B %Y}"
-                                                             if meta.issued_at else ""))
+        document.add_paragraph(f"Version {meta.version}" + (f", issued {meta.issued_at.day} {meta.issued_at:%B %Y}"
+                                                             if meta.issued_at else "")
+                               + (f". {meta.supersedes_text}" if meta.supersedes else ""))
     wide = document.add_section()
     _page_setup(wide, landscape=True)
     if part == PART_A:

@@ -98,17 +98,14 @@ def build(quarters: list[ReportingPeriod], baseline: ReportingPeriod | None, *,
     categories = categories_as_at(as_at)
     # (children, average weekly cost) by (period, category), read as plain values: as the last quarter's
     # report recorded them when it is locked, for the quarters it recorded.
-    snapshots: dict[tuple[int, int], tuple[int, Decimal]] = {}
     as_recorded = recorded_trend(as_at) if as_at is not None else {}
     live_periods = [p.pk for p in periods if p.pk not in as_recorded]
-    for period in periods:
-        snapshots.update(as_recorded.get(period.pk, {}))
-    snapshots.update({
-        (period_id, category_id): (children, weekly_cost)
-        for period_id, category_id, children, weekly_cost in PlacementSnapshot.objects.filter(
+    snapshots: dict[tuple[int, int], tuple[int, Decimal]] = {
+        key: cell for period in periods for key, cell in as_recorded.get(period.pk, {}).items()}
+    for period_id, category_id, children, weekly_cost in PlacementSnapshot.objects.filter(
             period__in=live_periods).values_list("period_id", "category_id", "children",
-                                                 "average_weekly_cost").order_by()
-    })
+                                                 "average_weekly_cost").order_by():
+        snapshots[(period_id, category_id)] = (children, weekly_cost)
     used = {cid for (_, cid) in snapshots}
     categories = [c for c in categories if c[5] or c[0] in used]
     shown = {c[0]: c for c in categories}

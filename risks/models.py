@@ -270,6 +270,8 @@ class RecordedRegister(models.Model):
     scheme = models.ForeignKey(ScoringScheme, on_delete=models.PROTECT, related_name="+")
     scheme_name = models.CharField(max_length=80)
     definition = models.JSONField()
+    # Every scheme's name then, by id ({"1": "Council 4x4"}): the quarter's reviews name their scheme so.
+    names = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"{self.scheme_name} for quarter {self.quarter_id}"

@@ -128,24 +128,23 @@ def recorded_of(j: Judgement) -> tuple[RecordedRisk, RecordedReview]:
             RecordedReview(*(getattr(j, name) for name in RECORDED_REVIEW)))
 
 
-def recorded_active(quarter: ReportingPeriod, active: scoring.Scheme) -> scoring.Scheme:
-    """The scheme a locked quarter's register was shown on when it was locked (else the active one)."""
+def recorded_register(quarter: ReportingPeriod, schemes: dict[int, scoring.Scheme], active: scoring.Scheme
+                      ) -> tuple[dict[int, scoring.Scheme], scoring.Scheme]:
+    """For a locked quarter: the schemes by the names they had when it was locked (a scheme's scales and
+    bands are fixed once reviews are scored on it; only its name can change), and the scheme its register
+    was shown on then (its heat maps', even with no risk on it), in one query."""
     from .models import RecordedRegister
 
-    found = RecordedRegister.objects.filter(quarter=quarter).values_list("scheme_name", "definition").first()
-    return scoring.Scheme.from_data(*found) if found else active
-
-
-def recorded_schemes(quarter: ReportingPeriod, schemes: dict[int, scoring.Scheme]) -> dict[int, scoring.Scheme]:
-    """The schemes a locked quarter's reviews were scored on, by the names they had then (a scheme's scales
-    and bands are fixed once reviews are scored on it; only its name can change)."""
-    names = dict(Judgement.objects.filter(quarter=quarter).exclude(scheme_name="").order_by()
-                 .values_list("scheme_id", "scheme_name").distinct())
+    found = RecordedRegister.objects.filter(quarter=quarter).values_list("scheme_name", "definition", "names").first()
+    if found is None:
+        return schemes, active
+    name, definition, names = found
     out = dict(schemes)
-    for pk, name in names.items():
-        if pk in out and out[pk].name != name:
-            out[pk] = dataclasses.replace(out[pk], name=name)
-    return out
+    for pk, scheme in schemes.items():
+        then = names.get(str(pk))
+        if then and then != scheme.name:
+            out[pk] = dataclasses.replace(scheme, name=then)
+    return out, scoring.Scheme.from_data(name, definition)
 
 
 def risk_facts(risks: QuerySet[Risk]) -> list[RiskFacts]:
@@ -344,7 +343,7 @@ def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback, *,
     fields = JUDGEMENT_FIELDS + ((*RECORDED_RISK[1:], *RECORDED_REVIEW, "history") if recorded else ())
     width = len(JUDGEMENT_FIELDS)
     if recorded:
-        schemes = recorded_schemes(quarter, schemes)
+        schemes, _ = recorded_register(quarter, schemes, fallback)
     stored = {values[0]: values for values in Judgement.objects.filter(quarter=quarter, risk_id__in=ids)
               .values_list(*fields).order_by()}
     rows = []
@@ -509,7 +508,7 @@ def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dic
             _text_filters(filters))
     active = active_scheme()[1]
     if quarter.has_record:
-        active = recorded_active(quarter, active)
+        active = recorded_register(quarter, {}, active)[1]
     if facts:
         rows = rows_for(risk_facts(risks), quarter, active, ids=risks.values("pk"), history=history)
     else:
@@ -702,8 +701,7 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
         # Searched by the reference, title and owner it was reported with.
         judged = _on_record(quarter, user, level=level, directorates=_directorates(filters, directorate_id)).filter(
             _text_filters(filters)).annotate(rating=RATING)
-        schemes = recorded_schemes(quarter, schemes)
-        active = recorded_active(quarter, active)
+        schemes, active = recorded_register(quarter, schemes, active)
     else:
         judged = Judgement.objects.filter(quarter=quarter, risk_id__in=risks.order_by().values("pk")).annotate(
             rating=RATING)

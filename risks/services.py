@@ -426,8 +426,9 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     if not RecordedRegister.objects.filter(quarter=quarter).exists():  # a re-lock keeps the first lock's
         scheme = ScoringScheme.current()
         if scheme is not None:
-            RecordedRegister.objects.create(quarter=quarter, scheme=scheme, scheme_name=scheme.name,
-                                            definition=scheme.definition)
+            RecordedRegister.objects.create(
+                quarter=quarter, scheme=scheme, scheme_name=scheme.name, definition=scheme.definition,
+                names={str(pk): name for pk, name in ScoringScheme.objects.values_list("pk", "name")})
     total = len(rows) + len(kept)
     return f"{total} risk{'s' if total != 1 else ''} recorded on the register" + (
         f" ({len(kept)} as reported at the earlier lock)" if kept else "")

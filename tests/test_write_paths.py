@@ -31,10 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ("organisation", "kpis", "risks", "placements", "packs")
 WRITES = {"save", "delete", "update", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
 DOMAIN_MODELS = {
-    "organisation": {"Directorate", "ServiceArea", "ReportingPeriod"},
-    "kpis": {"KeyCommitment", "Indicator", "Target", "Actual", "Comparator"},
-    "risks": {"ScoringScheme", "Risk", "RiskReview", "RiskAction"},
-    "placements": {"PlacementHeading", "PlacementCategory", "PlacementSnapshot"},
+    "organisation": {"Directorate", "ServiceArea", "ReportingPeriod", "RecordedOrganisation"},
+    "kpis": {"KeyCommitment", "Indicator", "Target", "Actual", "Comparator", "RecordedIndicator"},
+    "risks": {"ScoringScheme", "Risk", "RiskReview", "RiskAction", "RecordedRegister"},
+    "placements": {"PlacementHeading", "PlacementCategory", "PlacementSnapshot", "RecordedCategory",
+                   "RecordedSnapshot"},
     "packs": {"Committee", "Pack"},
 }
 
@@ -46,7 +47,8 @@ ALLOWED = {
     ("organisation/views.py", "PendingImport.objects.filter(user=request.user, kind=found.name)"):
         "an upload awaiting confirmation",
     ("organisation/views.py", "PendingImport.objects"): "an upload awaiting confirmation",
-    ("organisation/views.py", "pending"): "an upload awaiting confirmation",
+    ("organisation/interchange/importing.py", "PendingImport.objects.filter(pk=pending_id, user=user, "
+                                              "kind=kind_name)"): "an upload claimed by its confirm",
     ("organisation/demo.py", "user"): "a demo user account",
     ("organisation/synthetic.py", "User.objects"): "a synthetic user account",
     ("organisation/roles.py", "Group.objects"): "the roles, created by a migration",

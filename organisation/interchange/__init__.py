@@ -8,7 +8,7 @@
 - responses: HTTP attachments.
 """
 
-from .importing import ImportReport, RowPreview, import_file, run_import
+from .importing import ImportReport, RowPreview, confirm_pending, import_file, run_import
 from .reading import ImportFileError, RowError, Table, read_table
 from .registry import Kind, get_kind, kind_names, kinds, register
 from .responses import attachment, download_response
@@ -16,6 +16,6 @@ from .writing import CONTENT_TYPES, FORMATS, blank_template, export_dataset, for
 
 __all__ = [
     "CONTENT_TYPES", "FORMATS", "ImportFileError", "ImportReport", "Kind", "RowError", "RowPreview", "Table",
-    "attachment", "blank_template", "download_response", "export_dataset", "formula_safe", "get_kind",
+    "attachment", "blank_template", "confirm_pending", "download_response", "export_dataset", "formula_safe", "get_kind",
     "import_file", "kind_names", "kinds", "read_table", "register", "run_import", "write",
 ]

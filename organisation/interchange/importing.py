@@ -169,3 +169,25 @@ def import_file(kind_name: str, filename: str, content: bytes, *, dry_run: bool,
     except ImportFileError as exc:
         return ImportReport(kind=kind.name, dry_run=dry_run, errors=[str(exc)])
     return run_import(kind, table, dry_run=dry_run, user=user, filename=filename)
+
+
+def confirm_pending(*, user, kind_name: str, pending_id: int) -> tuple[ImportReport, str]:
+    """Import the file a preview kept (organisation.PendingImport), once: the pending file is claimed by
+    deleting it in the import's transaction, so a second confirm of the same preview (a double click, two
+    tabs) waits for the first and then finds nothing to import. A file that no longer imports cleanly is
+    kept for its preview, and nothing is saved."""
+    from django.db import transaction
+
+    from organisation.models import PendingImport
+    from organisation.records import RecordError
+
+    with transaction.atomic():
+        pending = PendingImport.objects.filter(pk=pending_id, user=user, kind=kind_name).first()
+        claimed = PendingImport.objects.filter(pk=pending_id, user=user, kind=kind_name).delete()[0] if pending else 0
+        if not claimed:
+            raise RecordError("This import has already been confirmed (or a newer file was previewed since): "
+                              "nothing more was imported. Check the import pages or the audit trail")
+        report = import_file(kind_name, pending.filename, bytes(pending.content), dry_run=False, user=user)
+        if not report.ok:
+            transaction.set_rollback(True)  # keep the pending file; nothing was saved
+    return report, pending.filename

@@ -18,8 +18,9 @@ def forwards(apps, schema_editor):
         counts = Counter(Judgement.objects.filter(quarter=quarter).values_list("scheme_id", flat=True))
         scheme = ScoringScheme.objects.filter(pk=counts.most_common(1)[0][0]).first() if counts else fallback
         if scheme is not None:
-            RecordedRegister.objects.create(quarter=quarter, scheme=scheme, scheme_name=scheme.name,
-                                            definition=scheme.definition)
+            RecordedRegister.objects.create(
+                quarter=quarter, scheme=scheme, scheme_name=scheme.name, definition=scheme.definition,
+                names={str(pk): name for pk, name in ScoringScheme.objects.values_list("pk", "name")})
 
 
 class Migration(migrations.Migration):

@@ -23,8 +23,15 @@ def poisoned(db):
     Risk.objects.filter(reference="CRR9").update(title="@SUM(1+1)", causes="-2+3")
     PlacementCategory.objects.filter(name="Secure").update(name="\tSecure")
     from kpis import judging
+    from kpis.models import RecordedIndicator
+    from placements.models import RecordedCategory
+    from risks.models import Judgement
 
     judging.refresh()  # .update() goes round the services: judge again, as `manage.py rejudge` does
+    # Locked quarters' downloads read the record: poison what it recorded too.
+    RecordedIndicator.objects.filter(code="DPE007").update(title="=HYPERLINK(\"http://x\",\"y\")")
+    Judgement.objects.filter(risk__reference="CRR9").update(title="@SUM(1+1)", causes="-2+3")
+    RecordedCategory.objects.filter(name="Secure").update(name="\tSecure")
 
 
 def unsafe(value) -> bool:

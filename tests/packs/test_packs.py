@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.html import strip_tags
 from docx import Document
 from pypdf import PdfReader
@@ -272,7 +273,15 @@ def test_an_issued_pack_is_unchanged_by_a_correction_and_a_reissue_is_a_new_vers
     assert "4 7 28 Critical" in flat(" ".join(pdf_pages(bytes(second.part_a_pdf))))
     assert "4 7 28 Critical" not in flat(" ".join(pdf_pages(kept["part_a_pdf"])))
     assert first.data_version != second.data_version
+    assert "This version supersedes version 1" in flat(pdf_pages(bytes(second.part_a_pdf))[0])
     assert AuditEvent.objects.filter(action="pack_issued").count() == 2
+
+    # Reopened and locked again with nothing changed: the record is the same, so no third version.
+    organisation_services.period_reopen(user=officer_user, period=quarter, reason="A check")
+    quarter = lock(officer_user, Q1)
+    with pytest.raises(RecordError, match="Version 2 of this pack"):
+        services.pack_issue(user=officer_user, committee=committee(), quarter=quarter,
+                            meeting_date=date(2019, 10, 14))
 
 
 def test_the_model_refuses_to_change_or_delete_an_issued_pack(officer, exempt_council):
@@ -305,13 +314,30 @@ def test_a_pack_is_issued_for_a_locked_quarter_only(officer, open_quarter, corpo
     assert not Pack.objects.exists()
 
 
-def test_two_issues_of_one_pack_are_two_versions(officer, exempt_council):
+def test_issuing_the_same_pack_again_is_refused_naming_the_version_that_says_it(officer, exempt_council):
     first = issue(officer, exempt_council, meeting="12/06/2019")
-    second = issue(officer, exempt_council, meeting="12/06/2019")
-    assert (first.version, second.version) == (1, 2)
+    response = officer.post("/packs/", {"quarter": exempt_council.pk, "committee": committee().pk,
+                                        "meeting_date": "12/06/2019", "directorate": "", "action": "issue"})
+    assert response.status_code == 400
+    text = flat(strip_tags(response.content.decode()))
+    assert "Version 1 of this pack, issued on" in text and "reopen the quarter" in text
+    assert Pack.objects.count() == 1
+    assert AuditEvent.objects.filter(action="pack_issued").count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
-        Pack.objects.create(**{f.attname: getattr(second, f.attname) for f in Pack._meta.concrete_fields
+        Pack.objects.create(**{f.attname: getattr(first, f.attname) for f in Pack._meta.concrete_fields
                                if f.name != "id"})
+
+
+def test_a_moved_meeting_is_a_new_version_that_says_what_it_supersedes(officer, exempt_council):
+    first = issue(officer, exempt_council, meeting="12/06/2019")
+    second = issue(officer, exempt_council, meeting="19/06/2019")
+    assert (first.version, second.version) == (1, 2)
+    supersedes = f"This version supersedes version 1, issued on {timezone.localtime(first.issued_at).day} " \
+                 f"{timezone.localtime(first.issued_at):%B %Y}."
+    assert supersedes in flat(pdf_pages(bytes(second.part_a_pdf))[0])
+    assert supersedes in docx_text(bytes(second.part_a_docx))
+    assert "supersedes" not in flat(pdf_pages(bytes(first.part_a_pdf))[0])
+    assert AuditEvent.objects.filter(action="pack_issued", detail__contains="supersedes version 1").count() == 1
 
 
 # --- drafts and previews --------------------------------------------------------------------------
@@ -505,8 +531,8 @@ def test_the_packs_page_queries_do_not_grow_with_the_packs(officer, exempt_counc
     issue(officer, exempt_council, meeting="12/06/2019")
     with CaptureQueriesContext(connection) as one:
         officer.get("/packs/")
-    for _ in range(3):
-        issue(officer, exempt_council, meeting="12/06/2019")
+    for meeting in ("13/06/2019", "14/06/2019", "17/06/2019"):
+        issue(officer, exempt_council, meeting=meeting)
     with CaptureQueriesContext(connection) as four:
         officer.get("/packs/")
     assert len(four) == len(one)

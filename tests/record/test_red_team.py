@@ -458,3 +458,19 @@ def test_relocking_keeps_a_risk_reported_at_the_earlier_lock_whose_review_nobody
     rows = [r for r in export_rows("risks", period="2019/20 Q1") if r["reference"] == "CRR9"]
     assert [(r["kind"], r["register"], r["outside_tolerance"]) for r in rows] == [("threat", "corporate", "yes")]
     assert rows_containing(text(audit.get("/risks/?period=2019-20-Q1")), ">CRR9<")
+
+
+def test_a_preview_confirmed_twice_is_imported_once_and_the_second_is_told(officer, area_a, open_quarter):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from organisation.models import AuditEvent, PendingImport
+    from tests.kpis.conftest import make_indicator
+
+    make_indicator(area_a, "DPE007")
+    upload = SimpleUploadedFile("actuals.csv", b"code,period,value,commentary\nDPE007,2019/20 Q1,75.8,imported\n")
+    assert officer.post("/imports/actuals/", {"file": upload}).status_code == 200
+    url = f"/imports/actuals/{PendingImport.objects.get().pk}/confirm/"
+    assert officer.post(url).status_code == 302
+    again = officer.post(url, follow=True)
+    assert "This import has already been confirmed" in again.content.decode()
+    assert AuditEvent.objects.filter(action="imported").count() == 1
