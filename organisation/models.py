@@ -198,6 +198,8 @@ class PendingImport(models.Model):
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set, in the import's transaction, by the one confirm that imported it; a repeat finds it set.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"

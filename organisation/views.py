@@ -209,6 +209,8 @@ def import_confirm(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     found = _importable_kind(kind)
     try:
         report, filename = interchange.confirm_pending(user=request.user, kind_name=found.name, pending_id=pk)
+    except PendingImport.DoesNotExist:
+        raise Http404("No such import preview") from None
     except RecordError as exc:
         messages.error(request, exc.message)
         return redirect("imports:index")

@@ -173,21 +173,24 @@ def import_file(kind_name: str, filename: str, content: bytes, *, dry_run: bool,
 
 def confirm_pending(*, user, kind_name: str, pending_id: int) -> tuple[ImportReport, str]:
     """Import the file a preview kept (organisation.PendingImport), once: the pending file is claimed by
-    deleting it in the import's transaction, so a second confirm of the same preview (a double click, two
-    tabs) waits for the first and then finds nothing to import. A file that no longer imports cleanly is
-    kept for its preview, and nothing is saved."""
+    stamping it confirmed in the import's transaction (a conditional UPDATE), so a second confirm of the
+    same preview (a double click, two tabs) waits for the first and then finds it already confirmed. A
+    file that no longer imports cleanly keeps its preview, and nothing is saved. Raises
+    PendingImport.DoesNotExist for a preview that is not this user's (or was replaced by a newer one)."""
     from django.db import transaction
+    from django.utils import timezone
 
     from organisation.models import PendingImport
     from organisation.records import RecordError
 
     with transaction.atomic():
-        pending = PendingImport.objects.filter(pk=pending_id, user=user, kind=kind_name).first()
-        claimed = PendingImport.objects.filter(pk=pending_id, user=user, kind=kind_name).delete()[0] if pending else 0
+        mine = PendingImport.objects.filter(pk=pending_id, user=user, kind=kind_name)
+        pending = mine.get()
+        claimed = mine.filter(confirmed_at__isnull=True).update(confirmed_at=timezone.now(), content=b"")
         if not claimed:
-            raise RecordError("This import has already been confirmed (or a newer file was previewed since): "
-                              "nothing more was imported. Check the import pages or the audit trail")
+            raise RecordError("This import has already been confirmed: nothing more was imported. "
+                              "Check the import pages or the audit trail")
         report = import_file(kind_name, pending.filename, bytes(pending.content), dry_run=False, user=user)
         if not report.ok:
-            transaction.set_rollback(True)  # keep the pending file; nothing was saved
+            transaction.set_rollback(True)  # keep the pending file unconfirmed; nothing was saved
     return report, pending.filename

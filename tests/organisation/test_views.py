@@ -217,7 +217,8 @@ def test_upload_preview_then_confirm(officer):
     response = officer.post(f"/imports/areas/{pending.pk}/confirm/", follow=True)
     assert "Imported a.csv: 1 new, 0 updated, 0 unchanged, 0 errors." in response.content.decode()
     assert ServiceArea.objects.get().name == "X"
-    assert not PendingImport.objects.exists()
+    done = PendingImport.objects.get()  # kept, stamped confirmed, its file let go
+    assert done.confirmed_at is not None and bytes(done.content) == b""
 
 
 def test_a_file_with_errors_shows_them_and_offers_no_confirm(officer):

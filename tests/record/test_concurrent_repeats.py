@@ -39,7 +39,7 @@ def test_one_import_confirmed_three_times_at_once_is_applied_once(area_a, open_q
     assert AuditEvent.objects.filter(action="imported").count() == 1
     actual = Actual.objects.get()
     assert actual.history.count() == 1 and str(actual.value) == "75.8000"
-    assert not PendingImport.objects.exists()
+    assert PendingImport.objects.get().confirmed_at is not None
 
 
 def test_one_pack_issued_three_times_at_once_is_one_version(directorate, area_a, open_quarter):
