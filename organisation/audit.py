@@ -63,9 +63,12 @@ def field_values(instance: models.Model, names: Iterable[str]) -> dict[str, Any]
 
 
 def record(*, user, action: str, object_type: str, object_label: str, period: ReportingPeriod | None = None,
-           detail: str = "", reason: str = "", when: datetime | None = None) -> AuditEvent:
+           detail: str = "", reason: str = "", when: datetime | None = None, about: str = "",
+           about_id: int | None = None) -> AuditEvent:
+    """Write one entry. `about` (with `about_id`) says whose records it concerns, so that readers see only
+    the entries about what they may see: "risk" and the risk's id, or "placements" (audit_trail.SCOPES)."""
     return AuditEvent.objects.create(
         when=when or timezone.now(), user=user if getattr(user, "is_authenticated", False) else None,
         who=user_name(user), action=action, object_type=object_type[:60], object_label=str(object_label)[:255],
-        period=period, detail=detail, reason=reason or "",
+        period=period, detail=detail, reason=reason or "", about=about, about_id=about_id,
     )

@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import django_filters
 import tablib
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from . import parsing
+from . import access, parsing
 from .models import AuditEvent, ReportingPeriod
 
 COLUMNS = ("when", "who", "action", "object", "period", "detail", "reason")
+
+# about -> rule(user) giving the Q (on AuditEvent) of the entries about it that the user may read, or
+# None for none. Each domain registers its own in its AppConfig.ready(); an entry about something with
+# no rule is read by no one but the performance officer.
+SCOPES: dict[str, Callable[[Any], Q | None]] = {}
+
+
+def register_scope(about: str, rule: Callable[[Any], Q | None]) -> None:
+    SCOPES[about] = rule
+
+
+def visible_events(user, events: QuerySet[AuditEvent] | None = None) -> QuerySet[AuditEvent]:
+    """The entries of the trail this user may read: the council's own acts, and those about records the
+    user may see (risks on their registers, placements if they read placements). The same rule for the
+    page, its search and every download; None (a command run by the council) reads it all."""
+    events = AuditEvent.objects.select_related("period") if events is None else events
+    if user is None or access.is_performance_officer(user):
+        return events
+    if not access.can_view_audit(user):
+        return events.none()
+    allowed = Q(about="")
+    for about, rule in SCOPES.items():
+        q = rule(user)
+        if q is not None:
+            allowed |= Q(about=about) & q
+    return events.filter(allowed)
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -51,7 +80,7 @@ def audit_dataset(events) -> tablib.Dataset:
 
 def export(period: str | None, user=None) -> tablib.Dataset:
     """The `audit-trail` kind: the whole trail, or one quarter's (--period)."""
-    events = AuditEvent.objects.select_related("period").order_by("when", "pk")
+    events = visible_events(user).order_by("when", "pk")
     if period:
         value = parsing.parse(period)
         events = events.filter(period__year=value.year, period__quarter=value.quarter)

@@ -262,6 +262,10 @@ class AuditEvent(models.Model):
     period = models.ForeignKey(ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     detail = models.TextField(blank=True)
     reason = models.TextField(blank=True)
+    # What the entry is about, for scoping who may read it (organisation/audit_trail.py): "" for the
+    # council's own acts (quarters, indicators, accounts), "risk" with the risk's id, "placements".
+    about = models.CharField(max_length=20, blank=True, default="", db_index=True)
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-when", "-pk"]

@@ -12,9 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import access, home, interchange, parsing, roles, services
-from .audit_trail import AuditFilter, audit_dataset
+from .audit_trail import AuditFilter, audit_dataset, visible_events
 from .forms import LockForm, ReopenForm, UploadForm
-from .models import AuditEvent, PendingImport, ReportingPeriod
+from .models import PendingImport, ReportingPeriod
 from .periods import PeriodError
 from .records import RecordError
 
@@ -132,7 +132,7 @@ AUDIT_PER_PAGE = 50
 def audit_trail(request: HttpRequest) -> HttpResponse:
     if not access.can_view_audit(request.user):
         raise PermissionDenied
-    filterset = AuditFilter(request.GET or None, queryset=AuditEvent.objects.select_related("period"))
+    filterset = AuditFilter(request.GET or None, queryset=visible_events(request.user))
     events = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -148,7 +148,7 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise PermissionDenied
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    filterset = AuditFilter(request.GET or None, queryset=AuditEvent.objects.select_related("period"))
+    filterset = AuditFilter(request.GET or None, queryset=visible_events(request.user))
     events = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     return interchange.download_response(audit_dataset(events), fmt, "audit-trail", title="Audit trail")
 

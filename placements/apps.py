@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import Q
 
 
 class PlacementsConfig(AppConfig):
@@ -16,6 +17,7 @@ class PlacementsConfig(AppConfig):
             name="placements", label="Placements", resource_class=resources.PlacementResource,
             columns=resources.COLUMNS, required=resources.COLUMNS, key=("period", "heading", "category"),
             description="Children and average weekly cost per placement category at each quarter end.",
+            audit_about="placements",
             export=lambda period, user: resources.PlacementResource().export_dataset(period),
         ))
         interchange.register(interchange.Kind(
@@ -23,6 +25,10 @@ class PlacementsConfig(AppConfig):
             columns=resources.REPORT_COLUMNS, importable=False, export=resources.placements_report,
         ))
         home.register(panels.placements_panel)
+        from organisation import access, audit_trail
+
+        # Placement entries are read by those who may read placements (not the audit committee).
+        audit_trail.register_scope("placements", lambda user: Q() if access.can_view_placements(user) else None)
         from organisation import tasks as task_lists
 
         from . import tasks

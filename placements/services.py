@@ -140,7 +140,8 @@ def placement_setup_save(*, user, instance: PlacementHeading | PlacementCategory
                            audit.field_values(instance, FIELDS[model]))
     if detail:
         audit.record(user=user, action=Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED,
-                     object_type=f"Placement {kind}", object_label=str(instance), detail=detail)
+                     object_type=f"Placement {kind}", object_label=str(instance), detail=detail,
+                     about="placements")
     return instance
 
 
@@ -177,7 +178,8 @@ def placement_setup_delete(*, user, instance: PlacementHeading | PlacementCatego
     label = str(instance)
     instance._history_user = user
     instance.delete()
-    audit.record(user=user, action=Action.ADMIN_DELETED, object_type="Placement setup", object_label=label)
+    audit.record(user=user, action=Action.ADMIN_DELETED, object_type="Placement setup", object_label=label,
+                 about="placements")
 
 
 @transaction.atomic

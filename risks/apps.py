@@ -20,6 +20,11 @@ class RisksConfig(AppConfig):
             export=resources.risks_export,
         ))
         home.register(panels.risk_panel)
+        from organisation import audit_trail
+
+        from .queries import audit_scope
+
+        audit_trail.register_scope("risk", audit_scope)
         from organisation import tasks as task_lists
 
         from . import tasks

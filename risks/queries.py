@@ -25,6 +25,15 @@ def risks_visible_to(user) -> QuerySet[Risk]:
     return Risk.objects.filter(Q(register__in=registers) | Q(service_area_id__in=areas))
 
 
+def audit_scope(user) -> Q | None:
+    """The risk entries of the audit trail a user reads: those about risks the user may see on the registers
+    (the audit committee does not read a service-register risk's changes). The performance officer reads
+    them all, deleted risks' included."""
+    if access.is_performance_officer(user):
+        return Q()
+    return Q(about_id__in=risks_visible_to(user).values("pk"))
+
+
 def on_register(risks: QuerySet[Risk], quarter: ReportingPeriod) -> QuerySet[Risk]:
     """The risks a quarter's register shows: the open ones, and closed (retired) ones reviewed in it."""
     return risks.filter(Q(status=Risk.Status.OPEN) | Exists(RiskReview.objects.filter(risk=OuterRef("pk"),

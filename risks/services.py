@@ -155,7 +155,7 @@ def risk_save(*, user, risk: Risk, reason: str = "", via: str = "", expected_ver
         action = Action.CREATED if before is None else Action.CHANGED
     if detail:
         audit.record(user=user, action=action, object_type="Risk", object_label=risk.reference, detail=detail,
-                     reason=reason)
+                     reason=reason, about="risk", about_id=risk.pk)
     return risk
 
 
@@ -175,7 +175,7 @@ def risk_move(*, user, risk: Risk, up: bool) -> Risk:
     risk.save()
     audit.record(user=user, action=Action.CHANGED, object_type="Risk", object_label=risk.reference,
                  detail=f"register: {before} -> {risk.get_register_display()} "
-                        f"({'escalated' if up else 'de-escalated'})")
+                        f"({'escalated' if up else 'de-escalated'})", about="risk", about_id=risk.pk)
     return risk
 
 
@@ -194,7 +194,7 @@ def risk_set_status(*, user, risk: Risk, status: str, reason: str = "") -> Risk:
     risk._change_reason = "closed" if status == Risk.Status.CLOSED else "reopened"
     risk.save()
     audit.record(user=user, action=Action.RETIRED if status == Risk.Status.CLOSED else Action.REINSTATED,
-                 object_type="Risk", object_label=risk.reference, reason=reason)
+                 object_type="Risk", object_label=risk.reference, reason=reason, about="risk", about_id=risk.pk)
     return risk
 
 
@@ -206,7 +206,7 @@ def risk_delete(*, user, risk: Risk, via: str = "") -> None:
         raise RecordError(f"{risk.reference} has reviews or actions, so it is kept: close it instead")
     risk._history_user = user
     audit.record(user=user, action=Action.ADMIN_DELETED if via == "admin" else Action.DELETED, object_type="Risk",
-                 object_label=risk.reference, detail=risk.title)
+                 object_label=risk.reference, detail=risk.title, about="risk", about_id=risk.pk)
     risk.delete()
 
 
@@ -228,16 +228,18 @@ def action_save(*, user, action: RiskAction, via: str = "") -> RiskAction:
         audit.record(user=user, action=Action.ADMIN_ADDED if before is None else Action.ADMIN_CHANGED,
                      object_type="Risk action", object_label=f"{action.risk.reference}: {action.description[:60]}",
                      detail=audit.changes(audit.field_values(before, fields) if before else {},
-                                          audit.field_values(action, fields)))
+                                          audit.field_values(action, fields)), about="risk", about_id=action.risk_id)
     return action
 
 
 @transaction.atomic
 def action_delete(*, user, action: RiskAction) -> None:
     label = f"{action.risk.reference}: {action.description[:60]}"
+    risk_id = action.risk_id
     action._history_user = user
     action.delete()
-    audit.record(user=user, action=Action.ADMIN_DELETED, object_type="Risk action", object_label=label)
+    audit.record(user=user, action=Action.ADMIN_DELETED, object_type="Risk action", object_label=label,
+                 about="risk", about_id=risk_id)
 
 
 # --- scoring schemes -------------------------------------------------------------------------------

@@ -47,8 +47,8 @@ ALLOWED = {
     ("organisation/views.py", "PendingImport.objects.filter(user=request.user, kind=found.name)"):
         "an upload awaiting confirmation",
     ("organisation/views.py", "PendingImport.objects"): "an upload awaiting confirmation",
-    ("organisation/interchange/importing.py", "PendingImport.objects.filter(pk=pending_id, user=user, "
-                                              "kind=kind_name)"): "an upload claimed by its confirm",
+    ("organisation/interchange/importing.py", "mine.filter(confirmed_at__isnull=True)"):
+        "an upload claimed by its confirm",
     ("organisation/demo.py", "user"): "a demo user account",
     ("organisation/synthetic.py", "User.objects"): "a synthetic user account",
     ("organisation/roles.py", "Group.objects"): "the roles, created by a migration",

@@ -145,7 +145,7 @@ def run_import(kind: Kind, table: Table, *, dry_run: bool, user=None, filename: 
 
             audit.record(user=user, action=audit.Action.IMPORTED, object_type="Import",
                          object_label=f"{kind.name}: {filename}" if filename else kind.name,
-                         detail=report.summary())
+                         detail=report.summary(), about=kind.audit_about)
     if report.errors:
         report.new = report.updated = report.unchanged = 0
     return report

@@ -21,6 +21,8 @@ class Kind:
     # (period label or None, user or None) -> tablib.Dataset; default: Resource.export()
     export: Callable[[str | None, Any], tablib.Dataset] | None = None
     description: str = ""
+    # What its imports' audit entries are about (organisation/audit_trail.SCOPES): "" for all readers.
+    audit_about: str = ""
 
     def resource(self, **kwargs):
         assert self.resource_class is not None
