@@ -108,7 +108,7 @@ class IndicatorResource(_Base):
             if not title:
                 errors["title"] = "enter the indicator's title"
             else:
-                self.guard(errors, "title", parsing.check_text, title, limit=parsing.NAME_MAX, what="title")
+                self.guard(errors, "title", parsing.check_name, title, limit=parsing.NAME_MAX, what="title")
             instance.title = title
         directorate_name, area_name = self.cell(row, "directorate"), self.cell(row, "service_area")
         if not directorate_name:

@@ -626,7 +626,8 @@ def _check_indicator(indicator: Indicator) -> None:
         errors["title"] = "enter the indicator's title"
     for name, limit in (("title", parsing.NAME_MAX), ("description", parsing.TEXT_MAX)):
         try:
-            parsing.check_text(getattr(indicator, name) or "", limit=limit, what=name)
+            check = parsing.check_name if name == "title" else parsing.check_text
+            check(getattr(indicator, name) or "", limit=limit, what=name)
         except parsing.InvalidValue as exc:
             errors[name] = str(exc)
     try:
@@ -714,7 +715,7 @@ def indicator_delete(*, user, indicator: Indicator, via: str = "") -> None:
 def commitment_save(*, user, commitment: KeyCommitment, via: str = "") -> KeyCommitment:
     try:
         parsing.check_code(commitment.code, what="commitment code")
-        parsing.check_text(commitment.title or "", limit=parsing.NAME_MAX, what="title")
+        parsing.check_name(commitment.title or "", limit=parsing.NAME_MAX, what="title")
     except parsing.InvalidValue as exc:
         raise InvalidWrite({"code": str(exc)}) from None
     before = KeyCommitment.objects.filter(pk=commitment.pk).first() if commitment.pk else None

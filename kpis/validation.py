@@ -26,6 +26,11 @@ class FigureCheck:
         return not self.errors
 
 
+# Units whose figures are counts or measures that cannot fall below zero (children, rates, hours, days). Money,
+# points (a Progress 8 score) and percentage-point changes can be negative.
+NEVER_NEGATIVE = frozenset({"number", "rate per 1000", "rate per 10000", "rate per 100000", "hours", "days"})
+
+
 def implied_value(numerator: Decimal, denominator: Decimal, unit: str, places: int) -> Decimal:
     return (numerator / denominator * rules.multiplier(unit)).quantize(Decimal(1).scaleb(-max(places, 1)))
 
@@ -47,6 +52,11 @@ def check_figure(*, indicator, value: Decimal | None, numerator: Decimal | None,
         check.errors["commentary"] = str(exc)
     if value is not None and indicator.is_percent and not (0 <= value <= 100):
         check.errors["value"] = f"{_n(value)} is not a percentage between 0 and 100"
+    elif value is not None and value < 0 and indicator.unit in NEVER_NEGATIVE:
+        from .models import Indicator
+
+        unit = dict(Indicator.Unit.choices).get(indicator.unit, indicator.unit).lower()
+        check.errors["value"] = f"{_n(value)} is below zero: a figure in {unit} cannot be negative"
     if numerator is not None and numerator < 0:
         check.errors["numerator"] = "the numerator cannot be negative"
     if denominator is not None and denominator <= 0:

@@ -16,12 +16,13 @@ from functools import wraps
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
-from django.db import DataError, transaction
+from django.db import DataError, models, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import access, parsing
+from .forms import BoundedJSONField
 from .records import InvalidWrite, RecordError
 
 
@@ -100,6 +101,9 @@ class ServiceAdmin(NoRevert, admin.ModelAdmin):
     Subclasses give save_service(user, obj, form, change) and delete_service(user, obj). A write the
     record refuses comes back to the form as an error message; nothing is saved.
     """
+
+    # JSON settings are bounded before they are parsed (a nested or huge value is a message, not a 500).
+    formfield_overrides = {models.JSONField: {"form_class": BoundedJSONField}}
 
     def save_service(self, user, obj, form, change):
         raise NotImplementedError

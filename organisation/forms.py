@@ -63,3 +63,30 @@ class ReopenForm(forms.Form):
         if not reason:
             raise forms.ValidationError("Give the reason for reopening the quarter")
         return reason
+
+
+class BoundedJSONField(forms.JSONField):
+    """The admin's JSON settings (a scoring scheme's definition), bounded before parsing: a deeply nested or
+    huge value is refused with a message instead of failing the page (parsing.parse_json)."""
+
+    def to_python(self, value):
+        from . import parsing
+
+        if self.disabled or value in self.empty_values or not isinstance(value, str) \
+                or isinstance(value, forms.fields.JSONString):
+            return super().to_python(value)
+        try:
+            parsed = parsing.parse_json(value)
+        except parsing.InvalidValue as exc:
+            raise forms.ValidationError(str(exc)[0].upper() + str(exc)[1:], code="invalid") from None
+        return forms.fields.JSONString(parsed) if isinstance(parsed, str) else parsed
+
+    def bound_data(self, data, initial):
+        from . import parsing
+
+        if self.disabled or not isinstance(data, str):
+            return super().bound_data(data, initial)
+        try:
+            return parsing.parse_json(data)
+        except parsing.InvalidValue:
+            return forms.fields.InvalidJSONInput(data)

@@ -112,6 +112,8 @@ def check_code(text: str, *, what: str = "code") -> str:
         raise InvalidValue(f'"{text[:30]}" is too long: a {what} has at most {CODE_MAX} characters')
     if not CODE.match(text):
         raise InvalidValue(f'"{text}" is not a {what}: use only letters, digits, ".", "-" and "_"')
+    if not any(ch.isascii() and ch.isalnum() for ch in text):
+        raise InvalidValue(f'"{text}" is not a {what}: it needs at least one letter or digit')
     return text
 
 
@@ -122,6 +124,83 @@ def check_text(text: str, *, limit: int = TEXT_MAX, what: str = "text") -> str:
     if "\x00" in text:
         raise InvalidValue(f"the {what} holds a character that cannot be stored")
     return text
+
+
+def check_name(text: str, *, limit: int = NAME_MAX, what: str = "name") -> str:
+    """Names and titles are one line: a line break or tab in one would split it across cells and lines."""
+    check_text(text, limit=limit, what=what)
+    if any(ch in text for ch in "\r\n\t\v\f\u2028\u2029\x85"):
+        raise InvalidValue(f"the {what} is on more than one line: a {what} is one line")
+    return text
+
+
+JSON_MAX = 20_000  # characters of a JSON setting (a scoring scheme's definition is under 2,000)
+JSON_DEPTH = 6  # nesting: a definition is {"likelihood": [[1, "Rare"], ...]}, three levels
+JSON_DIGITS = 15  # digits in one number
+
+
+def parse_json(text: str, *, what: str = "definition") -> object:
+    """JSON as typed into a form, bounded before it is parsed: its length, how deep it nests and how long its
+    numbers are (Python's parser recurses and turns a 5,000-digit number into an error of its own)."""
+    import json
+
+    text = text or ""
+    if len(text) > JSON_MAX:
+        raise InvalidValue(f"the {what} is {len(text):,} characters long: the most allowed is {JSON_MAX:,}")
+    depth = digits = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+            continue
+        digits = digits + 1 if ch.isdigit() else 0
+        if digits > JSON_DIGITS:
+            raise InvalidValue(f"the {what} has a number longer than {JSON_DIGITS} digits")
+        if ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > JSON_DEPTH:
+                raise InvalidValue(f"the {what} nests deeper than {JSON_DEPTH} levels")
+        elif ch in "]}":
+            depth -= 1
+
+    def constant(name: str) -> object:
+        raise InvalidValue(f"the {what} holds {name}, which is not a number")
+
+    try:
+        return json.loads(text, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidValue(f"the {what} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                           f"column {exc.colno}") from None
+
+
+def date_horizon(today: date | None = None) -> tuple[date, date]:
+    """The dates this system accepts: from the first day of 2000/01 to the last of the latest year allowed."""
+    from django.utils import timezone
+
+    return Period(FIRST_YEAR).start, Period(latest_year_allowed(today or timezone.localdate())).end
+
+
+def _day(value: date) -> str:
+    return f"{value.day:02}/{value.month:02}/{value.year:04}"
+
+
+def check_date(value: date | None, *, what: str = "date", today: date | None = None) -> date | None:
+    """A date within the periods' horizon (a typed 0001-01-01 or 9999-12-31 is a slip, and the arithmetic
+    of deadlines and reminders cannot work past the calendar's end)."""
+    if value is None:
+        return None
+    first, last = date_horizon(today)
+    if not first <= value <= last:
+        raise InvalidValue(f"the {what} ({_day(value)}) is outside the dates this system accepts: "
+                           f"{_day(first)} to {_day(last)}")
+    return value
 
 
 def latest_year_allowed(today: date) -> int:

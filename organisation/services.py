@@ -208,7 +208,7 @@ def _name(name: str, what: str) -> str:
     if not name:
         raise InvalidWrite({"name": f"enter the {what}'s name"})
     try:
-        parsing.check_text(name, limit=120, what=f"{what}'s name")
+        parsing.check_name(name, limit=120, what=f"{what}'s name")
     except parsing.InvalidValue as exc:
         raise InvalidWrite({"name": str(exc)}) from None
     return name
@@ -330,7 +330,7 @@ def deadlines_set(*, user, quarter: ReportingPeriod, dates: dict, reason: str = 
         elif day <= quarter.end:
             errors[kind.value] = f"{kind.label.lower()} must fall after {quarter.label} ends ({quarter.end:%d/%m/%Y})"
         elif day > last:
-            errors[kind.value] = f"{day:%d/%m/%Y} is too far ahead: check the year"
+            errors[kind.value] = f"{parsing._day(day)} is too far ahead: check the year"
     if not errors:
         if dates["sign_off"] < max(dates["figures"], dates["reviews"]):
             errors["sign_off"] = "sign-off must fall on or after the figures and the risk reviews are due"

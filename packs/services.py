@@ -111,6 +111,10 @@ def committee_save(*, user, committee: Committee, via: str = "admin") -> Committ
     committee.name = (committee.name or "").strip()
     if not committee.name:
         raise InvalidWrite({"name": "enter the committee's name"})
+    try:
+        parsing.check_name(committee.name, what="committee's name")
+    except parsing.InvalidValue as exc:
+        raise InvalidWrite({"name": str(exc)}) from None
     before = Committee.objects.filter(pk=committee.pk).first() if committee.pk else None
     committee.save()
     fields = ("name", "report_of", "active")

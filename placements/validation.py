@@ -51,4 +51,4 @@ def check_name(name: str, what: str) -> str:
     name = (name or "").strip()
     if not name:
         raise parsing.InvalidValue(f"enter the {what}")
-    return parsing.check_text(name, limit=NAME_MAX, what=what)
+    return parsing.check_name(name, limit=NAME_MAX, what=what)

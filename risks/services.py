@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from organisation import audit
+from organisation import audit, parsing
 from organisation.models import ReportingPeriod
 from organisation.records import (
     ConcurrentEdit,
@@ -110,7 +110,7 @@ def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int | Non
 
 def _check_risk(risk: Risk) -> None:
     errors = validation.check_risk({name: getattr(risk, name) for name in (
-        "reference", "title", *validation.RISK_TEXT_LIMITS, "exempt_paragraph")})
+        "reference", "title", *validation.RISK_TEXT_LIMITS, "exempt_paragraph", "date_identified")})
     if risk.kind not in Risk.Kind.values:
         errors["kind"] = f'"{risk.kind}" is not allowed: use threat or opportunity'
     if risk.register not in Risk.Register.values:
@@ -216,6 +216,10 @@ def action_save(*, user, action: RiskAction, via: str = "") -> RiskAction:
                                     {"description": 4000, "owner": 200})
     if not (action.description or "").strip():
         errors["description"] = "describe the action"
+    try:
+        parsing.check_date(action.due_date, what="due date")
+    except parsing.InvalidValue as exc:
+        errors["due_date"] = str(exc)
     if action.status not in RiskAction.Status.values:
         errors["status"] = "choose open or done"
     if errors:

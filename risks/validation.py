@@ -37,9 +37,19 @@ def check_risk(values: dict[str, object]) -> dict[str, str]:
             errors["reference"] = str(exc)
     if "title" in values and not str(values["title"] or "").strip():
         errors["title"] = "enter the risk's title"
+    elif "title" in values:
+        try:
+            parsing.check_name(str(values["title"]), what="title")
+        except parsing.InvalidValue as exc:
+            errors["title"] = str(exc)
     errors.update({k: v for k, v in check_texts({k: str(v or "") for k, v in values.items()
                                                  if k in RISK_TEXT_LIMITS}, RISK_TEXT_LIMITS).items()
                    if k not in errors})
+    if values.get("date_identified") is not None:
+        try:
+            parsing.check_date(values["date_identified"], what="date identified")
+        except parsing.InvalidValue as exc:
+            errors["date_identified"] = str(exc)
     paragraph = values.get("exempt_paragraph")
     if paragraph is not None and paragraph not in range(1, 8):
         errors["exempt_paragraph"] = f"{paragraph} is not a paragraph of Schedule 12A: use 1 to 7"
@@ -75,4 +85,8 @@ def check_next_review(next_review: date | None, quarter_end: date, quarter_label
     if next_review is not None and next_review <= quarter_end:
         return (f"the next review ({next_review:%d/%m/%Y}) must fall after {quarter_label} ends "
                 f"({quarter_end:%d/%m/%Y})")
+    try:
+        parsing.check_date(next_review, what="next review")
+    except parsing.InvalidValue as exc:
+        return str(exc)
     return None

@@ -23,7 +23,11 @@ from .registry import Kind
 
 # A workbook of 50,000 rows of these kinds unpacks to well under this; a "zip bomb" far over it.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_PART_BYTES = 48 * 1024 * 1024  # one part (a sheet, the shared strings): openpyxl holds the strings whole
+MAX_TEXT_BYTES = 32 * 1024  # between two tags: a cell of 4,000 characters, escaped, is well under this
 MAX_COLUMNS = 60
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_LONG_TEXT = re.compile(rb"[^<]{%d}" % MAX_TEXT_BYTES)
 
 
 class ImportFileError(ValueError):
@@ -113,6 +117,23 @@ def _count_rows(handle, limit: int, chunk_size: int = 1 << 20) -> int:
     return count + len(_ROW.findall(tail))
 
 
+def _check_part(handle, name: str, chunk_size: int = 1 << 20) -> None:
+    """Before any XML is parsed, read one part's bytes: refuse a document type declaration (Excel never writes
+    one; it is how entity tricks start) and any text run so long no cell could need it (it would be held
+    whole in memory)."""
+    tail = b""
+    while chunk := handle.read(chunk_size):
+        data = tail + chunk
+        if _DECLARATION.search(data):
+            raise ImportFileError(f"The Excel file's part {name[:60]} declares a document type (DTD), which "
+                                  "Excel never writes: save the workbook again from Excel and upload it.")
+        if _LONG_TEXT.search(data):
+            raise ImportFileError(f"The Excel file's part {name[:60]} holds a value longer than any cell can: "
+                                  "it may be damaged. Save it again from Excel and upload it.")
+        cut = data.rfind(b"<")
+        tail = data[cut:] if cut >= 0 and len(data) - cut < MAX_TEXT_BYTES else data[-MAX_TEXT_BYTES:]
+
+
 def _check_workbook(content: bytes) -> None:
     """Refuse a workbook that unpacks too large or declares too many rows, before openpyxl reads it."""
     try:
@@ -146,6 +167,19 @@ def _check_workbook(content: bytes) -> None:
                 raise ImportFileError("The Excel file cannot be opened: it may be damaged.") from None
             if rows > MAX_ROWS + 1:
                 raise _too_many_rows()
+    if any(m.file_size > MAX_PART_BYTES for m in members):
+        raise ImportFileError(
+            f"The Excel file unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than a workbook of "
+            f"{MAX_ROWS:,} rows needs: save only the rows to import and upload it again.")
+    for member in members:
+        if member.filename.endswith((".xml", ".rels")):
+            try:
+                with archive.open(member) as handle:
+                    _check_part(handle, member.filename)
+            except ImportFileError:
+                raise
+            except Exception:
+                raise ImportFileError("The Excel file cannot be opened: it may be damaged.") from None
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
@@ -194,12 +228,14 @@ def read_table(kind: Kind, filename: str, content: bytes) -> Table:
         raise ImportFileError("The file is empty.")
     lower = filename.lower()
     is_zip = content[:4] == b"PK\x03\x04"
+    is_csv = False
     if lower.endswith(".xlsx") or is_zip:
         if not is_zip:
             raise ImportFileError("The file is named .xlsx but is not an Excel workbook.")
         rows = _read_xlsx(content)
     elif lower.endswith(".csv") or lower.endswith(".txt") or "." not in lower:
         rows = _read_csv(content)
+        is_csv = True
     else:
         raise ImportFileError("Only CSV (.csv) and Excel (.xlsx) files can be imported.")
 
@@ -237,6 +273,13 @@ def read_table(kind: Kind, filename: str, content: bytes) -> Table:
         extra = [c for c in row[width:] if c != ""]
         if extra:
             raise ImportFileError(f"row {number} has more cells than the header has columns.")
+        if is_csv and len(row) < width:
+            # A spreadsheet writes every cell of a row, empty ones as ",,": a short row is a cut or mistyped
+            # line, and reading its missing cells as blank would blank stored values.
+            raise ImportFileError(
+                f'row {number} has {len(row)} cell{"s" if len(row) != 1 else ""} but the header has {width} '
+                f'columns (the first missing is "{header[len(row)]}"): write every column, an empty cell as '
+                "nothing between two commas.")
         cells = (row + [""] * width)[:width]
         dataset.append(cells)
         row_numbers.append(number)

@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from organisation import chasing
+from organisation import chasing, parsing
 
 
 class Command(BaseCommand):
@@ -20,6 +20,11 @@ class Command(BaseCommand):
             day = date.fromisoformat(today) if today is not None else timezone.localdate()
         except ValueError:
             raise CommandError(f'--today "{today}" is not a date: write it as YYYY-MM-DD') from None
+        try:
+            # Reminders look weeks ahead and behind: a day past the periods' horizon has no quarter to chase.
+            parsing.check_date(day, what="--today date", today=timezone.localdate())
+        except parsing.InvalidValue as exc:
+            raise CommandError(str(exc)[0].upper() + str(exc)[1:]) from None
         found = chasing.plan(day)
         messages = sum(len(d.messages) for d in found.digests)
         self.stdout.write(f"{day:%A %d %B %Y}: {found.tasks} outstanding task{'s' if found.tasks != 1 else ''}; "
