@@ -142,6 +142,11 @@ TEMPLATES = [
     },
 ]
 
+# The key of the audit trail's chain (organisation/audit_chain.py): an HMAC key the database never holds.
+# Defaults to SECRET_KEY; set it on its own so that rotating SECRET_KEY does not break the chain, and keep it
+# (the trail is verified with the key that wrote it).
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",

@@ -264,7 +264,7 @@ class ActualResource(_Base):
 
     def find(self, row, errors):
         indicator = self.guard(errors, "code", self.indicator, self.cell(row, "code"))
-        period = self.guard(errors, "period", self.period, self.cell(row, "period"))
+        period = self.guard(errors, "period", self.period, self.cell(row, "period"), started="figures")
         if indicator is None or period is None:
             return Actual(), True
         if indicator.is_annual and not period.is_year:

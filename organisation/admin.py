@@ -238,13 +238,38 @@ class CouncilUserAdmin(UserAdmin):
                                        detail="password set by a superuser")
         return response
 
+    actions = ["deactivate"]
+
+    @admin.action(description="Deactivate the selected accounts (they keep their names on what they did)")
+    def deactivate(self, request, queryset):
+        closed = sum(services.user_deactivate(user=request.user, target=target) for target in queryset
+                     if target.pk != request.user.pk and (request.user.is_superuser or not target.is_superuser))
+        self.message_user(request, f"{closed} account{'s' if closed != 1 else ''} deactivated.", messages.SUCCESS)
+
+    def get_deleted_objects(self, objs, request):
+        """A person who has acted on any record is never deleted (the records keep their name, the trail
+        its link): the admin lists why, refuses, and offers deactivation instead."""
+        deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
+        for target in objs:
+            if (found := services.user_records(target)):
+                protected.append(
+                    f"{target.get_username()} is named on {found:,} record{'s' if found != 1 else ''} (figures, "
+                    "reviews, sign-offs, packs, the audit trail or change history): an account that has acted "
+                    "is never deleted. Deactivate it instead: untick Active on its page, or choose "
+                    '"Deactivate the selected accounts" on the list of users.')
+        return deleted, counts, perms, protected
+
     def delete_model(self, request, obj):
+        if services.user_records(obj):
+            raise PermissionDenied
         services.account_event(user=request.user, object_type="User", label=obj.get_username(),
                                detail=f"account deleted ({', '.join(g.name for g in obj.groups.all()) or 'no role'})",
                                deleted=True)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
+        if any(services.user_records(target) for target in queryset):
+            raise PermissionDenied
         for target in queryset:
             services.account_event(user=request.user, object_type="User", label=target.get_username(),
                                    detail="account deleted", deleted=True)

@@ -67,8 +67,19 @@ def record(*, user, action: str, object_type: str, object_label: str, period: Re
            about_id: int | None = None) -> AuditEvent:
     """Write one entry. `about` (with `about_id`) says whose records it concerns, so that readers see only
     the entries about what they may see: "risk" and the risk's id, or "placements" (audit_trail.SCOPES)."""
-    return AuditEvent.objects.create(
-        when=when or timezone.now(), user=user if getattr(user, "is_authenticated", False) else None,
-        who=user_name(user), action=action, object_type=object_type[:60], object_label=str(object_label)[:255],
-        period=period, detail=detail, reason=reason or "", about=about, about_id=about_id,
-    )
+    from django.db import transaction
+
+    from . import audit_chain
+
+    with transaction.atomic():
+        head = audit_chain.head_for_update()
+        event = AuditEvent(
+            when=when or timezone.now(), user=user if getattr(user, "is_authenticated", False) else None,
+            who=user_name(user), action=action, object_type=object_type[:60], object_label=str(object_label)[:255],
+            period=period, detail=detail, reason=reason or "", about=about, about_id=about_id, seq=head.seq + 1,
+        )
+        event.digest = audit_chain.link(head.digest or audit_chain.GENESIS, event)
+        event.save(force_insert=True)
+        head.seq, head.digest = event.seq, event.digest
+        head.save(update_fields=["seq", "digest"])
+    return event

@@ -61,10 +61,17 @@ class ReportingPeriodQuerySet(models.QuerySet):
         """The last quarter reported: the newest locked one."""
         return self.quarters().filter(state=ReportingPeriod.State.LOCKED).order_by("-year", "-quarter").first()
 
-    def latest_quarter(self) -> ReportingPeriod | None:
-        """The newest quarter that exists, preferring one open for entry."""
-        open_one = self.quarters().filter(state=ReportingPeriod.State.OPEN).order_by("-year", "-quarter").first()
-        return open_one or self.quarters().order_by("-year", "-quarter").first()
+    def latest_quarter(self, today: date | None = None) -> ReportingPeriod | None:
+        """The current quarter: the newest one open for entry that has started (the one the council is in, or
+        the last it has not locked yet); else the nearest open one still to start; else the newest quarter.
+        A quarter opened years ahead by mistake never becomes "current" before its time."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        open_ones = self.quarters().filter(state=ReportingPeriod.State.OPEN)
+        return (open_ones.filter(start__lte=today).order_by("-year", "-quarter").first()
+                or open_ones.order_by("year", "quarter").first()
+                or self.quarters().order_by("-year", "-quarter").first())
 
 
 class ReportingPeriod(models.Model):
@@ -266,6 +273,10 @@ class AuditEvent(models.Model):
     # council's own acts (quarters, indicators, accounts), "risk" with the risk's id, "placements".
     about = models.CharField(max_length=20, blank=True, default="", db_index=True)
     about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The chain (organisation/audit_chain.py): the entry's place, and an HMAC of its content and the previous
+    # entry's digest, so that a changed, removed or inserted entry is found by `manage.py audit_verify`.
+    seq = models.PositiveBigIntegerField(unique=True, null=True, editable=False)
+    digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-when", "-pk"]
@@ -273,6 +284,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.when:%Y-%m-%d %H:%M} {self.who}: {self.get_action_display()} {self.object_label}"
+
+
+class AuditChainHead(models.Model):
+    """The audit trail's last link: the newest entry's place and digest. One row, locked by each write of the
+    trail (so entries are chained one after another) and compared with the trail by audit_verify, which
+    finds a cut-off tail or an emptied trail by it."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    digest = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"Audit trail head: entry {self.seq}"
 
 
 class QuarterDeadlines(models.Model):

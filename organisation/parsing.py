@@ -217,6 +217,18 @@ def check_period(value: Period, today: date) -> Period:
     return value
 
 
+def check_started(value: Period, today: date, *, what: str = "figures") -> Period:
+    """Figures, reviews and snapshots are for periods the council has reached: up to the quarter after the
+    one today falls in (a figure for 2031/32 Q1 is a slip, and would make an empty far-future quarter the
+    current one). Targets may be set years ahead."""
+    current = quarter_containing(today)
+    limit = current.next()
+    if value.start > limit.start:
+        raise InvalidValue(f"{value.label} has not started: {what} are given for periods up to {limit.label} "
+                           f"(today falls in {current.label})")
+    return value
+
+
 def parse_period(text: object, today: date, *, quarter: bool | None = None, why: str = "") -> Period:
     """A period as typed, within the limits; quarter=True/False insists on a quarter/a year (why: the
     reason given when it is the other)."""

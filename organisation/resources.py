@@ -66,11 +66,14 @@ class CouncilResource(resources.Resource):
             errors.setdefault(column, str(exc))
             return None
 
-    def period(self, text: str, *, quarter: bool | None = None, why: str = "") -> ReportingPeriod:
-        """The period a cell names, within the limits of formats.md (created if new, as formats.md says)."""
+    def period(self, text: str, *, quarter: bool | None = None, why: str = "", started: str = "") -> ReportingPeriod:
+        """The period a cell names, within the limits of formats.md (created if new, as formats.md says).
+        started: what the row gives ("figures"...), for rows that only a period already reached can have."""
         from .services import check_new_quarter, period_get_or_create
 
         value = parsing.parse_period(text, self.today, quarter=quarter, why=why)
+        if started:
+            parsing.check_started(value, self.today, what=started)
         key = (value.year, value.quarter)
         if key not in self._periods:
             check_new_quarter(value)

@@ -98,8 +98,11 @@ def period_open_next(*, user) -> ReportingPeriod:
         raise RecordError("There are no quarters yet: they are created when figures are imported")
     try:
         following = latest.value.next()
+        parsing.check_started(following, timezone.localdate(), what="quarters")
     except periods.PeriodError as exc:
         raise RecordError(str(exc)) from None
+    except parsing.InvalidValue as exc:
+        raise RecordError(f"{following.label} cannot be opened yet: {exc}") from None
     created = period_get_or_create(following)
     audit.record(user=user, action=Action.OPENED, object_type="Quarter", object_label=created.label, period=created)
     _opened(created)
@@ -142,6 +145,16 @@ def record_organisation(quarter: ReportingPeriod) -> None:
     RecordedOrganisation.objects.bulk_create(rows, batch_size=1000)
 
 
+def lift_quarter_lock() -> None:
+    """On PostgreSQL a trigger keeps a locked quarter locked (organisation migration 0015) except in a
+    transaction that says it is reopening one: the reopen service's, and nothing else in the app."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('council.reopening', 'on', true)")
+
+
 @transaction.atomic
 def period_reopen(*, user, period: ReportingPeriod, reason: str) -> ReportingPeriod:
     """Reopen a locked quarter for a correction; the reason goes in the audit trail."""
@@ -155,6 +168,7 @@ def period_reopen(*, user, period: ReportingPeriod, reason: str) -> ReportingPer
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if not period.is_locked:
         raise RecordError(f"{period.label} is not locked")
+    lift_quarter_lock()
     period.state = ReportingPeriod.State.OPEN
     period.save(update_fields=["state"])
     audit.record(user=user, action=Action.REOPENED, object_type="Quarter", object_label=period.label, period=period,
@@ -285,6 +299,29 @@ def account_event(*, user, object_type: str, label: str, detail: str, deleted: b
     an account or role deleted)."""
     audit.record(user=user, action=Action.ADMIN_DELETED if deleted else Action.ADMIN_CHANGED,
                  object_type=object_type, object_label=label, detail=detail)
+
+
+def user_records(target) -> int:
+    """How many records name this person (as who entered, reviewed, signed off, issued, or did an act in the
+    trail or a change history): each would lose the link to the account were it deleted."""
+    from django.db.models.deletion import Collector
+
+    collector = Collector(using="default")
+    collector.collect([target])
+    return sum(len(objs) for objs in (o for batch in collector.field_updates.values() for o in batch))
+
+
+@transaction.atomic
+def user_deactivate(*, user, target) -> bool:
+    """Close an account: its holder can no longer sign in; its name stays on everything it did."""
+    if not target.is_active:
+        return False
+    target.is_active = False
+    target.save(update_fields=["is_active"])
+    audit.record(user=user, action=Action.ADMIN_CHANGED, object_type="User", object_label=target.get_username(),
+                 detail="account deactivated: active: yes -> no")
+    _tasks_changed()
+    return True
 
 
 def role_permissions_recorded(*, user, role, before: list[str], after: list[str], created: bool = False) -> None:

@@ -29,7 +29,7 @@ class PlacementResource(CouncilResource):
 
     def find(self, row, errors):
         period = self.guard(errors, "period", self.period, self.cell(row, "period"), quarter=True,
-                            why="a snapshot is taken at a quarter end")
+                            why="a snapshot is taken at a quarter end", started="snapshots")
         heading_name, category_name = self.cell(row, "heading"), self.cell(row, "category")
         if not heading_name:
             errors["heading"] = "enter the heading, such as Foster Care"

@@ -77,7 +77,7 @@ class RiskResource(CouncilResource):
         reference = self.guard(errors, "reference", parsing.check_code, self.cell(row, "reference"),
                                what="risk reference")
         period = self.guard(errors, "period", self.period, self.cell(row, "period"), quarter=True,
-                            why="a review is for a quarter")
+                            why="a review is for a quarter", started="reviews")
         kind = self.cell(row, "kind").lower() or "threat"
         if kind not in KINDS:
             errors["kind"] = f'"{self.cell(row, "kind")}" is not allowed: use threat or opportunity'

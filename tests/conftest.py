@@ -50,6 +50,9 @@ def locked_quarter(db) -> ReportingPeriod:
 @contextmanager
 def opened(period: ReportingPeriod):
     """Test set-up: load data into a locked quarter as it was before the lock, then lock it again."""
+    from organisation.services import lift_quarter_lock
+
+    lift_quarter_lock()  # the test's transaction, as the reopen service's would
     period.state = ReportingPeriod.State.OPEN
     period.save()
     try:

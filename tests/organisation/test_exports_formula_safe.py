@@ -17,7 +17,13 @@ PERIOD = {"kpi-report": "2019/20 Q1", "risks": "2018/19 Q4"}
 
 @pytest.fixture
 def poisoned(db):
+    from django.db import connection
+
     demo.load_data()
+    if connection.vendor == "postgresql":
+        # Hostile values already stored (by whatever means): past the triggers that guard locked quarters.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
     Indicator.objects.filter(code="DPE007").update(title="=HYPERLINK(\"http://x\",\"y\")")
     Actual.objects.filter(indicator__code="DPE007").update(commentary="+cmd|' /C calc'!A0")
     Risk.objects.filter(reference="CRR9").update(title="@SUM(1+1)", causes="-2+3")
@@ -32,6 +38,9 @@ def poisoned(db):
     RecordedIndicator.objects.filter(code="DPE007").update(title="=HYPERLINK(\"http://x\",\"y\")")
     Judgement.objects.filter(risk__reference="CRR9").update(title="@SUM(1+1)", causes="-2+3")
     RecordedCategory.objects.filter(name="Secure").update(name="\tSecure")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def unsafe(value) -> bool:

@@ -348,7 +348,22 @@ class AsReportedMachine(RuleBasedStateMachine):
         manager.is_active = not manager.is_active
         manager.save()
 
+    @rule()
+    def try_to_delete_the_reviewer_then_deactivate(self):
+        from organisation import services as organisation_services
+
+        manager = type(self.manager).objects.get(pk=self.manager.pk)
+        if organisation_services.user_records(manager):
+            organisation_services.user_deactivate(user=self.officer, target=manager)  # what the admin offers
+
     # --- what must hold after every step -------------------------------------------------------------
+    @invariant()
+    def the_audit_trail_stays_whole(self):
+        from organisation import audit_chain
+
+        verdict = audit_chain.verify()
+        assert verdict.ok, verdict.problems
+
     @invariant()
     def locked_quarters_read_as_they_were_locked(self):
         if not hasattr(self, "frozen"):
