@@ -24,7 +24,7 @@ from organisation.typed_work import keeps_typed_work
 from . import queries, report, resources, services
 from .filters import IndicatorFilter
 from .forms import ComparatorForm, FigureForm, IndicatorForm, SendBackForm, StatusOverrideForm, TargetForm
-from .models import Actual, Indicator, Target
+from .models import Actual, Indicator, RecordedIndicator, Target
 from .tables import IndicatorTable
 from .templatetags.kpis import format_value
 
@@ -112,16 +112,25 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     series = queries.history_series(indicator)
     labels = [label for label, *_ in series]
+    # A figure of a locked quarter is written as that quarter recorded the indicator (its unit and decimals).
+    recorded = {r.quarter_id: r for r in RecordedIndicator.objects.filter(indicator=indicator)}
+
+    def shown_as(actual):
+        if actual is None:
+            return indicator
+        return recorded.get(actual.reported_in_id or actual.period_id, indicator)
+
     chart = line_chart(
         f"{indicator.code}: value and target by {'year' if indicator.is_annual else 'quarter'}",
         labels,
         [
-            Series("Value", [v for _, v, _, _ in series], [format_value(v, indicator) for _, v, _, _ in series]),
-            Series("Target", [t for _, _, t, _ in series], [format_value(t, indicator) for _, _, t, _ in series]),
+            Series("Value", [v for _, v, _, _ in series], [format_value(v, shown_as(a)) for _, v, _, a in series]),
+            Series("Target", [t for _, _, t, _ in series], [format_value(t, shown_as(a)) for _, _, t, a in series]),
         ],
         y_title=indicator.get_unit_display(), positions=[parse_period_label(label).ordinal for label in labels],
     )
-    commentary = [(label, actual) for label, _, _, actual in reversed(series) if actual is not None]
+    commentary = [(label, actual, shown_as(actual)) for label, _, _, actual in reversed(series)
+                  if actual is not None]
     # The quarter the page was reached from (?period=), else the default one.
     quarter = _quarter(request.GET.get("period"), request.user) if request.GET.get("period") \
         else queries.default_quarter(request.user)
