@@ -161,6 +161,7 @@ class PackContent:
     risks: Risks
     placements: Placements
     snapshot: dict  # what the next pack to this committee compares with
+    covering: object = None  # packs.covering.Covering: the covering report the pack opens with
 
     def fingerprint(self) -> str:
         """A digest of everything the pack says but its version and issue date: two packs with the same
@@ -170,7 +171,8 @@ class PackContent:
         meta = self.meta
         said = repr((meta.council, meta.committee, meta.report_of, meta.meeting_date, meta.quarter.label,
                      meta.directorate, meta.draft, self.performance, self.risks, self.placements.report,
-                     self.placements.latest_label, self.snapshot))
+                     self.placements.latest_label, self.snapshot,
+                     self.covering.as_issued() if self.covering is not None else None))
         return hashlib.sha256(said.encode()).hexdigest()
 
     @property
@@ -187,10 +189,14 @@ def build(*, quarter: ReportingPeriod, committee, meeting_date: date, directorat
     committee (its contents say what changed since), else the previous quarter is compared."""
     meta = Meta(settings.COUNCIL_NAME, committee.name, committee.report_of, meeting_date, quarter,
                 directorate.name if directorate else None, draft, version, issued_at, supersedes)
+    from . import covering
+
     directorate_id = directorate.pk if directorate else None
     performance = _performance(quarter, directorate_id)
     risks, snapshot = _risks(quarter, directorate_id, previous)
-    return PackContent(meta, performance, risks, _placements(quarter), snapshot)
+    report = covering.resolve(committee=committee, quarter=quarter, directorate=directorate, meta=meta,
+                              performance=performance, exempt=sum(1 for line in risks.lines if line.exempt))
+    return PackContent(meta, performance, risks, _placements(quarter), snapshot, report)
 
 
 def _line(r: kpi_queries.Row, outturn: Decimal | None) -> PiLine:

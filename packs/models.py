@@ -7,15 +7,54 @@ from django.db import models
 
 from organisation.models import Directorate, ReportingPeriod
 
+# The covering report's sections, in the order of the council's report template (shared/reference): (key,
+# heading, short). Short ones are one line (names, numbers); the others are paragraphs.
+SECTIONS: tuple[tuple[str, str, bool], ...] = (
+    ("report_of", "Report of", True),
+    ("title", "Title", True),
+    ("wards", "Ward", True),
+    ("officer_presenting", "Officer presenting report", True),
+    ("contact_telephone", "Contact telephone number", True),
+    ("recommendation", "Recommendation", False),
+    ("significant_issues", "The significant issues in the report are", False),
+    ("summary", "1. Summary", False),
+    ("context", "2. Context", False),
+    ("policy", "3. Policy", False),
+    ("consultation", "4. Consultation", False),
+    ("risk_assessment", "5. Risk assessment", False),
+    ("equalities", "6. Public Sector Equality Duties", False),
+    ("legal", "7. Legal and resource implications: legal", False),
+    ("resources", "8. Legal and resource implications: resources", False),
+    ("appendices", "Appendices", False),
+    ("background_papers", "Background papers", False),
+)
+SECTION_KEYS = tuple(key for key, _, _ in SECTIONS)
+# The sections a committee sets once and every report to it starts from.
+STANDING = ("wards", "officer_presenting", "contact_telephone", "recommendation", "policy", "consultation",
+            "risk_assessment", "equalities", "legal", "resources", "background_papers")
+
 
 class Committee(models.Model):
-    """A committee that receives the quarterly papers (a scrutiny commission, the audit committee, cabinet)."""
+    """A committee that receives the quarterly papers (a scrutiny commission, the audit committee, cabinet),
+    with the standing text its covering reports start from."""
 
     name = models.CharField(max_length=120, unique=True)
     report_of = models.CharField(max_length=200, blank=True,
                                  help_text='Who the report is from, as the papers say (e.g. "Executive Director: '
                                            'People").')
     active = models.BooleanField(default=True)
+    wards = models.CharField(max_length=200, blank=True, default="City-wide")
+    officer_presenting = models.CharField(max_length=200, blank=True)
+    contact_telephone = models.CharField(max_length=60, blank=True)
+    recommendation = models.TextField(blank=True, help_text="The standing recommendation, e.g. \"To note the "
+                                                            "directorate's performance progress report.\"")
+    policy = models.TextField(blank=True)
+    consultation = models.TextField(blank=True)
+    risk_assessment = models.TextField(blank=True)
+    equalities = models.TextField(blank=True, help_text="Public Sector Equality Duties")
+    legal = models.TextField(blank=True, help_text="Legal implications")
+    resources = models.TextField(blank=True, help_text="Resource implications")
+    background_papers = models.TextField(blank=True, default="None")
 
     class Meta:
         ordering = ["name"]
@@ -49,6 +88,8 @@ class Pack(models.Model):
     # say the same as the last is refused.
     fingerprint = models.CharField(max_length=64, blank=True)
     contents = models.JSONField()
+    # The covering report as issued: {"sections": {key: text}, "narratives": [[area, text], ...]}.
+    covering = models.JSONField(default=dict, blank=True)
     part_a_pdf = models.BinaryField()
     part_b_pdf = models.BinaryField()
     part_a_docx = models.BinaryField()
@@ -95,3 +136,32 @@ class Pack(models.Model):
     @property
     def has_exempt_part(self) -> bool:
         return bool(self.contents.get("exempt_references"))
+
+
+class CoveringReport(models.Model):
+    """The covering report of a pack not yet issued: the text the performance officer writes for one
+    quarter, committee and scope, saved as a draft and issued (frozen) with the pack. Sections left blank
+    read their default (the committee's standing text, the last pack to the committee, or words drafted
+    from the figures: packs/covering.py)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="covering_reports")
+    quarter = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    directorate = models.ForeignKey(Directorate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sections = models.JSONField(default=dict, blank=True)
+    narratives = models.JSONField(default=dict, blank=True, help_text="{service area name: narrative}")
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_by_name = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "quarter", "directorate"], name="covering_unique"),
+            models.UniqueConstraint(fields=["committee", "quarter"], condition=models.Q(directorate=None),
+                                    name="covering_unique_council_wide"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Covering report: {self.committee} {self.quarter}" + (f", {self.directorate}" if self.directorate_id
+                                                                     else "")

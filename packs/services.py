@@ -18,10 +18,10 @@ from django.utils import timezone
 from organisation import audit, parsing, summaries
 from organisation.models import Directorate, ReportingPeriod
 from organisation.periods import Period
-from organisation.records import InvalidWrite, RecordError, user_name
+from organisation.records import ConcurrentEdit, Conflict, InvalidWrite, RecordError, user_name
 
-from . import content, pdf, word
-from .models import Committee, Pack
+from . import content, covering, pdf, word
+from .models import Committee, CoveringReport, Pack
 
 Action = audit.Action
 
@@ -87,8 +87,9 @@ def pack_issue(*, user, committee: Committee, quarter: ReportingPeriod, meeting_
     if last is not None and last.fingerprint == fingerprint:
         raise RecordError(f"Version {last.version} of this pack, issued on {last.issued_at.day} "
                           f"{timezone.localtime(last.issued_at):%B %Y at %H:%M}, already says all of this: nothing in "
-                          f"{quarter.label}'s record or the meeting has changed since. To correct the record, "
-                          "reopen the quarter, make the correction and lock it again; then issue a new version")
+                          f"{quarter.label}'s record, the covering report or the meeting has changed since. To "
+                          "correct the record, reopen the quarter, make the correction and lock it again (or change "
+                          "the covering report); then issue a new version")
     files = Files(*(render(made, part, fmt) for part, fmt in (("a", "pdf"), ("b", "pdf"), ("a", "docx"),
                                                               ("b", "docx"))))
     pack = Pack.objects.create(
@@ -96,6 +97,7 @@ def pack_issue(*, user, committee: Committee, quarter: ReportingPeriod, meeting_
         committee_name=committee.name, directorate_name=directorate.name if directorate else "",
         issued_by=user if getattr(user, "is_authenticated", False) else None, issued_by_name=user_name(user),
         issued_at=now, data_version=repr(summaries.data_stamp()), contents=made.snapshot, fingerprint=fingerprint,
+        covering=made.covering.as_issued(),
         part_a_pdf=files.part_a_pdf, part_b_pdf=files.part_b_pdf, part_a_docx=files.part_a_docx,
         part_b_docx=files.part_b_docx,
         sha256={name: hashlib.sha256(data).hexdigest() for name, data in files.__dict__.items()},
@@ -131,3 +133,46 @@ def committee_delete(*, user, committee: Committee) -> None:
         raise RecordError(f"{committee.name} has been issued packs, so it is kept: untick Active instead")
     audit.record(user=user, action=Action.ADMIN_DELETED, object_type="Committee", object_label=committee.name)
     committee.delete()
+
+
+# --- the covering report -------------------------------------------------------------------------
+
+@transaction.atomic
+def covering_save(*, user, committee, quarter, directorate, sections: dict[str, str], narratives: dict[str, str],
+                  expected_version: int | None = None) -> CoveringReport:
+    """Save the draft covering report (every section as the officer left it). A draft saved by someone else
+    since the form was opened is not overwritten (ConcurrentEdit)."""
+    sections = {key: (sections.get(key) or "").strip() for key in covering.SECTION_KEYS}
+    narratives = {area: (text or "").strip() for area, text in narratives.items()}
+    errors = covering.check(sections, narratives)
+    if errors:
+        raise InvalidWrite(errors)
+    report, _ = CoveringReport.objects.get_or_create(committee=committee, quarter=quarter, directorate=directorate)
+    report = CoveringReport.objects.select_for_update().get(pk=report.pk)
+    if expected_version is not None and report.version != expected_version:
+        raise ConcurrentEdit([Conflict(key="covering report", theirs=report, by=report.updated_by_name or
+                                       "someone else")])
+    before = dict(report.sections)
+    report.sections = {key: text for key, text in sections.items() if text}
+    report.narratives = {area: text for area, text in narratives.items() if text}
+    report.version += 1
+    report.updated_by = user if getattr(user, "is_authenticated", False) else None
+    report.updated_by_name = user_name(user)
+    report.updated_at = timezone.now()
+    report.save()
+    changed = sorted(key for key in covering.SECTION_KEYS if before.get(key, "") != report.sections.get(key, ""))
+    audit.record(user=user, action=Action.CHANGED, object_type="Covering report", object_label=str(report),
+                 period=quarter, detail=("sections changed: " + ", ".join(changed)) if changed else "saved")
+    return report
+
+
+@transaction.atomic
+def covering_reset(*, user, committee, quarter, directorate) -> None:
+    """Forget the draft: every section reads its default again."""
+    report = covering.draft_of(committee=committee, quarter=quarter, directorate=directorate)
+    if report is None:
+        return
+    label = str(report)
+    report.delete()
+    audit.record(user=user, action=Action.DELETED, object_type="Covering report", object_label=label,
+                 period=quarter, detail="draft cleared: the defaults apply")

@@ -35,8 +35,13 @@ def pack_list(request: HttpRequest) -> HttpResponse:
                 return response
     elif request.method == "POST":
         raise PermissionDenied
+    from .forms import CoveringScopeForm
+
+    covering_scope = CoveringScopeForm(auto_id="covering_%s", initial={"quarter": form.initial.get("quarter")}) \
+        if form is not None else None
     return render(request, "packs/list.html", {
         "page": page, "packs": page.object_list, "form": form, "show_exempt": access.can_view_exempt(request.user),
+        "covering_scope": covering_scope,
     }, status=400 if form is not None and form.is_bound else 200)
 
 
@@ -84,3 +89,60 @@ def pack_download(request: HttpRequest, pk: int, part: str, fmt: str) -> HttpRes
     name = f"{pack.issued_to.lower().replace(' ', '-')}-{pack.meeting_date:%Y-%m-%d}-" \
            f"{pack.quarter.slug}-v{pack.version}-part-{part}"
     return interchange.attachment(bytes(getattr(pack, field)), fmt, name)
+
+
+def covering_edit(request: HttpRequest) -> HttpResponse:
+    """Write the covering report of a pack: every section of the council's report template, prefilled with
+    what it reads now (the draft, the committee's standing text, the last pack, or words drafted from the
+    figures), saved as a draft and issued, frozen, with the pack."""
+    from datetime import timedelta
+
+    from organisation.records import ConcurrentEdit
+
+    from . import covering as covering_service
+    from .forms import CoveringForm, CoveringScopeForm
+
+    if not access.can_issue_packs(request.user):
+        raise PermissionDenied
+    scope = CoveringScopeForm(request.GET or None)
+    if not scope.is_valid():
+        return render(request, "packs/covering.html", {"scope": scope, "form": None}, status=400 if scope.is_bound
+                      else 200)
+    quarter, committee, directorate = (scope.cleaned_data[name] for name in ("quarter", "committee", "directorate"))
+    made = services.build(quarter=quarter, committee=committee, meeting_date=quarter.end + timedelta(days=1),
+                          directorate=directorate, draft=not quarter.is_locked)
+    report = made.covering
+    areas = [area for area, _ in report.narratives]
+    saved = covering_service.draft_of(committee=committee, quarter=quarter, directorate=directorate)
+    initial = {"version": saved.version if saved else 0}
+    form = CoveringForm(request.POST if request.method == "POST" else None, covering=report, areas=areas,
+                        initial=initial)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "reset":
+            services.covering_reset(user=request.user, committee=committee, quarter=quarter,
+                                            directorate=directorate)
+            messages.success(request, "The draft was cleared: every section reads its default again.")
+            return redirect(f"{request.path}?{request.GET.urlencode()}")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.covering_save(
+                    user=request.user, committee=committee, quarter=quarter, directorate=directorate,
+                    sections={key: data.get(key, "") for key in covering_service.SECTION_KEYS},
+                    narratives={area: data.get(f"narrative_{i}", "") for i, area in enumerate(areas)},
+                    expected_version=data.get("version"))
+            except InvalidWrite as exc:
+                for name, message in exc.errors.items():
+                    form.add_error(name if name in form.fields else None, message[0].upper() + message[1:])
+            except ConcurrentEdit as exc:
+                form.add_error(None, f"{exc.conflicts[0].by} saved this covering report after you opened it: "
+                                     "open it again to see their text, then make your changes")
+            else:
+                messages.success(request, "Covering report saved. Preview or issue the pack from Committee packs.")
+                return redirect(f"{request.path}?{request.GET.urlencode()}")
+        status = 400
+    return render(request, "packs/covering.html", {
+        "scope": scope, "form": form, "quarter": quarter, "committee": committee, "directorate": directorate,
+        "saved": saved, "query": request.GET.urlencode(),
+    }, status=status)

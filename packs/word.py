@@ -144,7 +144,7 @@ def _status_text(line) -> str:
 def _performance(document, content: PackContent) -> None:
     p = content.performance
     meta = content.meta
-    document.add_heading(f"1. Performance progress report, {meta.quarter.label}", level=1)
+    document.add_heading(f"Appendix A1: {meta.scope} performance progress report, {meta.quarter.label}", level=1)
     document.add_paragraph(f"{p.on_or_above} PIs are on or above target.", style="List Bullet")
     document.add_paragraph(f"{p.improved} improved on the same period last year.", style="List Bullet")
     document.add_paragraph(f"{p.rag_counts['Green']} green, {p.rag_counts['Amber']} amber and {p.rag_counts['Red']} "
@@ -193,7 +193,7 @@ def _performance(document, content: PackContent) -> None:
 def _risks(document, content: PackContent) -> None:
     r = content.risks
     meta = content.meta
-    document.add_heading(f"2. Corporate risk report, {meta.quarter.label}", level=1)
+    document.add_heading(f"Appendix A2: Corporate risk report, {meta.quarter.label}", level=1)
     levels = "; ".join(f"{name} {low}" + (f"-{high}" if high else "+") for name, low, high in r.levels)
     document.add_paragraph(f"{len(r.lines)} risk{'s' if len(r.lines) != 1 else ''} on the corporate and directorate "
                            f"registers; {len(r.outside)} outside tolerance. Ratings are likelihood × impact on the "
@@ -260,7 +260,7 @@ def _register(document, lines, *, public: bool) -> None:
 
 
 def _placements(document, content: PackContent) -> None:
-    document.add_heading("3. Children's placements: finance and activity", level=1)
+    document.add_heading("Appendix A3: Children's placements: finance and activity", level=1)
     report = content.placements.report
     if report is None:
         document.add_paragraph("No placement snapshots have been recorded.")
@@ -307,6 +307,55 @@ def _placements(document, content: PackContent) -> None:
         document.add_picture(io.BytesIO(charts.png(chart)), width=Cm(17))
 
 
+def _prose(document, text: str) -> None:
+    from organisation.templatetags.formatting import prose_blocks
+
+    for kind, items in prose_blocks(text):
+        for item in items:
+            document.add_paragraph(item, style="List Bullet" if kind == "ul" else None)
+
+
+COVERING_DEFAULTS = {"policy": "None arising from this report.", "consultation": "None.",
+                     "equalities": "This report proposes no decision: it reports progress.",
+                     "legal": "None arising from this report.", "resources": "None arising from this report.",
+                     "background_papers": "None"}
+
+
+def _covering(document, content: PackContent) -> None:
+    """The covering report, in the council's template: the same sections and order as the PDF."""
+    c = content.covering.sections
+    meta = content.meta
+    committee = document.add_paragraph()
+    committee.add_run(f"{meta.committee}\n{meta.meeting}").bold = True
+    for label, key, fallback in (("Report of", "report_of", "The performance team"), ("Title", "title", ""),
+                                 ("Ward", "wards", "City-wide"), ("Officer presenting report", "officer_presenting",
+                                                                  "-"),
+                                 ("Contact telephone number", "contact_telephone", "-")):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(c.get(key) or fallback)
+    document.add_heading("Covering report", level=1)
+    for heading, key in (("Recommendation", "recommendation"),
+                         ("The significant issues in the report are", "significant_issues"),
+                         ("1. Summary", "summary"), ("2. Context", "context")):
+        document.add_heading(heading, level=2)
+        _prose(document, c.get(key, ""))
+    if content.covering.narratives:
+        document.add_heading("Service areas", level=3)
+        for area, text in content.covering.narratives:
+            document.add_heading(area, level=4)
+            _prose(document, text)
+    for heading, key in (("3. Policy", "policy"), ("4. Consultation", "consultation"),
+                         ("5. Risk assessment", "risk_assessment"), ("6. Public Sector Equality Duties", "equalities"),
+                         ("7. Legal implications", "legal"), ("8. Resource implications", "resources"),
+                         ("Appendices", "appendices")):
+        document.add_heading(heading, level=2)
+        _prose(document, c.get(key) or COVERING_DEFAULTS.get(key, ""))
+    document.add_paragraph().add_run("LOCAL GOVERNMENT (ACCESS TO INFORMATION) ACT 1985").bold = True
+    document.add_heading("Background papers", level=2)
+    _prose(document, c.get("background_papers") or COVERING_DEFAULTS["background_papers"])
+
+
 def _exemption(content: PackContent) -> str:
     paragraphs = sorted({line.paragraph for line in content.exempt})
     if not paragraphs:
@@ -348,6 +397,9 @@ def render(content: PackContent, part: str) -> bytes:
         document.add_paragraph(f"Version {meta.version}" + (f", issued {meta.issued_at.day} {meta.issued_at:%B %Y}"
                                                              if meta.issued_at else "")
                                + (f". {meta.supersedes_text}" if meta.supersedes else ""))
+    if part == PART_A and content.covering is not None:
+        document.add_page_break()
+        _covering(document, content)
     wide = document.add_section()
     _page_setup(wide, landscape=True)
     if part == PART_A:

@@ -84,6 +84,7 @@ MATRIX = {
     "placements:entry": ("get", "/placements/entry/2019-20-Q1/", outcome(403, manager_a=200, officer=200)),
     "packs:list": ("get", "/packs/", outcome(403, officer=200, executive=200, audit=200)),
     "packs:download": ("get", "/packs/{pack}/part-a.pdf", outcome(403, officer=200, executive=200, audit=200)),
+    "packs:covering": ("get", "/packs/covering/", OFFICER_ONLY),
     # The admin is for performance officers (by role) and superusers; others are sent to sign in as one.
     "admin:index": ("get", "/admin/", outcome(302, officer=200)),
     # Accounts: every signed-in user has one; resetting a forgotten password needs no sign-in.

@@ -36,7 +36,7 @@ DOMAIN_MODELS = {
     "risks": {"ScoringScheme", "Risk", "RiskReview", "RiskAction", "RecordedRegister"},
     "placements": {"PlacementHeading", "PlacementCategory", "PlacementSnapshot", "RecordedCategory",
                    "RecordedSnapshot"},
-    "packs": {"Committee", "Pack"},
+    "packs": {"Committee", "Pack", "CoveringReport"},
 }
 
 # (module, the expression written to) -> why it is not a domain record written around its service.

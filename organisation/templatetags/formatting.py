@@ -65,3 +65,41 @@ def signed(value, places: int = 0) -> str:
 def percent(value, places: int = 1) -> str:
     d = _decimal(value)
     return "" if d is None else f"{_grouped(d, int(places))}%"
+
+
+def prose_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """Text as an officer types it, in blocks: ("p", [line]) for a paragraph, ("ul", [items]) for lines that
+    start with "- " or "* " (a list)."""
+    blocks: list[tuple[str, list[str]]] = []
+    for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        paragraph: list[str] = []
+        for line in lines:
+            if line.startswith(("- ", "* ")):
+                if paragraph:
+                    blocks.append(("p", [" ".join(paragraph)]))
+                    paragraph = []
+                if blocks and blocks[-1][0] == "ul" and not paragraph:
+                    blocks[-1][1].append(line[2:].strip())
+                else:
+                    blocks.append(("ul", [line[2:].strip()]))
+            else:
+                paragraph.append(line)
+        if paragraph:
+            blocks.append(("p", [" ".join(paragraph)]))
+    return blocks
+
+
+@register.filter
+def prose(text: str):
+    """Paragraphs and bulleted lists from typed text, escaped."""
+    from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
+
+    parts = []
+    for kind, items in prose_blocks(text):
+        if kind == "p":
+            parts.append(format_html("<p>{}</p>", items[0]))
+        else:
+            parts.append(format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in items))))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html

@@ -1,0 +1,187 @@
+"""The covering report (issue 19): the paper a pack opens with, in the council's report template, written on
+the packs page, saved as a draft, previewed, then issued and frozen with the pack."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from organisation.models import AuditEvent
+from packs import covering
+from packs.models import CoveringReport, Pack
+from tests.packs.test_packs import committee, docx_text, flat, issue, lock, pdf_pages
+
+Q1 = "2019/20 Q1"
+
+
+@pytest.fixture
+def locked_demo(officer_user, db):
+    from organisation import demo
+
+    demo.load_data()
+    return lock(officer_user, Q1)
+
+
+def url(quarter, name="People Scrutiny Commission", directorate=""):
+    return f"/packs/covering/?quarter={quarter.pk}&committee={committee(name).pk}&directorate={directorate}"
+
+
+def form_data(client, address) -> dict:
+    """What the form holds now, as a browser would post it back."""
+    response = client.get(address)
+    assert response.status_code == 200
+    form = response.context["form"]
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+    data["action"] = "save"
+    return data
+
+
+@pytest.mark.parametrize(("persona", "status"), [("officer", 200), ("executive", 403), ("audit", 403),
+                                                 ("manager_a", 403), ("outsider", 403), ("anonymous", 302)],
+                         indirect=["persona"])
+def test_only_the_performance_officer_writes_the_covering_report(persona, status, locked_demo):
+    assert persona.get(url(locked_demo)).status_code == status
+    assert persona.post(url(locked_demo), {"summary": "x", "action": "save"}).status_code == status \
+        if status != 200 else True
+
+
+def test_the_draft_starts_from_the_figures_and_the_committee(officer, locked_demo):
+    people = committee()
+    people.officer_presenting, people.contact_telephone = "Jacqui Jensen", "0117 357 6390"
+    people.save()
+    page = officer.get(url(locked_demo))
+    form = page.context["form"]
+    assert form["officer_presenting"].value() == "Jacqui Jensen"
+    assert form["title"].value() == "Performance progress report, 2019/20 Q1"
+    context = form["context"].value()
+    summary = page.context["form"].fields  # the areas' narratives are fields too
+    assert "of the 29 PIs with established targets are performing on or above target (5)" in context
+    assert any(name.startswith("narrative_") for name in summary)
+    assert "Starts from the committee's standing text." in html.unescape(page.content.decode())
+
+
+def test_a_saved_draft_is_kept_audited_and_read_back(officer, locked_demo):
+    data = form_data(officer, url(locked_demo))
+    data["summary"] = "Our own summary of the quarter."
+    data["narrative_0"] = "Home First continues to improve."
+    response = officer.post(url(locked_demo), data)
+    assert response.status_code == 302
+    draft = CoveringReport.objects.get()
+    assert draft.sections["summary"] == "Our own summary of the quarter." and draft.version == 1
+    assert "Home First continues to improve." in draft.narratives.values()
+    assert AuditEvent.objects.filter(object_type="Covering report", detail__contains="summary").exists()
+    again = officer.get(url(locked_demo))
+    assert again.context["form"]["summary"].value() == "Our own summary of the quarter."
+    assert "Starts from saved in this draft." in html.unescape(again.content.decode())
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("summary", "x" * 10_001, "the summary is 10,001 characters long: the most allowed is 10,000"),
+    ("title", "Two\nlines", "the title is on more than one line"),
+    ("officer_presenting", "x" * 201, "the most allowed is 200"),
+    ("narrative_0", "x" * 10_001, "10,001 characters long"),
+])
+def test_bad_input_is_refused_naming_the_section_and_nothing_is_saved(officer, locked_demo, field, value, message):
+    data = form_data(officer, url(locked_demo))
+    data[field] = value
+    response = officer.post(url(locked_demo), data)
+    assert response.status_code == 400
+    page = flat(response.content.decode())
+    assert "There is a problem" in page and message.lower() in page.lower()
+    assert not CoveringReport.objects.exists()
+
+
+def test_a_draft_saved_by_someone_else_since_is_not_overwritten(officer, locked_demo):
+    first = form_data(officer, url(locked_demo))
+    second = dict(first)
+    first["summary"] = "First officer's summary."
+    assert officer.post(url(locked_demo), first).status_code == 302
+    second["summary"] = "Second officer's summary."
+    response = officer.post(url(locked_demo), second)
+    assert response.status_code == 400 and "saved this covering report after you opened it" in flat(
+        response.content.decode())
+    assert CoveringReport.objects.get().sections["summary"] == "First officer's summary."
+
+
+def test_clearing_the_draft_brings_the_defaults_back(officer, locked_demo):
+    data = form_data(officer, url(locked_demo))
+    data["summary"] = "Short-lived."
+    officer.post(url(locked_demo), data)
+    officer.post(url(locked_demo), {"action": "reset"})
+    assert not CoveringReport.objects.exists()
+    assert officer.get(url(locked_demo)).context["form"]["summary"].value().startswith("The report and its appendices")
+
+
+def test_a_bad_scope_is_a_message_not_an_error(officer, db):
+    response = officer.get("/packs/covering/?quarter=abc&committee=999")
+    assert response.status_code == 400
+    assert "Choose one of the quarters" in response.content.decode()
+    assert officer.get("/packs/covering/").status_code == 200  # the chooser
+
+
+def test_the_pack_opens_with_the_covering_report_in_pdf_and_word_and_issuing_freezes_it(officer, locked_demo):
+    data = form_data(officer, url(locked_demo))
+    data["summary"] = "Quarter one in brief: steady progress."
+    data["recommendation"] = "To note the report."
+    officer.post(url(locked_demo), data)
+    first = issue(officer, locked_demo)
+    pages = pdf_pages(bytes(first.part_a_pdf))
+    covering_page = flat(pages[1])
+    for words in ("Report of:", "Ward:", "Officer presenting report:", "Recommendation", "To note the report.",
+                  "1. Summary", "Quarter one in brief: steady progress.", "2. Context", "Service areas",
+                  "Adult Social Care"):
+        assert words in covering_page or words in flat(" ".join(pages[1:4])), words
+    word = flat(docx_text(bytes(first.part_a_docx)))
+    for words in ("Covering report", "Quarter one in brief: steady progress.", "6. Public Sector Equality Duties",
+                  "Background papers", "Appendix A1: Performance progress report"):
+        assert words in word or words.replace("Performance", "All directorates performance") in word, words
+    assert first.covering["sections"]["summary"] == "Quarter one in brief: steady progress."
+    # The same pack again is refused; a changed covering report is a new version, and version 1 is unchanged.
+    response = officer.post("/packs/", {"quarter": locked_demo.pk, "committee": committee().pk,
+                                        "meeting_date": "14/10/2019", "directorate": "", "action": "issue"})
+    assert "already says all of this" in flat(response.content.decode())
+    data = form_data(officer, url(locked_demo))
+    data["summary"] = "A corrected summary."
+    officer.post(url(locked_demo), data)
+    second = issue(officer, locked_demo)
+    assert second.version == 2 and "A corrected summary." in flat(" ".join(pdf_pages(bytes(second.part_a_pdf))))
+    first = Pack.objects.get(pk=first.pk)
+    assert first.covering["sections"]["summary"] == "Quarter one in brief: steady progress."
+    assert "Quarter one in brief" in flat(" ".join(pdf_pages(bytes(first.part_a_pdf))))
+
+
+def test_the_next_pack_starts_from_what_the_last_one_said(officer, locked_demo, officer_user):
+    data = form_data(officer, url(locked_demo))
+    data["consultation"] = "Presented to the People DMT on 1 October."
+    officer.post(url(locked_demo), data)
+    issue(officer, locked_demo)
+    from organisation.models import ReportingPeriod
+
+    q2 = ReportingPeriod.for_label("2019/20 Q2")
+    form = officer.get(url(q2)).context["form"]
+    assert form["consultation"].value() == "Presented to the People DMT on 1 October."
+    assert form["summary"].value().startswith("The report and its appendices summarise progress in 2019/20 Q2")
+
+
+def test_the_covering_page_query_count_does_not_grow_with_the_draft(officer, locked_demo,
+                                                                   django_assert_max_num_queries):
+    from django.db import connection
+
+    address = url(locked_demo)
+    connection.queries_log.clear()  # a full log (9,000 entries) would make the count read 0
+    with django_assert_max_num_queries(200) as before:
+        officer.get(address)
+    count = len(before)
+    assert count > 10
+    data = form_data(officer, url(locked_demo))
+    data.update({name: "Written." for name in data if name.startswith("narrative_")})
+    officer.post(address, data)
+    connection.queries_log.clear()
+    with django_assert_max_num_queries(count + 2):
+        officer.get(address)
+
+
+def test_resolving_prefers_the_draft_then_the_committee_then_the_last_pack_then_the_figures(locked_demo):
+    assert [key for key, _, _ in covering.SECTIONS][:3] == ["report_of", "title", "wards"]
+    assert set(covering.TEMPLATE) <= set(covering.SECTION_KEYS)
