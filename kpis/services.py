@@ -27,6 +27,7 @@ from organisation.records import (
     InvalidWrite,
     PeriodLocked,
     RecordError,
+    ensure_started,
     insert,
     lock_periods,
     stale,
@@ -138,6 +139,8 @@ def figures_save(*, user, quarter: ReportingPeriod, figures: list[FigureInput], 
     An annual figure entered in a quarter's form is reported in that quarter.
     """
     now = timezone.now()
+    for period in {quarter.pk: quarter, **{f.period.pk: f.period for f in figures}}.values():
+        ensure_started(period, "figures")
     periods, year_quarters = _lock_for([quarter] + [f.period for f in figures])
     existing = {
         (a.indicator_id, a.period_id): a
@@ -591,6 +594,7 @@ def target_set(*, user, indicator: Indicator, period: ReportingPeriod, value: De
     if value is not None:
         try:
             parsing.check_decimal(value, max_digits=14, decimal_places=4)
+            validation.check_target(indicator, value)
         except parsing.InvalidValue as exc:
             raise InvalidWrite({"target": str(exc)}, indicator.code) from None
     target = Target.objects.select_for_update(of=("self",)).filter(indicator=indicator, period=period).first()

@@ -31,6 +31,18 @@ class FigureCheck:
 NEVER_NEGATIVE = frozenset({"number", "rate per 1000", "rate per 10000", "rate per 100000", "hours", "days"})
 
 
+def check_target(indicator, value: Decimal) -> Decimal:
+    """A target in the figures' own range: a percentage from 0 to 100, no negative count, rate or time."""
+    if indicator.is_percent and not (0 <= value <= 100):
+        raise parsing.InvalidValue(f"{_n(value)} is not a percentage between 0 and 100")
+    if value < 0 and indicator.unit in NEVER_NEGATIVE:
+        from .models import Indicator
+
+        unit = dict(Indicator.Unit.choices).get(indicator.unit, indicator.unit).lower()
+        raise parsing.InvalidValue(f"{_n(value)} is below zero: a target in {unit} cannot be negative")
+    return value
+
+
 def implied_value(numerator: Decimal, denominator: Decimal, unit: str, places: int) -> Decimal:
     return (numerator / denominator * rules.multiplier(unit)).quantize(Decimal(1).scaleb(-max(places, 1)))
 

@@ -149,6 +149,10 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+def _tolerance(value) -> str:
+    return "the council's default" if value is None else f"{value.normalize():f}%"
+
+
 def _as_reported(indicator: Indicator, facts) -> list[tuple[str, str, str]]:
     """(what, as reported, now) for each part of the indicator that has changed since a locked quarter
     recorded it."""
@@ -162,8 +166,9 @@ def _as_reported(indicator: Indicator, facts) -> list[tuple[str, str, str]]:
         ("Decimal places", str(facts.precision), str(indicator.precision)),
         ("Frequency", facts.get_frequency_display(), indicator.get_frequency_display()),
         ("Accumulation", facts.get_accumulation_display(), indicator.get_accumulation_display()),
-        ("Key commitment", facts.commitment_code or "none",
-         indicator.commitment.code if indicator.commitment else "none"),
+        ("Key commitment", f"{facts.commitment_code} {facts.commitment_title}".strip() or "none",
+         f"{indicator.commitment.code} {indicator.commitment.title}".strip() if indicator.commitment else "none"),
+        ("Tolerance", _tolerance(facts.tolerance), _tolerance(indicator.tolerance)),
     )
     return [(what, then, now) for what, then, now in pairs if then != now]
 

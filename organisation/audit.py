@@ -81,5 +81,6 @@ def record(*, user, action: str, object_type: str, object_label: str, period: Re
         event.digest = audit_chain.link(head.digest or audit_chain.GENESIS, event)
         event.save(force_insert=True)
         head.seq, head.digest = event.seq, event.digest
-        head.save(update_fields=["seq", "digest"])
+        head.mac = audit_chain.head_mac(head.seq, head.digest)
+        head.save(update_fields=["seq", "digest", "mac"])
     return event

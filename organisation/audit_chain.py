@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django.conf import settings
 
@@ -37,6 +37,10 @@ def link(previous: str, event) -> str:
     return hmac.new(_key(), previous.encode() + b"\n" + content(event), hashlib.sha256).hexdigest()
 
 
+def head_mac(seq: int, digest: str) -> str:
+    return hmac.new(_key(), f"head\n{seq}\n{digest}".encode(), hashlib.sha256).hexdigest()
+
+
 def head_for_update():
     """The chain's head, locked until the writing transaction ends. A trail with no head and no entries (a new
     or flushed database) starts a chain; entries without a head are a break that writes refuse."""
@@ -55,13 +59,45 @@ def head_for_update():
 class Verdict:
     entries: int = 0
     problems: list[str] = field(default_factory=list)
+    head: tuple[int, str] = (0, GENESIS)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify(*, limit: int = 50) -> Verdict:
+MATCH_WINDOW = timedelta(minutes=10)
+
+
+def _check_period_changes(problem) -> None:
+    """Each state change the database logged (PeriodStateChange) has its lock or reopen entry in the trail:
+    the services write both in one transaction; a quarter reopened in SQL has none."""
+    from .models import AuditEvent, PeriodStateChange
+
+    changes = list(PeriodStateChange.objects.select_related("period").order_by("at", "pk"))
+    if not changes:
+        return
+    wanted = {"open": AuditEvent.Action.REOPENED, "locked": AuditEvent.Action.LOCKED}
+    entries: dict[tuple[int, str], list] = {}
+    for period_id, action, when in AuditEvent.objects.filter(
+            action__in=wanted.values(), seq__isnull=False,
+            period_id__in={c.period_id for c in changes}).values_list("period_id", "action", "when"):
+        entries.setdefault((period_id, action), []).append(when)
+    for change in changes:
+        action = wanted.get(change.new_state)
+        if action is None:
+            continue
+        candidates = entries.get((change.period_id, action), [])
+        match = next((when for when in candidates if abs(when - change.at) <= MATCH_WINDOW), None)
+        if match is None:
+            verb = "reopened" if change.new_state == "open" else "locked"
+            problem(f"{change.period.label} was {verb} at {change.at:%Y-%m-%d %H:%M:%S} around the app: the "
+                    "database logged it, the trail has no entry of it")
+        else:
+            candidates.remove(match)
+
+
+def verify(*, limit: int = 50, at_least: int = 0) -> Verdict:
     """Walk the whole trail in order and report every break (up to `limit` listed, all counted)."""
     from .models import AuditChainHead, AuditEvent, ReportingPeriod
 
@@ -99,6 +135,14 @@ def verify(*, limit: int = 50) -> Verdict:
                 else f"the trail runs to entry {last}, past its head ({head.seq})")
     elif head.seq and not hmac.compare_digest(head.digest, previous):
         problem(f"the head's digest does not match entry {last}")
+    if head is not None and head.seq and not hmac.compare_digest(head.mac, head_mac(head.seq, head.digest)):
+        problem(f"the head (entry {head.seq}) does not match its key: it was moved back, hiding the entries "
+                "after it, or forged")
+    if at_least and (head.seq if head is not None else 0) < at_least:
+        problem(f"the trail ends at entry {head.seq if head is not None else 0}, before entry {at_least}, which "
+                "it was known to reach: entries were removed")
+    verdict.head = (head.seq, head.digest) if head is not None else (0, GENESIS)
+    _check_period_changes(problem)
     locked = ReportingPeriod.objects.quarters().filter(state=ReportingPeriod.State.LOCKED)
     missing = locked.exclude(pk__in=AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED)
                              .values("period_id")).order_by("year", "quarter")

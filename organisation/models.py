@@ -63,15 +63,16 @@ class ReportingPeriodQuerySet(models.QuerySet):
 
     def latest_quarter(self, today: date | None = None) -> ReportingPeriod | None:
         """The current quarter: the newest one open for entry that has started (the one the council is in, or
-        the last it has not locked yet); else the nearest open one still to start; else the newest quarter.
-        A quarter opened years ahead by mistake never becomes "current" before its time."""
+        the last it has not locked yet); else the newest that has started (locked); else the first there is.
+        A quarter years ahead (opened by mistake, or created by a target) never becomes "current" before its
+        time."""
         from django.utils import timezone
 
         today = today or timezone.localdate()
-        open_ones = self.quarters().filter(state=ReportingPeriod.State.OPEN)
-        return (open_ones.filter(start__lte=today).order_by("-year", "-quarter").first()
-                or open_ones.order_by("year", "quarter").first()
-                or self.quarters().order_by("-year", "-quarter").first())
+        started = self.quarters().filter(start__lte=today)
+        return (started.filter(state=ReportingPeriod.State.OPEN).order_by("-year", "-quarter").first()
+                or started.order_by("-year", "-quarter").first()
+                or self.quarters().order_by("year", "quarter").first())
 
 
 class ReportingPeriod(models.Model):
@@ -293,9 +294,29 @@ class AuditChainHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     digest = models.CharField(max_length=64, blank=True)
+    # HMAC of (seq, digest): a head moved back to an earlier entry (to hide a cut-off tail) does not match.
+    mac = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"Audit trail head: entry {self.seq}"
+
+
+class PeriodStateChange(models.Model):
+    """Every change of a quarter's state, written by the database itself (a PostgreSQL trigger on
+    organisation_reportingperiod, organisation migration 0017) whoever makes it, and never changed.
+    audit_verify matches each with the lock or reopen entry of the trail, so a quarter reopened and
+    relocked in SQL, around the app, is found."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    old_state = models.CharField(max_length=10)
+    new_state = models.CharField(max_length=10)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}: {self.old_state} -> {self.new_state} at {self.at}"
 
 
 class QuarterDeadlines(models.Model):

@@ -88,6 +88,19 @@ def ensure_open(period: ReportingPeriod) -> None:
         raise PeriodLocked(period)
 
 
+def ensure_started(period: ReportingPeriod, what: str = "figures") -> None:
+    """Figures, reviews and snapshots are for periods the council has reached (parsing.check_started), by any
+    route: a quarter years ahead, created by a target, is not one to enter figures in."""
+    from django.utils import timezone
+
+    from . import parsing
+
+    try:
+        parsing.check_started(period.value, timezone.localdate(), what=what)
+    except parsing.InvalidValue as exc:
+        raise RecordError(str(exc)[0].upper() + str(exc)[1:]) from None
+
+
 # --- versions ------------------------------------------------------------
 
 def stale(existing: Mapping[K, Any], expected: Mapping[K, int | None]) -> list[K]:

@@ -93,7 +93,11 @@ def check_new_quarter(value: periods.Period) -> None:
 
 @transaction.atomic
 def period_open_next(*, user) -> ReportingPeriod:
-    latest = ReportingPeriod.objects.quarters().order_by("-year", "-quarter").first()
+    # The quarter after the newest the council has reached (a quarter years ahead, created by a target, is
+    # not where the reporting cycle stands).
+    today = timezone.localdate()
+    latest = (ReportingPeriod.objects.quarters().filter(start__lte=today).order_by("-year", "-quarter").first()
+              or ReportingPeriod.objects.quarters().order_by("year", "quarter").first())
     if latest is None:
         raise RecordError("There are no quarters yet: they are created when figures are imported")
     try:
@@ -103,6 +107,9 @@ def period_open_next(*, user) -> ReportingPeriod:
         raise RecordError(str(exc)) from None
     except parsing.InvalidValue as exc:
         raise RecordError(f"{following.label} cannot be opened yet: {exc}") from None
+    if ReportingPeriod.objects.filter(year=following.year, quarter=following.quarter).exists():
+        raise RecordError(f"{following.label} is already open: the next quarter is opened once "
+                          f"{following.label} has started")
     created = period_get_or_create(following)
     audit.record(user=user, action=Action.OPENED, object_type="Quarter", object_label=created.label, period=created)
     _opened(created)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from kpis import queries as kpi_queries
 from kpis import status as rules
 from kpis.templatetags.kpis import ARROWS, format_value
-from organisation.models import Directorate, ReportingPeriod
+from organisation.models import Directorate, ReportingPeriod, recorded_directorate_name
 from organisation.periods import Period
 from placements import costing
 from placements import report as placement_report
@@ -188,7 +188,8 @@ def build(*, quarter: ReportingPeriod, committee, meeting_date: date, directorat
     """The pack's contents for a quarter, a committee and a meeting; previous: the last pack issued to the
     committee (its contents say what changed since), else the previous quarter is compared."""
     meta = Meta(settings.COUNCIL_NAME, committee.name, committee.report_of, meeting_date, quarter,
-                directorate.name if directorate else None, draft, version, issued_at, supersedes)
+                recorded_directorate_name(quarter, directorate) if directorate else None, draft, version, issued_at,
+                supersedes)
     from . import covering
 
     directorate_id = directorate.pk if directorate else None
@@ -321,8 +322,16 @@ def _changes(quarter: ReportingPeriod, directorate_id: int | None, lines: list[R
                                                                      f"{line.level}"))
     gone = [ref for ref in before if ref not in now]
     if gone:
-        closed = dict(Risk.objects.filter(reference__in=gone).values_list("reference", "status"))
-        registers = dict(Risk.objects.filter(reference__in=gone).values_list("reference", "register"))
+        from risks.models import RecordedRegister
+
+        # A locked quarter says what its lock recorded of each risk; an open one, what is so now.
+        recorded = (RecordedRegister.objects.filter(quarter=quarter).values_list("risks", flat=True).first()
+                    if quarter.has_record else None) or {}
+        live = {ref: (status, register) for ref, status, register in Risk.objects.filter(
+            reference__in=[ref for ref in gone if ref not in recorded]).values_list("reference", "status", "register")}
+        states = {ref: tuple(recorded.get(ref) or live.get(ref) or ("", "")) for ref in gone}
+        closed = {ref: state[0] for ref, state in states.items()}
+        registers = {ref: state[1] for ref, state in states.items() if state[1]}
         for reference in sorted(gone):
             if closed.get(reference) == Risk.Status.CLOSED:
                 changes.append(Change(reference, before[reference]["title"], "Closed", "no longer on the register"))

@@ -94,7 +94,7 @@ def pack_issue(*, user, committee: Committee, quarter: ReportingPeriod, meeting_
                                                               ("b", "docx"))))
     pack = Pack.objects.create(
         committee=committee, quarter=quarter, directorate=directorate, meeting_date=meeting_date, version=version,
-        committee_name=committee.name, directorate_name=directorate.name if directorate else "",
+        committee_name=committee.name, directorate_name=made.meta.directorate or "",
         issued_by=user if getattr(user, "is_authenticated", False) else None, issued_by_name=user_name(user),
         issued_at=now, data_version=repr(summaries.data_stamp()), contents=made.snapshot, fingerprint=fingerprint,
         covering=made.covering.as_issued(),

@@ -20,6 +20,7 @@ from organisation.records import (
     InvalidWrite,
     RecordError,
     ensure_open,
+    ensure_started,
     insert,
     lock_periods,
     stale,
@@ -45,6 +46,7 @@ def snapshot_save(*, user, period: ReportingPeriod, rows: list[SnapshotInput], r
     if period.is_year:
         raise RecordError("A snapshot is taken at a quarter end, not for a whole year")
     ensure_open(lock_periods([period.pk])[period.pk])
+    ensure_started(period, "snapshots")
     errors = {}
     for row in rows:
         try:

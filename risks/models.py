@@ -272,6 +272,9 @@ class RecordedRegister(models.Model):
     definition = models.JSONField()
     # Every scheme's name then, by id ({"1": "Council 4x4"}): the quarter's reviews name their scheme so.
     names = models.JSONField(default=dict)
+    # Every risk's status and register at the lock ({"CRR23": ["closed", "corporate"]}): what a pack of the
+    # quarter says of a risk that left the register (closed, or de-escalated), whatever happens to it later.
+    risks = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"{self.scheme_name} for quarter {self.quarter_id}"

@@ -23,6 +23,7 @@ from organisation.records import (
     InvalidWrite,
     RecordError,
     ensure_open,
+    ensure_started,
     insert,
     lock_periods,
     stale,
@@ -70,6 +71,7 @@ def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int | Non
     """Record (or correct) a risk's review for an open quarter, scored on the active scheme."""
     periods = lock_periods([period.pk])
     ensure_open(periods[period.pk])
+    ensure_started(period, "reviews")
     if period.is_year:
         raise RecordError("A review is for a quarter, not a whole year")
     review = RiskReview.objects.select_for_update(of=("self",)).filter(risk=risk, period=period).select_related(
@@ -292,8 +294,9 @@ def scheme_activate(*, user, scheme: ScoringScheme, reason: str = "") -> SwitchR
             previous.pk != chosen.pk else f"{chosen.name} (already active) chosen again"
         detail = f"{switch}; {len(rescored)} open-quarter review{'s' if len(rescored) != 1 else ''} re-scored"
         if off_scale:
-            detail += "; off the new scales, to re-score: " + ", ".join(
-                f"{r.risk.reference} {r.period.label}" for r in off_scale)
+            # Counted, not named: the trail is read by those who may not see every register (the schemes page
+            # lists the reviews to re-score for the performance officer).
+            detail += f"; {len(off_scale)} review{'s' if len(off_scale) != 1 else ''} off the new scales, to re-score"
         audit.record(user=user, action=Action.SCHEME_SWITCHED, object_type="Scoring scheme",
                      object_label=chosen.name, detail=detail, reason=reason)
     from organisation import summaries
@@ -429,12 +432,17 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     Judgement.objects.bulk_create(judging.judgements_from(rows, quarter, recorded=True), batch_size=1000)
     from .models import RecordedRegister
 
+    states = {reference: [status, register] for reference, status, register in
+              Risk.objects.values_list("reference", "status", "register")}
     if not RecordedRegister.objects.filter(quarter=quarter).exists():  # a re-lock keeps the first lock's
         scheme = ScoringScheme.current()
         if scheme is not None:
             RecordedRegister.objects.create(
                 quarter=quarter, scheme=scheme, scheme_name=scheme.name, definition=scheme.definition,
-                names={str(pk): name for pk, name in ScoringScheme.objects.values_list("pk", "name")})
+                names={str(pk): name for pk, name in ScoringScheme.objects.values_list("pk", "name")},
+                risks=states)
+    else:  # the risks' states as this lock leaves them (a reopen may have closed or moved one)
+        RecordedRegister.objects.filter(quarter=quarter).update(risks=states)
     total = len(rows) + len(kept)
     return f"{total} risk{'s' if total != 1 else ''} recorded on the register" + (
         f" ({len(kept)} as reported at the earlier lock)" if kept else "")

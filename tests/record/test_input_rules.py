@@ -258,3 +258,15 @@ def test_risk_dates_outside_the_horizon_are_refused_on_every_route(officer, dire
 
     assert "outside the dates" in validation.check_next_review(date.fromisoformat(day) if day > "2019" else
                                                               date(9999, 12, 31), open_quarter.end, open_quarter.label)
+
+
+@pytest.mark.parametrize(("unit", "value", "refused"), [("number", "-5", True), ("number", "0", False),
+                                                        ("percent", "101", True), ("currency", "-5", False)])
+def test_targets_keep_to_the_figures_range(area_a, open_quarter, unit, value, refused):
+    from organisation import interchange
+    from tests.kpis.conftest import make_indicator
+
+    make_indicator(area_a, "NEG2", unit=unit)
+    report = interchange.import_file("targets", "t.csv", f"code,period,target\nNEG2,2019/20 Q1,{value}\n".encode(),
+                                     dry_run=True)
+    assert bool(report.errors) == refused, report.errors

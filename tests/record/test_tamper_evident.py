@@ -14,7 +14,7 @@ from django.utils import timezone
 from kpis.models import Actual
 from organisation import audit, audit_chain, roles
 from organisation import services as organisation_services
-from organisation.models import AuditChainHead, AuditEvent
+from organisation.models import AuditChainHead, AuditEvent, ReportingPeriod
 from risks.models import RiskReview
 from tests.conftest import make_user
 from tests.kpis.conftest import make_indicator, set_actual
@@ -111,7 +111,7 @@ def test_an_emptied_trail_and_head_restart_only_on_an_empty_database(trail):
 
 def test_the_key_signs_the_chain(trail, settings):
     settings.AUDIT_CHAIN_KEY = "another key"
-    assert len(_verify()) == 5  # every entry: verified with the key that wrote it, or not at all
+    assert len(_verify()) == 6  # every entry and the head: verified with the key that wrote them, or not at all
 
 
 # --- the database's own guards (PostgreSQL) --------------------------------------------------------
@@ -158,3 +158,52 @@ def test_a_row_cannot_be_moved_into_a_locked_quarter(trail, area_a, open_quarter
     set_actual(indicator, "2019/20 Q1", 50)
     with pytest.raises(DatabaseError, match="cannot be moved into a locked quarter"), transaction.atomic():
         _sql("UPDATE kpis_actual SET period_id = %s", [locked_quarter.pk])
+
+
+def test_a_head_moved_back_to_hide_a_cut_off_tail_is_found(trail, capsys):
+    third = AuditEvent.objects.get(seq=3)
+    _around_the_triggers("DELETE FROM organisation_auditevent WHERE seq > 3")
+    _sql("UPDATE organisation_auditchainhead SET seq = 3, digest = %s", [third.digest])
+    problems = _verify()
+    assert any("does not match its key: it was moved back" in p for p in problems), problems
+    # Kept outside the database, the head an earlier run printed catches it even with a head re-signed.
+    assert any("before entry 5, which it was known to reach" in p
+               for p in audit_chain.verify(at_least=5).problems)
+
+
+def test_audit_verify_prints_the_head_to_keep(trail, capsys):
+    call_command("audit_verify")
+    assert "Head: entry 5," in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("audit_verify", "--at-least", "6")
+
+
+@postgres
+def test_a_quarter_reopened_in_sql_around_the_app_is_found(trail, area_a, open_quarter):
+    indicator = make_indicator(area_a, "DPE007")
+    set_actual(indicator, "2019/20 Q1", 50)
+    organisation_services.period_lock(user=trail, period=open_quarter, sign_off_submitted=True)
+    assert _verify() == []
+    # Any session can lift the reopen guard (a custom setting): the database's own log still tells.
+    _sql("SELECT set_config('council.reopening', 'on', true)")
+    _sql("UPDATE organisation_reportingperiod SET state = 'open' WHERE id = %s", [open_quarter.pk])
+    _sql("UPDATE kpis_actual SET value = 999999")
+    _sql("UPDATE organisation_reportingperiod SET state = 'locked' WHERE id = %s", [open_quarter.pk])
+    problems = _verify()
+    assert any("2019/20 Q1 was reopened at" in p and "around the app" in p for p in problems), problems
+    assert any("2019/20 Q1 was locked at" in p for p in problems)
+    with pytest.raises(DatabaseError, match="never changed or deleted"), transaction.atomic():
+        _sql("DELETE FROM organisation_periodstatechange")
+
+
+@postgres
+def test_the_services_reopen_and_relock_leave_the_log_and_the_trail_in_step(trail, area_a, open_quarter):
+    organisation_services.period_lock(user=trail, period=open_quarter, sign_off_submitted=True)
+    organisation_services.period_reopen(user=trail, period=ReportingPeriod.objects.get(pk=open_quarter.pk),
+                                        reason="A correction")
+    organisation_services.period_lock(user=trail, period=ReportingPeriod.objects.get(pk=open_quarter.pk),
+                                      sign_off_submitted=True)
+    from organisation.models import PeriodStateChange
+
+    assert [c.new_state for c in PeriodStateChange.objects.all()] == ["locked", "open", "locked"]
+    assert _verify() == []

@@ -10,11 +10,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=50, help="list at most this many breaks (default 50)")
+        parser.add_argument("--at-least", type=int, default=0, metavar="N",
+                            help="the entry the trail was known to reach (the head printed by an earlier run, kept "
+                                 "outside the database): a trail that now ends before it was cut")
 
-    def handle(self, *args, limit, **options):
-        verdict = audit_chain.verify(limit=max(1, limit))
+    def handle(self, *args, limit, at_least, **options):
+        verdict = audit_chain.verify(limit=max(1, limit), at_least=max(0, at_least))
         if verdict.ok:
-            self.stdout.write(f"The audit trail is whole: {verdict.entries:,} entries, each chained to the last.")
+            seq, digest = verdict.head
+            self.stdout.write(f"The audit trail is whole: {verdict.entries:,} entries, each chained to the last. "
+                              f"Head: entry {seq}, {digest[:16]} (keep it outside the database and check later with "
+                              f"--at-least {seq}).")
             return
         for problem in verdict.problems:
             self.stderr.write(problem)
