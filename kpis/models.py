@@ -271,6 +271,10 @@ class RecordedIndicator(models.Model):
     signed_off_by_name = models.CharField(max_length=255, blank=True)
     # Last year's outturn as the quarter's committee pack gave it (the previous year's Q4, or its annual figure).
     outturn = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    # The financial year's target as it stood at the lock (the paper's "2019/20 Target" column), and whether
+    # the indicator had no figure before that year ("New PI 2019/20").
+    year_target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    new_this_year = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quarter", "indicator"], name="recorded_indicator_unique")]

@@ -723,6 +723,22 @@ def quarters_with_figures() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.quarters().order_by("-year", "-quarter")
 
 
+def year_targets(quarter: ReportingPeriod, indicator_ids) -> dict[int, Decimal]:
+    """Each indicator's target for the quarter's financial year, as it is now."""
+    return dict(Target.objects.filter(indicator_id__in=list(indicator_ids), period__year=quarter.year,
+                                      period__quarter__isnull=True, value__isnull=False)
+                .values_list("indicator_id", "value"))
+
+
+def new_this_year(quarter: ReportingPeriod, indicator_ids) -> set[int]:
+    """The indicators with no figure before the quarter's financial year: "New PI" in the papers."""
+    ids = set(indicator_ids)
+    start = quarter.value.financial_year.start
+    earlier = set(Actual.objects.filter(indicator_id__in=list(ids), period__start__lt=start)
+                  .values_list("indicator_id", flat=True).distinct())
+    return ids - earlier
+
+
 def default_quarter(user=None) -> ReportingPeriod | None:
     """The quarter a page opens on: the last one reported for the executive and the audit committee,
     else the one open for entry."""

@@ -442,6 +442,8 @@ def store_judgements(quarter: ReportingPeriod, *, corrected: Iterable[int] = ())
     fresh = [f for f in facts if f.pk not in kept]
     people = _figure_people(quarter, [f.pk for f in fresh])
     outturns = queries.last_year_outturns(quarter, fresh)
+    year_targets = queries.year_targets(quarter, [f.pk for f in fresh])
+    new = queries.new_this_year(quarter, [f.pk for f in fresh])
     rows = queries.judge_quarter(facts, quarter, ids=[f.pk for f in facts], recorded=True, store=False)
     Judgement.objects.filter(quarter=quarter).delete()
     RecordedIndicator.objects.filter(quarter=quarter).exclude(indicator_id__in=list(kept)).delete()
@@ -452,6 +454,7 @@ def store_judgements(quarter: ReportingPeriod, *, corrected: Iterable[int] = ())
         directorate_id=f.directorate_id, directorate_name=f.directorate_name,
         commitment_id=people[f.pk][2], commitment_code=f.commitment_code, commitment_title=f.commitment_title,
         entered_by_name=people[f.pk][0], signed_off_by_name=people[f.pk][1], outturn=outturns.get(f.pk),
+        year_target=year_targets.get(f.pk), new_this_year=f.pk in new,
     ) for f in fresh], batch_size=1000)
     records = dict(RecordedIndicator.objects.filter(quarter=quarter).values_list("indicator_id", "pk"))
     judgements = [judging.judgement_of(r, quarter, recorded=True) for r in rows]

@@ -220,7 +220,9 @@ def can_view_exempt(user) -> bool:
 # --- placements -------------------------------------------------------------
 
 def can_view_placements(user) -> bool:
-    return is_performance_officer(user) or is_executive(user) or is_service_manager(user)
+    """The placements report and its downloads: the audit committee too, whose pack holds it in full
+    (whoever may download a pack may open the pages it contains)."""
+    return is_performance_officer(user) or is_executive(user) or is_service_manager(user) or is_audit_committee(user)
 
 
 def can_view_placement_entry(user, owning_service_area_id: int | None) -> bool:

@@ -101,8 +101,31 @@ def load_data() -> list[str]:
             if report.errors:
                 raise DemoError(f"{filename}: " + "; ".join(report.errors[:5]))
             lines.append(f"{kind}: {report.summary()}")
+        lines += name_commitments()
         lines += report_earlier_quarters()
     return lines
+
+
+def name_commitments() -> list[str]:
+    """The corporate plan's key commitments by name (demo/commitments.csv, from the published papers), so
+    that the pack's key and the pages name them, not just their codes."""
+    import csv
+
+    from kpis import services as kpi_services
+    from kpis.models import KeyCommitment
+
+    path = DEMO_DIR / "commitments.csv"
+    if not path.exists():
+        return []
+    with open(path, newline="", encoding="utf-8") as handle:
+        titles = {row["code"]: row["title"] for row in csv.DictReader(handle)}
+    named = 0
+    for commitment in KeyCommitment.objects.filter(code__in=list(titles)):
+        if commitment.title != titles[commitment.code]:
+            commitment.title = titles[commitment.code]
+            kpi_services.commitment_save(user=None, commitment=commitment)
+            named += 1
+    return [f"key commitments: {named} named"]
 
 
 def report_earlier_quarters() -> list[str]:

@@ -90,6 +90,7 @@ def tasks_export(request: HttpRequest) -> HttpResponse:
     names = _people(found)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tasks-{today:%Y-%m-%d}.csv"'
+    response.write("\ufeff")  # Excel reads a page's CSV as UTF-8 by its byte-order mark
     writer = csv.writer(response)
     writer.writerow(["service_area", "task", "kind", "due", "overdue", "people", "statutory", "link"])
     for s in found:

@@ -173,9 +173,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     found = _importable_kind(kind)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    response = HttpResponse(interchange.blank_template(found.name, fmt), content_type=interchange.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{found.name}-template.{fmt}"'
-    return response
+    return interchange.attachment(interchange.blank_template(found.name, fmt), fmt, f"{found.name}-template")
 
 
 def import_upload(request: HttpRequest, kind: str) -> HttpResponse:

@@ -21,7 +21,7 @@ from organisation.models import Directorate, ReportingPeriod, recorded_directora
 from organisation.periods import Period
 from placements import costing
 from placements import report as placement_report
-from risks import committee
+from risks import committee, scoring
 from risks import queries as risk_queries
 from risks.committee import RiskLine
 from risks.models import Risk
@@ -109,6 +109,7 @@ class PiLine:
     notes: str
     draft: bool
     exception: bool
+    target_to_date: str = ""  # for a cumulative indicator: the pro-rata target its status was judged against
 
 
 @dataclass
@@ -122,6 +123,7 @@ class Performance:
     year_label: str
     last_year_label: str
     drafts: int
+    commitments: list[tuple[str, str]] = field(default_factory=list)  # the key: (code, title) of those shown
 
 
 @dataclass
@@ -144,6 +146,14 @@ class Risks:
     since: str  # "the last meeting (12 March 2019)" or "2018/19 Q4"
     long_standing: list[RiskLine]
     likelihoods: dict[int, str]
+    # The corporate risk performance summary of the paper: the five quarters to this one, oldest first, and
+    # per open risk (reference, title, owner, [(rating text "2 x 7 = 14", travel)]).
+    summary_labels: list[str] = field(default_factory=list)
+    summary: list[tuple[str, str, str, list[tuple[str, str]]]] = field(default_factory=list)
+    level_counts: list[tuple[str, int]] = field(default_factory=list)  # risks at each level, highest first
+    significant: list[RiskLine] = field(default_factory=list)  # the highest-rated, as the paper lists them
+    # The scoring criteria: (value, likelihood label, threat impact label, opportunity impact label).
+    criteria: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -200,7 +210,10 @@ def build(*, quarter: ReportingPeriod, committee, meeting_date: date, directorat
     return PackContent(meta, performance, risks, _placements(quarter), snapshot, report)
 
 
-def _line(r: kpi_queries.Row, outturn: Decimal | None) -> PiLine:
+def _line(r: kpi_queries.Row, outturn: Decimal | None, year_target: Decimal | None = None, new: str = "") -> PiLine:
+    """year_target: the financial year's target (the paper's Target column; the status beside it may be judged
+    against a pro-rata target to date, given as target_to_date); new: "New PI 2019/20" for an indicator with no
+    figure before the year."""
     indicator = r.indicator
     if r.not_submitted:
         status, value = "Not submitted", "n/a"
@@ -211,8 +224,12 @@ def _line(r: kpi_queries.Row, outturn: Decimal | None) -> PiLine:
     return PiLine(
         area=kpi_queries._area_name(indicator), commitment=getattr(indicator, "commitment_code", ""),
         code=indicator.code, title=indicator.title, sign="+" if indicator.polarity == "higher" else "-",
-        outturn=format_value(outturn, r) if outturn is not None else "n/a",
-        target=format_value(r.target, r) if r.target is not None else "Baseline", value=value, status=status,
+        outturn=format_value(outturn, r) if outturn is not None else (new or "n/a"),
+        target=(format_value(year_target, r) if year_target is not None else
+                format_value(r.target, r) if r.target is not None else "Baseline"),
+        target_to_date=(format_value(r.target, r) if year_target is not None and r.target is not None
+                        and r.target != year_target else ""),
+        value=value, status=status,
         rag=r.rag.value if r.rag else "", rule_status=r.rule_status.value if r.overridden else "",
         override_reason=r.override_reason if r.overridden else "", direction=r.direction.value,
         arrow=ARROWS.get(r.direction.value, ""), notes=r.commentary, draft=r.is_draft, exception=r.is_exception,
@@ -222,7 +239,12 @@ def _line(r: kpi_queries.Row, outturn: Decimal | None) -> PiLine:
 def _performance(quarter: ReportingPeriod, directorate_id: int | None) -> Performance:
     found = kpi_queries.scope(None, quarter, directorate_id=directorate_id)
     outturns = kpi_queries.last_year_outturns(quarter, [r.indicator for r in found.rows])
-    lines = {r.indicator.pk: _line(r, outturns.get(r.indicator.pk)) for r in found.rows}
+    ids = [r.indicator.pk for r in found.rows]
+    year_label = quarter.value.financial_year.label
+    year_targets, new = _year_facts(quarter, ids)
+    lines = {r.indicator.pk: _line(r, outturns.get(r.indicator.pk), year_targets.get(r.indicator.pk),
+                                   f"New PI {year_label}" if r.indicator.pk in new else "") for r in found.rows}
+    commitments = _commitment_key([lines[pk].commitment for pk in ids], found.rows)
     summary = found.summary
 
     def grouped(annual: bool) -> list[tuple[str, list[PiLine]]]:
@@ -237,15 +259,79 @@ def _performance(quarter: ReportingPeriod, directorate_id: int | None) -> Perfor
         exceptions=[lines[r.indicator.pk] for r in found.exceptions], quarterly=grouped(False),
         annual=grouped(True), year_label=quarter.value.financial_year.label,
         last_year_label=quarter.value.financial_year.previous().label,
-        drafts=sum(1 for r in found.rows if r.is_draft),
+        drafts=sum(1 for r in found.rows if r.is_draft), commitments=commitments,
     )
+
+
+def _year_facts(quarter: ReportingPeriod, ids: list[int]) -> tuple[dict[int, Decimal], set[int]]:
+    """The year's targets and the indicators new that year: as the lock recorded them, else as they are now."""
+    from kpis.models import RecordedIndicator
+
+    if quarter.has_record:
+        recorded = list(RecordedIndicator.objects.filter(quarter=quarter, indicator_id__in=ids).values_list(
+            "indicator_id", "year_target", "new_this_year"))
+        if recorded:
+            return ({pk: target for pk, target, _ in recorded if target is not None},
+                    {pk for pk, _, new in recorded if new})
+    return kpi_queries.year_targets(quarter, ids), kpi_queries.new_this_year(quarter, ids)
+
+
+def _commitment_key(codes: list[str], rows) -> list[tuple[str, str]]:
+    """The key commitments the pack's indicators name, by code: their titles as recorded (a locked quarter)
+    or as they are now."""
+    from kpis.models import KeyCommitment
+
+    titles = {}
+    for r in rows:
+        code = getattr(r.indicator, "commitment_code", "")
+        title = getattr(r.indicator, "commitment_title", "")
+        if code and title:
+            titles.setdefault(code, title)
+    missing = {code for code in codes if code and code not in titles}
+    if missing:
+        titles |= dict(KeyCommitment.objects.filter(code__in=missing).values_list("code", "title"))
+    return sorted(((code, titles.get(code, "")) for code in set(codes) if code), key=lambda item: natural_key(item[0]))
 
 
 LADDER = {"service": 0, "directorate": 1, "corporate": 2}
 
 
+SIGNIFICANT = 5  # the paper's "most significant risks": the highest-rated open risks
+
+
+def _five_quarters(quarter: ReportingPeriod, register, exempt: set[str]) -> tuple[list[str], list]:
+    """Each open risk's rating and travel for the five quarters to this one; each rating as likelihood x
+    impact where the review gives it."""
+    from risks.models import RiskReview
+
+    rows = [r for r in register.rows if r.review is not None]
+    window = risk_queries.last_quarters(quarter)
+    labels = [v.label for v in window]
+    scores = {}
+    for risk_id, year, number, likelihood, impact in RiskReview.objects.filter(
+            risk_id__in=[r.risk.pk for r in rows], period__quarter__isnull=False,
+            period__year__in={v.year for v in window}).values_list(
+            "risk_id", "period__year", "period__quarter", "likelihood", "impact").order_by():
+        scores[(risk_id, Period(year, number).label)] = (likelihood, impact)
+    summary = []
+    for r in rows:
+        cells = []
+        for label, rating, travel in (r.history or []):
+            if rating is None:
+                cells.append(("No review", ""))
+                continue
+            found = scores.get((r.risk.pk, label))
+            text = f"{found[0]} x {found[1]} = {rating}" if found and found[0] * found[1] == rating else str(rating)
+            cells.append((text, travel.value if travel is not None and hasattr(travel, "value") else str(travel or "")))
+        # Part A is public: an exempt risk is named by reference and title only (its owner is Part B detail).
+        owner = "" if r.risk.reference in exempt else (getattr(r.risk, "risk_owner", "") or "")
+        summary.append((r.risk.reference, r.risk.title, owner, cells))
+    summary.sort(key=lambda item: natural_key(item[0]))
+    return labels, summary
+
+
 def _risks(quarter: ReportingPeriod, directorate_id: int | None, previous) -> tuple[Risks, dict]:
-    register = risk_queries.register(None, quarter, directorate_id=directorate_id)
+    register = risk_queries.register(None, quarter, directorate_id=directorate_id, history=True)
     scheme = register.scheme
     positions = {band.name: index + 1 for index, band in enumerate(scheme.levels)}
     lines = committee.lines(register)
@@ -275,11 +361,22 @@ def _risks(quarter: ReportingPeriod, directorate_id: int | None, previous) -> tu
         "summary": {"risks": len(lines), "outside": sum(1 for line in lines if line.outside)},
     }
     changes, since = _changes(quarter, directorate_id, lines, previous)
+    summary_labels, summary = _five_quarters(quarter, register, {line.reference for line in lines if line.exempt})
+    counts = {name: 0 for name, _, _ in [(b.name, b.minimum, b.maximum) for b in scheme.levels]}
+    for line in lines:
+        counts[line.level] = counts.get(line.level, 0) + 1
     return Risks(
         scheme_name=scheme.name, levels=[(b.name, b.minimum, b.maximum) for b in scheme.levels],
         maps=register.maps(), band_positions=positions, lines=lines,
         outside=[line for line in lines if line.outside], changes=changes, since=since,
         long_standing=[line for line in lines if line.quarters_outside >= 3], likelihoods=scheme.likelihoods,
+        summary_labels=summary_labels, summary=summary,
+        criteria=[(value, scheme.likelihoods.get(value, ""), scheme.impacts[scoring.Kind.THREAT].get(value, ""),
+                   scheme.impacts[scoring.Kind.OPPORTUNITY].get(value, ""))
+                  for value in sorted(set(scheme.likelihoods) | set(scheme.impacts[scoring.Kind.THREAT])
+                                      | set(scheme.impacts[scoring.Kind.OPPORTUNITY]))],
+        level_counts=list(reversed(list(counts.items()))),
+        significant=sorted(lines, key=lambda line: (-line.rating, natural_key(line.reference)))[:SIGNIFICANT],
     ), snapshot
 
 
@@ -355,6 +452,13 @@ def _placements(quarter: ReportingPeriod) -> Placements:
         {"title": "Estimated annual cost of placements (£ thousands)", "unit": "£k",
          "points": [(q.value, costing.thousands(g.annual_cost)) for q, g in zip(chosen, report.grand)]},
     ])
+
+
+def natural_key(text: str) -> tuple:
+    """CRR9 before CRR10: digits compared as numbers, the rest as text (case-insensitive)."""
+    import re
+
+    return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text or ""))
 
 
 def quarter_position(value: Period) -> int:

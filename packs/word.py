@@ -141,6 +141,18 @@ def _status_text(line) -> str:
     return text
 
 
+def _target(line) -> str:
+    return f"{line.target}\n({line.target_to_date} to date)" if line.target_to_date else line.target
+
+
+def _commitment_key(document, commitments) -> None:
+    if not commitments:
+        return
+    document.add_heading("Key commitments", level=3)
+    _table(document, ["Ref", "Key commitment"], [[code, title] for code, title in commitments], widths=[2.5, 20],
+           size=9)
+
+
 def _performance(document, content: PackContent) -> None:
     p = content.performance
     meta = content.meta
@@ -158,7 +170,7 @@ def _performance(document, content: PackContent) -> None:
     document.add_heading(f"Exceptions: below target or worsened, worst first ({len(p.exceptions)})", level=2)
     if p.exceptions:
         _table(document, ["Code", "Title", "+/-", "Target", meta.quarter.label, "Status", "Travel", "Officer notes"],
-               [[line.code, line.title, line.sign, line.target, line.value + (" (draft)" if line.draft else ""),
+               [[line.code, line.title, line.sign, _target(line), line.value + (" (draft)" if line.draft else ""),
                  _status_text(line), f"{line.arrow} {line.direction}".strip(), line.notes] for line in p.exceptions],
                widths=[2.0, 6.5, 0.8, 2.0, 2.2, 3.4, 2.2, 7.5],
                fills=[[None, None, None, None, None, RAG_FILL[line.rag], None, None] for line in p.exceptions])
@@ -178,7 +190,7 @@ def _performance(document, content: PackContent) -> None:
             for line in lines:
                 row = table.add_row()
                 _keep_row_together(row)
-                values = [line.commitment, line.code, line.title, line.sign, line.outturn, line.target,
+                values = [line.commitment, line.code, line.title, line.sign, line.outturn, _target(line),
                           line.value + (" (draft)" if line.draft else ""), _status_text(line),
                           f"{line.arrow} {line.direction}".strip(), line.notes]
                 for column, (cell, text) in enumerate(zip(row.cells, values)):
@@ -188,6 +200,7 @@ def _performance(document, content: PackContent) -> None:
                     if column == 7:
                         _shade(cell, RAG_FILL[line.rag])
         _widths(table, [1.4, 1.6, 5.2, 0.7, 1.9, 1.9, 2.1, 3.0, 2.1, 6.8])
+    _commitment_key(document, p.commitments)
 
 
 def _risks(document, content: PackContent) -> None:
@@ -210,6 +223,21 @@ def _risks(document, content: PackContent) -> None:
                 else f"{cell.rating} {cell.level.name}" for cell in grid_row])
             fills.append([None] + [LEVEL_FILL.get(r.band_positions.get(cell.level.name, 0)) for cell in grid_row])
         _table(document, headers, rows, widths=[3.5] + [3.2] * len(heat["impacts"]), size=8, fills=fills)
+    if r.level_counts:
+        document.add_paragraph("Risks by level: " + "; ".join(f"{name} {count}" for name, count in r.level_counts)
+                               + ".")
+    if r.significant:
+        document.add_heading("The most significant risks", level=2)
+        for line in r.significant:
+            document.add_paragraph(f"{line.reference} {line.title}: {line.likelihood} x {line.impact} = {line.rating} "
+                                   f"{line.level}" + (", outside tolerance" if line.outside else "")
+                                   + (f" (owner: {line.risk_owner})" if line.risk_owner and not line.exempt else ""),
+                                   style="List Number")
+    if r.criteria:
+        document.add_heading("Scoring criteria: likelihood x impact = rating", level=3)
+        _table(document, ["Score", "Likelihood", "Impact of a threat", "Impact of an opportunity"],
+               [[str(value), likelihood or "-", threat or "-", opportunity or "-"]
+                for value, likelihood, threat, opportunity in r.criteria], widths=[1.5, 5, 8, 8], size=9)
     document.add_heading(f"What changed since {r.since}", level=2)
     if r.changes:
         _table(document, ["Risk", "Change", "Detail"], [[f"{c.reference} {c.title}", c.what, c.detail]
@@ -405,6 +433,12 @@ def render(content: PackContent, part: str) -> bytes:
     if part == PART_A:
         _performance(document, content)
         _risks(document, content)
+        if content.risks.summary:
+            document.add_heading("Corporate risk performance summary for open risks", level=2)
+            _table(document, ["Risk", "Owner"] + content.risks.summary_labels,
+                   [[f"{reference} {title}", owner or "-"] + [f"{text}\n{travel}".strip() for text, travel in cells]
+                    for reference, title, owner, cells in content.risks.summary],
+                   widths=[7, 3.5] + [3] * len(content.risks.summary_labels), size=9)
         document.add_heading(f"Risk register, {meta.quarter.label}", level=2)
         _register(document, content.risks.lines, public=True)
         document.add_page_break()

@@ -78,8 +78,9 @@ MATRIX = {
     "risks:status": ("post", "/risks/CRR9/status/closed/", OFFICER_POST),
     "risks:action_add": ("post", "/risks/CRR9/actions/",
                          outcome(404, manager_a=302, officer=302, executive=403, audit=403)),
-    "placements:report": ("get", "/placements/", outcome(403, **READERS)),
-    "placements:report_export": ("get", "/placements/report.xlsx", outcome(403, **READERS)),
+    # The audit committee's pack holds the placements report in full: it may open the page too.
+    "placements:report": ("get", "/placements/", outcome(403, **READERS, audit=200)),
+    "placements:report_export": ("get", "/placements/report.xlsx", outcome(403, **READERS, audit=200)),
     "placements:entry_start": ("get", "/placements/entry/", outcome(403, manager_a=302, officer=302)),
     "placements:entry": ("get", "/placements/entry/2019-20-Q1/", outcome(403, manager_a=200, officer=200)),
     "packs:list": ("get", "/packs/", outcome(403, officer=200, executive=200, audit=200)),

@@ -180,7 +180,7 @@ def test_the_web_preview_lists_old_and_new_per_field(officer, db):
 
     run("indicators", INDICATORS)
     page = officer.post("/imports/indicators/", {"file": SimpleUploadedFile(
-        "i.csv", INDICATORS.replace("Pathway plans", "Pathway plans reviewed").encode())}).content.decode()
+        "i.csv", INDICATORS.replace("Pathway plans", "Pathway plans reviewed").encode())}).content.decode("utf-8-sig")
     assert "title: Pathway plans &rarr; Pathway plans reviewed" in page
 
 

@@ -296,12 +296,12 @@ def test_an_indicator_form_with_missing_fields_says_what(officer):
 def test_the_quarterly_report_exports_are_formula_safe(executive, dpe007, open_quarter):
     set_actual(dpe007, "2019/20 Q1", "75.8", commentary="=HYPERLINK(\"x\")")
     response = executive.get(f"/performance/report/{open_quarter.slug}.csv")
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("code,period,value,numerator,denominator,commentary,target,status,rag")
     assert lines[1].startswith("DPE007,2019/20 Q1,75.8,,,\"'=HYPERLINK(\"\"x\"\")\",90,Well below target,Red")
     assert executive.get(f"/performance/report/{open_quarter.slug}.xlsx")["Content-Type"].startswith(
         "application/vnd.openxmlformats")
-    assert executive.get("/performance/export/indicators.csv").content.decode().startswith("code,title,directorate")
+    assert executive.get("/performance/export/indicators.csv").content.decode("utf-8-sig").startswith("code,title,directorate")
 
 
 # --- query counts ----------------------------------------------------------------

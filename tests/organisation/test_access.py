@@ -46,7 +46,7 @@ def test_primary_roles(people):
         (access.can_manage_risks, {"officer", "admin"}),
         (access.can_export_register, {"officer", "admin", "executive", "audit"}),
         (access.can_view_exempt, {"officer", "admin", "executive", "audit"}),
-        (access.can_view_placements, {"officer", "admin", "executive", "manager_a", "manager_b"}),
+        (access.can_view_placements, {"officer", "admin", "executive", "manager_a", "manager_b", "audit"}),
     ],
 )
 def test_role_wide_rules(people, rule, expected):

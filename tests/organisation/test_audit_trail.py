@@ -53,7 +53,7 @@ def test_bad_filters_are_explained_not_a_server_error(officer, trail, query):
 
 
 def test_the_download_follows_the_filters_in_the_export_columns(officer, trail):
-    content = officer.get("/audit/export.csv?action=reopened").content.decode()
+    content = officer.get("/audit/export.csv?action=reopened").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     assert rows[0] == COLUMNS
     assert len(rows) == 2 and rows[1][2] == "Quarter reopened" and rows[1][6] == "Correcting DPE007"

@@ -115,7 +115,7 @@ def test_the_officer_sees_everyones_tasks_by_area_and_person_with_a_csv(officer,
     assert "Everyone's tasks: 3 outstanding, 3 overdue" in home
     page = text(officer.get("/tasks/"))
     assert "By person" in page and "Ann Able" in page and "No one assigned" in page  # area B has no manager
-    rows = list(csv.DictReader(io.StringIO(officer.get("/tasks/export.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(officer.get("/tasks/export.csv").content.decode("utf-8-sig"))))
     assert {r["kind"] for r in rows} == {"figures", "review", "snapshot"}
     assert all(r["overdue"] == "yes" and r["link"].startswith("http://testserver/") for r in rows)
     assert next(r for r in rows if r["kind"] == "figures")["people"] == "Ann Able"

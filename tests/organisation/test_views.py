@@ -215,7 +215,7 @@ def test_upload_preview_then_confirm(officer):
     assert not ServiceArea.objects.exists()
     pending = PendingImport.objects.get()
     response = officer.post(f"/imports/areas/{pending.pk}/confirm/", follow=True)
-    assert "Imported a.csv: 1 new, 0 updated, 0 unchanged, 0 errors." in response.content.decode()
+    assert "Imported a.csv: 1 new, 0 updated, 0 unchanged, 0 errors." in response.content.decode("utf-8-sig")
     assert ServiceArea.objects.get().name == "X"
     done = PendingImport.objects.get()  # kept, stamped confirmed, its file let go
     assert done.confirmed_at is not None and bytes(done.content) == b""

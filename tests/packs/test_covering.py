@@ -185,3 +185,58 @@ def test_the_covering_page_query_count_does_not_grow_with_the_draft(officer, loc
 def test_resolving_prefers_the_draft_then_the_committee_then_the_last_pack_then_the_figures(locked_demo):
     assert [key for key, _, _ in covering.SECTIONS][:3] == ["report_of", "title", "wards"]
     assert set(covering.TEMPLATE) <= set(covering.SECTION_KEYS)
+
+
+# --- targets and keys as published ---------------------------------------------------------------------------
+
+def test_the_target_column_gives_the_years_target_and_new_pis_and_the_commitments_key(officer, locked_demo):
+    from packs import services as pack_services
+
+    made = pack_services.build(quarter=locked_demo, committee=committee(), meeting_date=locked_demo.end.replace(
+        month=10, day=14), directorate=None, draft=False)
+    lines = {line.code: line for _, group in made.performance.quarterly for line in group}
+    assert lines["BCP212"].target == "24" and lines["BCP212"].target_to_date == "6"
+    news = [line for _, group in made.performance.quarterly + made.performance.annual for line in group
+            if line.outturn == "New PI 2019/20"]
+    olds = [line for _, group in made.performance.quarterly for line in group if line.outturn not in
+            ("n/a", "New PI 2019/20")]
+    assert olds  # indicators with last year's figure give it
+    key = dict(made.performance.commitments)
+    assert key and all(title for title in key.values())
+    codes = [code for code, _ in made.performance.commitments]
+    from packs.content import natural_key
+
+    assert codes == sorted(codes, key=natural_key)
+    pdf = flat(" ".join(pdf_pages(pack_services.render(made, "a", "pdf"))))
+    assert "(6 to date)" in pdf and "Key commitments" in pdf
+    if news:
+        assert "New PI 2019/20" in pdf
+
+
+def test_the_year_target_is_the_one_recorded_at_the_lock(officer, locked_demo):
+    from decimal import Decimal
+
+    from kpis import services as kpi_services
+    from kpis.models import Indicator, RecordedIndicator
+    from organisation import roles
+    from organisation.models import ReportingPeriod
+    from packs import services as pack_services
+    from tests.conftest import make_user
+
+    assert RecordedIndicator.objects.get(quarter=locked_demo, code="BCP212").year_target == Decimal("24")
+    ReportingPeriod.for_label("2019/20 Q2")  # the year goes on: its target may change for the quarters to come
+    kpi_services.target_set(user=make_user("t-officer", roles.PERFORMANCE_OFFICER),
+                            indicator=Indicator.objects.get(code="BCP212"),
+                            period=ReportingPeriod.for_label("2019/20"), value=Decimal("30"))
+    made = pack_services.build(quarter=locked_demo, committee=committee(), meeting_date=locked_demo.end.replace(
+        month=10, day=14), directorate=None, draft=False)
+    lines = {line.code: line for _, group in made.performance.quarterly for line in group}
+    assert lines["BCP212"].target == "24"
+
+
+@pytest.mark.parametrize(("text", "key"), [("CRR9", ("crr", 9, "")), ("CRR10", ("crr", 10, ""))])
+def test_natural_order(text, key):
+    from packs.content import natural_key
+
+    assert natural_key(text) == key
+    assert sorted(["CRR10", "CRR23", "CRR9", "crr2"], key=natural_key) == ["crr2", "CRR9", "CRR10", "CRR23"]

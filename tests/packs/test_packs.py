@@ -118,7 +118,7 @@ def test_the_demo_pack_gives_the_numbers_the_dashboard_home_page_heat_map_regist
     heat = audit.get(f"/risks/heat-map/?period={pack.quarter.slug}").content.decode()
     in_cells = sum(int(n) for n in re.findall(r'cell=current-\d+-\d+">(\d+)<', heat))
     export = list(csv.DictReader(io.StringIO(audit.get(f"/risks/export.csv?period={pack.quarter.slug}")
-                                             .content.decode())))
+                                             .content.decode("utf-8-sig"))))
     assert in_cells == count == len(export)
     assert sum(row["Outside tolerance"] == "Yes" for row in export) == outside
     for text in (part_a, word):

@@ -188,7 +188,7 @@ def test_the_tasks_csv_neutralises_formulas_and_no_task_shows_an_exempt_actions_
     risk = make_risk("CRR77", directorate, evil, title="+cmd|' /C calc'!A0", exempt=True)
     review(risk, "2018/19 Q4")
     RiskAction.objects.create(risk=risk, description="Secret exempt plan", due_date=datetime(2019, 7, 1).date())
-    body = officer.get("/tasks/export.csv").content.decode()
+    body = officer.get("/tasks/export.csv").content.decode("utf-8-sig")
     for row in csv.reader(io.StringIO(body)):
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@")), cell

@@ -95,7 +95,7 @@ def test_the_demo_corporate_risks_are_rated_14_high_with_tolerance_7_medium_ever
     assert page.count("14 High") == 3 and page.count("7 Medium") == 3
     heat = audit.get("/risks/heat-map/").content.decode()
     assert "cell=current-2-7\">3<" in heat and "cell=tolerance-1-7\">3<" in heat
-    csv_text = audit.get("/risks/export.csv").content.decode()
+    csv_text = audit.get("/risks/export.csv").content.decode("utf-8-sig")
     assert csv_text.count(",14,High,") == 3 and csv_text.count(",7,Medium,") == 3
     sheet = load_workbook(io.BytesIO(audit.get("/risks/export.xlsx").content)).active
     rows = register_rows(sheet)
@@ -113,9 +113,9 @@ def test_the_demo_corporate_risks_are_rated_14_high_with_tolerance_7_medium_ever
 def test_public_exports_hide_exempt_detail_and_the_appendix_holds_it(audit, directorate, area_a, locked_quarter):
     secret = make_risk("CRR99", directorate, area_a, exempt=True, description="Confidential detail")
     review(secret, "2018/19 Q4")
-    public = audit.get(f"/risks/export.csv?period={Q4}").content.decode()
+    public = audit.get(f"/risks/export.csv?period={Q4}").content.decode("utf-8-sig")
     assert "CRR99" in public and "Confidential detail" not in public and committee.EXEMPT_TEXT in public
-    appendix = audit.get(f"/risks/export.csv?period={Q4}&part=exempt").content.decode()
+    appendix = audit.get(f"/risks/export.csv?period={Q4}&part=exempt").content.decode("utf-8-sig")
     assert "Confidential detail" in appendix
     pdf = PdfReader(io.BytesIO(audit.get(f"/risks/export.pdf?period={Q4}").content))
     assert "Confidential detail" not in "".join(p.extract_text() for p in pdf.pages)
@@ -126,7 +126,7 @@ def test_exports_are_formula_safe(audit, directorate, area_a, locked_quarter):
     risk.title = "=HYPERLINK(\"http://x\")"
     risk.save()
     review(risk, "2018/19 Q4")
-    csv_text = audit.get(f"/risks/export.csv?period={Q4}").content.decode()
+    csv_text = audit.get(f"/risks/export.csv?period={Q4}").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text
     sheet = load_workbook(io.BytesIO(audit.get(f"/risks/export.xlsx?period={Q4}").content)).active
     title_cell = sheet.cell(row=header_row(sheet) + 1, column=2)
@@ -278,7 +278,7 @@ def test_exports_carry_the_reviews_controls_and_actions(audit, directorate, area
     risk = make_risk("CRR7", directorate, area_a)
     review(risk, "2018/19 Q3", controls="Old controls", actions="Old actions")
     review(risk, "2018/19 Q4", controls="Weekly checks", actions="Recruit two officers")
-    text = audit.get(f"/risks/export.csv?period={Q4}").content.decode()
+    text = audit.get(f"/risks/export.csv?period={Q4}").content.decode("utf-8-sig")
     assert "Weekly checks" in text and "Recruit two officers" in text and "Old controls" not in text
     pdf = PdfReader(io.BytesIO(audit.get(f"/risks/export.pdf?period={Q4}").content))
     assert "Weekly checks" in "".join(p.extract_text() for p in pdf.pages)
