@@ -93,11 +93,21 @@ def drafted(*, meta, performance, exempt: int, areas: list[str]) -> tuple[dict[s
     for area in areas:
         found = by_area.get(area, [])
         if found:
-            narratives[area] = " ".join(f"{line.code} ({line.title}) is {line.status.lower()}: {line.value} against "
-                                        f"a target of {line.target}." for line in found)
+            narratives[area] = " ".join(_exception_sentence(line) for line in found)
         else:
             narratives[area] = "No indicator in this area is reported by exception this quarter."
     return sections, narratives
+
+
+def _exception_sentence(line) -> str:
+    """ "BCP212 (Adolescents entering care) is well below target: 8 against a target of 6 to date (24 for the
+    year)." from a progress-report line."""
+    if line.status in ("Not submitted", "No data"):
+        return f"{line.code} ({line.title}): {line.status.lower()}."
+    target = (f"a target of {line.target_to_date} to date ({line.target} for the year)" if line.target_to_date
+              else f"a target of {line.target}" if line.target != "Baseline" else "no target yet (a baseline year)")
+    worse = ", and worse than a year ago" if line.direction == "Worsened" else ""
+    return f"{line.code} ({line.title}) is {line.status.lower()}: {line.value} against {target}{worse}."
 
 
 def resolve(*, committee, quarter, directorate, meta, performance, exempt: int) -> Covering:

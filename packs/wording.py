@@ -83,7 +83,7 @@ def summary_draft(*, quarter: str, scope: str, plan: str = "the Corporate Plan")
 
 def context_draft(*, quarter: str, scope: str, lines: list[str], exceptions: int) -> str:
     body = "\n".join(f"- {line}." for line in lines)
-    tail = (f"\n\n{exceptions} indicator{'s are' if exceptions != 1 else ' is'} below or well below target and "
-            "reported by exception with the service's commentary in the appendix." if exceptions else "")
+    tail = (f"\n\n{exceptions} indicator{'s are' if exceptions != 1 else ' is'} reported by exception (below "
+            "target, or worse than a year ago), with the service's commentary, in Appendix A1." if exceptions else "")
     return (f"In terms of performance in {quarter} for {scope}, progress can be summarised as follows. Taking the "
             f"total available KPI results this quarter:\n{body}{tail}")

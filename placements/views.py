@@ -38,13 +38,20 @@ def _report_from_request(request: HttpRequest, pick=None):
     if not quarters:
         return None, quarters
     last = _pick(quarters, request.GET.get("to"), quarters[-1])
+    as_at = None
+    if last.has_record:
+        # A locked quarter's report reads as it was reported: the quarters and figures its lock recorded (a
+        # snapshot given to an earlier quarter since is not in it).
+        recorded = reports.quarters_as_at(last)
+        if recorded and recorded[-1].pk == last.pk:
+            quarters, as_at = recorded, last
     first_default = quarters[max(0, quarters.index(last) - DEFAULT_QUARTERS + 1)]
     first = _pick(quarters, request.GET.get("from"), first_default)
     if first.value.sort_key > last.value.sort_key:
         first, last = last, first
     chosen = quarters[quarters.index(first): quarters.index(last) + 1]
     baseline = _pick(quarters, request.GET.get("baseline"), chosen[0])
-    return reports.build(chosen, baseline, pick=pick), quarters
+    return reports.build(chosen, baseline, pick=pick, as_at=as_at), quarters
 
 
 HEADINGS_PER_PAGE = 10

@@ -68,8 +68,8 @@ def percent(value, places: int = 1) -> str:
 
 
 def prose_blocks(text: str) -> list[tuple[str, list[str]]]:
-    """Text as an officer types it, in blocks: ("p", [line]) for a paragraph, ("ul", [items]) for lines that
-    start with "- " or "* " (a list)."""
+    """Text as an officer types it, in blocks: ("p", [text]) for a paragraph (its single line breaks kept),
+    ("ul", [items]) for lines that start with "- " or "* " (a list)."""
     blocks: list[tuple[str, list[str]]] = []
     for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
         lines = [line.strip() for line in chunk.split("\n") if line.strip()]
@@ -77,7 +77,7 @@ def prose_blocks(text: str) -> list[tuple[str, list[str]]]:
         for line in lines:
             if line.startswith(("- ", "* ")):
                 if paragraph:
-                    blocks.append(("p", [" ".join(paragraph)]))
+                    blocks.append(("p", ["\n".join(paragraph)]))
                     paragraph = []
                 if blocks and blocks[-1][0] == "ul" and not paragraph:
                     blocks[-1][1].append(line[2:].strip())
@@ -86,7 +86,7 @@ def prose_blocks(text: str) -> list[tuple[str, list[str]]]:
             else:
                 paragraph.append(line)
         if paragraph:
-            blocks.append(("p", [" ".join(paragraph)]))
+            blocks.append(("p", ["\n".join(paragraph)]))
     return blocks
 
 
@@ -99,7 +99,8 @@ def prose(text: str):
     parts = []
     for kind, items in prose_blocks(text):
         if kind == "p":
-            parts.append(format_html("<p>{}</p>", items[0]))
+            lines = items[0].split("\n")
+            parts.append(format_html("<p>{}</p>", format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))))
         else:
             parts.append(format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in items))))
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html

@@ -200,7 +200,7 @@ def test_the_import_index_lists_the_kinds_and_templates(officer):
 def test_a_template_downloads(officer):
     response = officer.get("/imports/areas/template.csv")
     assert response["Content-Disposition"] == 'attachment; filename="areas-template.csv"'
-    assert response.content == b"directorate,service_area\r\n"
+    assert response.content == b"\xef\xbb\xbfdirectorate,service_area\r\n"  # Excel reads it as UTF-8
 
 
 def test_unknown_kinds_and_formats_are_not_found(officer):

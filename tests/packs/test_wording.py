@@ -48,3 +48,27 @@ def test_the_summary_sentences_use_the_tables_figures():
         "The one PI with a direct comparison from 12 months ago has not improved"]
     assert wording.performance_summary(on_or_above=(1, 3), improved=(0, 0), quarter="Q", scope="s") == [
         "A third (33%) of the 3 PIs with established targets are performing on or above target (1)"]
+
+
+def test_typed_prose_keeps_paragraphs_line_breaks_and_lists():
+    from organisation.templatetags.formatting import prose, prose_blocks
+
+    text = "First line\nsecond line\n\n- one\n- two\n\nA1 - appendix\nA2 - another"
+    assert prose_blocks(text) == [("p", ["First line\nsecond line"]), ("ul", ["one", "two"]),
+                                  ("p", ["A1 - appendix\nA2 - another"])]
+    html = str(prose("<b>x</b>\ny"))
+    assert html == "<p>&lt;b&gt;x&lt;/b&gt;<br>y</p>"
+
+
+def test_an_exception_is_said_against_the_target_it_was_judged_by():
+    from types import SimpleNamespace
+
+    from packs.covering import _exception_sentence
+
+    line = SimpleNamespace(code="BCP212", title="Adolescents entering care", status="Well below target", value="8",
+                           target="24", target_to_date="6", direction="Worsened")
+    assert _exception_sentence(line) == ("BCP212 (Adolescents entering care) is well below target: 8 against a "
+                                         "target of 6 to date (24 for the year), and worse than a year ago.")
+    line = SimpleNamespace(code="X1", title="T", status="Not submitted", value="n/a", target="5", target_to_date="",
+                           direction="Not known")
+    assert _exception_sentence(line) == "X1 (T): not submitted."

@@ -45,11 +45,13 @@ NAMES = st.sampled_from(["Alpha", "Beta", "Gamma"])
 
 
 def _main_text(response) -> str:
-    """What a page says in its main column: forms (filters, the quarter picker) and messages set aside."""
+    """What a page says in its main column: forms (filters, the quarter picker), messages and links to act
+    in the current quarter (app-action) set aside."""
     assert response.status_code == 200, (response.status_code, response.content[:500])
     document = lxml_html.fromstring(response.content.decode())
     main = document.xpath("//main")[0]
-    for element in main.xpath(".//form | .//select | .//*[contains(@class, 'govuk-notification-banner')]"):
+    for element in main.xpath(".//form | .//select | .//*[contains(@class, 'govuk-notification-banner')]"
+                              " | .//*[contains(@class, 'app-action')]"):
         element.getparent().remove(element)
     return re.sub(r"\s+", " ", main.text_content()).strip()
 
