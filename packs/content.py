@@ -58,6 +58,10 @@ class Meta:
     version: int | None = None
     issued_at: datetime | None = None
     supersedes: tuple[int, datetime] | None = None  # (version, issued at) of the version this one replaces
+    # The corrigendum: why the quarter was reopened since that version, and every figure, status and rating
+    # that now differs from it ("BCP214 value: 85.0% -> 88.0%").
+    reopen_reasons: list[str] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)
 
     @property
     def supersedes_text(self) -> str:
@@ -66,6 +70,10 @@ class Meta:
         version, issued = self.supersedes
         issued = timezone.localtime(issued)
         return f"This version supersedes version {version}, issued on {issued.day} {issued:%B %Y}."
+
+    @property
+    def corrigendum(self) -> bool:
+        return bool(self.supersedes and (self.corrections or self.reopen_reasons))
 
     @property
     def scope(self) -> str:
@@ -194,7 +202,8 @@ class PackContent:
 
 def build(*, quarter: ReportingPeriod, committee, meeting_date: date, directorate: Directorate | None = None,
           draft: bool = False, previous=None, version: int | None = None,
-          issued_at: datetime | None = None, supersedes: tuple[int, datetime] | None = None) -> PackContent:
+          issued_at: datetime | None = None, supersedes: tuple[int, datetime] | None = None,
+          superseded=None) -> PackContent:
     """The pack's contents for a quarter, a committee and a meeting; previous: the last pack issued to the
     committee (its contents say what changed since), else the previous quarter is compared."""
     meta = Meta(settings.COUNCIL_NAME, committee.name, committee.report_of, meeting_date, quarter,
@@ -207,7 +216,44 @@ def build(*, quarter: ReportingPeriod, committee, meeting_date: date, directorat
     risks, snapshot = _risks(quarter, directorate_id, previous)
     report = covering.resolve(committee=committee, quarter=quarter, directorate=directorate, meta=meta,
                               performance=performance, exempt=sum(1 for line in risks.lines if line.exempt))
+    snapshot["figures"] = {line.code: {"value": line.value, "status": line.status}
+                           for _, group in performance.quarterly + performance.annual for line in group}
+    if superseded is not None:
+        meta.supersedes = meta.supersedes or (superseded.version, superseded.issued_at)
+        meta.corrections = corrections(superseded.contents or {}, snapshot)
+        meta.reopen_reasons = _reopen_reasons(quarter, superseded.issued_at)
     return PackContent(meta, performance, risks, _placements(quarter), snapshot, report)
+
+
+def corrections(before: dict, now: dict) -> list[str]:
+    """Every figure, status and risk rating that differs between an issued version's record and this one,
+    old -> new, in natural order of code and reference (pure: both are the packs' snapshots)."""
+    found = []
+    old_figures, new_figures = before.get("figures", {}), now.get("figures", {})
+    for code in sorted(set(old_figures) | set(new_figures), key=natural_key):
+        old, new = old_figures.get(code), new_figures.get(code)
+        if old is None or new is None:
+            found.append(f"{code}: {'added to' if old is None else 'no longer in'} the report")
+            continue
+        for name in ("value", "status"):
+            if old.get(name) != new.get(name):
+                found.append(f"{code} {name}: {old.get(name)} -> {new.get(name)}")
+    old_risks, new_risks = before.get("risks", {}), now.get("risks", {})
+    for reference in sorted(set(old_risks) | set(new_risks), key=natural_key):
+        old, new = old_risks.get(reference), new_risks.get(reference)
+        if old is None or new is None:
+            found.append(f"{reference}: {'added to' if old is None else 'no longer on'} the register")
+        elif old.get("rating") != new.get("rating"):
+            found.append(f"{reference} rating: {old.get('rating')} -> {new.get('rating')}")
+    return found
+
+
+def _reopen_reasons(quarter: ReportingPeriod, since: datetime) -> list[str]:
+    from organisation.models import AuditEvent
+
+    return [f"{timezone.localtime(when):%d/%m/%Y}: {reason}" for when, reason in AuditEvent.objects.filter(
+        action=AuditEvent.Action.REOPENED, period=quarter, when__gt=since).order_by("when").values_list(
+        "when", "reason")]
 
 
 def _line(r: kpi_queries.Row, outturn: Decimal | None, year_target: Decimal | None = None, new: str = "") -> PiLine:

@@ -41,12 +41,24 @@ def previous_pack(*, committee: Committee, quarter: ReportingPeriod, directorate
         "quarter").order_by("-issued_at").first()
 
 
+def latest_version(*, committee: Committee, quarter: ReportingPeriod, directorate: Directorate | None) -> Pack | None:
+    """The last version issued of this pack (the one a new version supersedes)."""
+    return Pack.objects.filter(committee=committee, quarter=quarter, directorate=directorate).order_by(
+        "-version").defer("part_a_pdf", "part_b_pdf", "part_a_docx", "part_b_docx").first()
+
+
 def build(*, quarter: ReportingPeriod, committee: Committee, meeting_date: date, directorate: Directorate | None,
-          draft: bool, version: int | None = None, issued_at=None, supersedes=None) -> content.PackContent:
+          draft: bool, version: int | None = None, issued_at=None, supersedes=None,
+          superseded: Pack | None = None) -> content.PackContent:
+    """The pack's contents. superseded: the version this one would replace (its cover then gives the
+    corrigendum); a preview of a locked quarter's pack compares with the last version issued."""
     if not draft and not quarter.is_locked:
         raise RecordError(f"{quarter.label} is not locked: lock it to issue its pack, or preview a draft")
+    if superseded is None and version is None and not draft:
+        superseded = latest_version(committee=committee, quarter=quarter, directorate=directorate)
     return content.build(quarter=quarter, committee=committee, meeting_date=meeting_date, directorate=directorate,
                          draft=draft, version=version, issued_at=issued_at, supersedes=supersedes,
+                         superseded=superseded,
                          previous=previous_pack(committee=committee, quarter=quarter, directorate=directorate))
 
 
@@ -76,13 +88,12 @@ def pack_issue(*, user, committee: Committee, quarter: ReportingPeriod, meeting_
     # the same pack waits here, then finds this version and is refused below.
     quarter = ReportingPeriod.objects.select_for_update().get(pk=quarter.pk)
     check_meeting(meeting_date, quarter)
-    last = Pack.objects.filter(committee=committee, quarter=quarter, directorate=directorate).order_by(
-        "-version").only("pk", "version", "issued_at", "fingerprint").first()
+    last = latest_version(committee=committee, quarter=quarter, directorate=directorate)
     version = (last.version if last else 0) + 1
     now = timezone.now()
     made = build(quarter=quarter, committee=committee, meeting_date=meeting_date, directorate=directorate,
                  draft=False, version=version, issued_at=now,
-                 supersedes=(last.version, last.issued_at) if last else None)
+                 supersedes=(last.version, last.issued_at) if last else None, superseded=last)
     fingerprint = made.fingerprint()
     if last is not None and last.fingerprint == fingerprint:
         raise RecordError(f"Version {last.version} of this pack, issued on {last.issued_at.day} "

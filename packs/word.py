@@ -425,6 +425,19 @@ def render(content: PackContent, part: str) -> bytes:
         document.add_paragraph(f"Version {meta.version}" + (f", issued {meta.issued_at.day} {meta.issued_at:%B %Y}"
                                                              if meta.issued_at else "")
                                + (f". {meta.supersedes_text}" if meta.supersedes else ""))
+    if meta.corrigendum:
+        document.add_heading("Corrigendum", level=1)
+        document.add_paragraph(meta.supersedes_text)
+        if meta.reopen_reasons:
+            document.add_paragraph().add_run(f"{meta.quarter.label} was reopened:").bold = True
+            for reason in meta.reopen_reasons:
+                document.add_paragraph(reason, style="List Bullet")
+        if meta.corrections:
+            document.add_paragraph().add_run(f"Changed since version {meta.supersedes[0]}:").bold = True
+            for line in meta.corrections:
+                document.add_paragraph(line, style="List Bullet")
+        else:
+            document.add_paragraph(f"No figure, status or rating differs from version {meta.supersedes[0]}.")
     if part == PART_A and content.covering is not None:
         document.add_page_break()
         _covering(document, content)

@@ -240,3 +240,47 @@ def test_natural_order(text, key):
 
     assert natural_key(text) == key
     assert sorted(["CRR10", "CRR23", "CRR9", "crr2"], key=natural_key) == ["crr2", "CRR9", "CRR10", "CRR23"]
+
+
+# --- corrigenda --------------------------------------------------------------------------------------------
+
+def test_a_later_version_names_what_it_supersedes_why_and_every_figure_that_changed(officer, locked_demo,
+                                                                                  officer_user):
+    from decimal import Decimal
+
+    from kpis import services as kpi_services
+    from kpis.models import Actual
+    from kpis.services import FigureInput
+    from organisation import services as organisation_services
+    from organisation.models import ReportingPeriod
+
+    first = issue(officer, locked_demo)
+    organisation_services.period_reopen(user=officer_user, period=locked_demo, reason="BCP212 recounted")
+    quarter = ReportingPeriod.objects.get(pk=locked_demo.pk)
+    actual = Actual.objects.get(indicator__code="BCP212", period=quarter)
+    kpi_services.figures_save(user=officer_user, quarter=quarter, submit=True, figures=[FigureInput(
+        indicator=actual.indicator, period=quarter, version=actual.version, value=Decimal(5), numerator=None,
+        denominator=None, commentary="Recounted: 5")])
+    organisation_services.period_lock(user=officer_user, period=quarter, sign_off_submitted=True)
+    second = issue(officer, ReportingPeriod.objects.get(pk=locked_demo.pk))
+    cover = flat(pdf_pages(bytes(second.part_a_pdf))[0])
+    assert "Corrigendum" in cover and f"supersedes version {first.version}" in cover
+    assert "BCP212 recounted" in cover
+    assert "BCP212 value: 8 -> 5" in cover
+    word = flat(docx_text(bytes(second.part_a_docx)))
+    assert "Corrigendum" in word and "BCP212 value: 8 -> 5" in word
+
+
+def test_corrections_are_listed_old_to_new_in_natural_order():
+    from packs.content import corrections
+
+    before = {"figures": {"BCP9": {"value": "1", "status": "On target"}, "BCP10": {"value": "2", "status": "x"},
+                          "GONE1": {"value": "1", "status": "x"}},
+              "risks": {"CRR10": {"rating": 14}, "CRR9": {"rating": 4}}}
+    now = {"figures": {"BCP9": {"value": "3", "status": "Below target"}, "BCP10": {"value": "2", "status": "x"},
+                       "NEW1": {"value": "1", "status": "x"}},
+           "risks": {"CRR10": {"rating": 21}, "CRR9": {"rating": 4}, "CRR11": {"rating": 1}}}
+    assert corrections(before, now) == [
+        "BCP9 value: 1 -> 3", "BCP9 status: On target -> Below target", "GONE1: no longer in the report",
+        "NEW1: added to the report", "CRR10 rating: 14 -> 21", "CRR11: added to the register"]
+    assert corrections(now, now) == []
