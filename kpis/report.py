@@ -45,7 +45,7 @@ def workbook(found: queries.Scope, *, title: str, scope_label: str) -> bytes:
         (f"{found.quarter.label} - " + ("as reported (locked)" if found.quarter.is_locked
                                         else "not yet signed off: figures may still change"), None),
         (f"{summary.on_or_above} PIs are on or above target; {summary.improved} improved on the same period last "
-         f"year. Downloaded {timezone.localtime():%d %B %Y %H:%M}.", None),
+         f"year. Downloaded {timezone.localtime().day} {timezone.localtime():%B %Y %H:%M}.", None),
     ]
     for text, font in lines:
         sheet.append([formula_safe(text)])

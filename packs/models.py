@@ -108,7 +108,7 @@ class Pack(models.Model):
 
     def __str__(self) -> str:
         scope = f", {self.scope_name}" if self.directorate_id else ""
-        return f"{self.issued_to} {self.meeting_date:%d %B %Y}: {self.quarter}{scope} (version {self.version})"
+        return f"{self.issued_to} {self.meeting_date.day} {self.meeting_date:%B %Y}: {self.quarter}{scope} (version {self.version})"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -8,6 +8,7 @@ screen readers use them); tables with their header row repeated on every page; c
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -86,8 +87,12 @@ def _header_footer(section, content: PackContent, part: str) -> None:
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
+NUMBER = re.compile(r"^[-+]?£?-?[\d,]+(\.\d+)?(%|k)?( \(draft\))?$|^n/a$")
+MIN_SIZE = 9  # points: no table text smaller (the PDF's tables are 8-9 pt on a larger page)
+
+
 def _table(document, headers: list[str], rows: list[list[str]], *, widths: list[float] | None = None,
-           size: float = 7.5, fills: list[list[str | None]] | None = None):
+           size: float = MIN_SIZE, fills: list[list[str | None]] | None = None):
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -96,7 +101,7 @@ def _table(document, headers: list[str], rows: list[list[str]], *, widths: list[
     for cell, text in zip(head.cells, headers):
         cell.text = ""
         run = cell.paragraphs[0].add_run(text)
-        run.bold, run.font.size = True, Pt(size)
+        run.bold, run.font.size = True, Pt(max(size, MIN_SIZE))
         _shade(cell, "DEE0E2")
     for index, values in enumerate(rows):
         row = table.add_row()
@@ -105,7 +110,9 @@ def _table(document, headers: list[str], rows: list[list[str]], *, widths: list[
             cell.text = ""
             bold = isinstance(text, tuple)
             run = cell.paragraphs[0].add_run(text[0] if bold else str(text))
-            run.font.size, run.bold = Pt(size), bold
+            run.font.size, run.bold = Pt(max(size, MIN_SIZE)), bold
+            if NUMBER.match(str(text[0] if bold else text).strip()):
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             fill = fills[index][column] if fills else None
             if fill:
                 _shade(cell, fill)
@@ -124,7 +131,7 @@ def _widths(table, widths: list[float]) -> None:
             cell.width = Cm(width)
 
 
-def _spanning_row(table, text: str, size: float = 8) -> None:
+def _spanning_row(table, text: str, size: float = MIN_SIZE) -> None:
     row = table.add_row()
     merged = row.cells[0].merge(row.cells[-1])
     merged.text = ""
@@ -196,7 +203,9 @@ def _performance(document, content: PackContent) -> None:
                 for column, (cell, text) in enumerate(zip(row.cells, values)):
                     cell.text = ""
                     run = cell.paragraphs[0].add_run(text)
-                    run.font.size = Pt(7.5)
+                    run.font.size = Pt(MIN_SIZE)
+                    if column in (4, 5, 6) and NUMBER.match(text.split("\n")[0].strip()):
+                        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     if column == 7:
                         _shade(cell, RAG_FILL[line.rag])
         _widths(table, [1.4, 1.6, 5.2, 0.7, 1.9, 1.9, 2.1, 3.0, 2.1, 6.8])
@@ -279,8 +288,8 @@ def _register(document, lines, *, public: bool) -> None:
                          f"Risk: {line.risk_owner or '-'}\nActions: {line.action_owner or '-'}", line.next_review or "-"])
         fills.append([None] * 5 + [LEVEL_FILL.get(line.level_position)] + [None] * 8)
     if rows:
-        _table(document, headers, rows, widths=[4.3, 3.9, 1.4, 0.6, 0.6, 1.6, 3.9, 0.8, 0.8, 1.7, 1.6, 1.5, 2.4, 1.5],
-               size=7, fills=fills)
+        _table(document, headers, rows, widths=[4.3, 3.8, 1.4, 0.6, 0.6, 1.6, 3.8, 0.8, 0.8, 1.6, 1.5, 1.4, 2.2, 2.3],
+               fills=fills)
     else:
         document.add_paragraph("No risks on these registers this quarter.")
     document.add_paragraph(f"{len(lines)} risk{'s' if len(lines) != 1 else ''}, highest current rating first. "
@@ -310,7 +319,7 @@ def _placements(document, content: PackContent) -> None:
         for cell, text in zip(row.cells, values):
             cell.text = ""
             run = cell.paragraphs[0].add_run(str(text))
-            run.font.size, run.bold = Pt(7.5), bold
+            run.font.size, run.bold = Pt(MIN_SIZE), bold
 
     for block in report.headings:
         _spanning_row(table, block.name)
@@ -392,10 +401,36 @@ def _exemption(content: PackContent) -> str:
             + " of Part 1 of Schedule 12A to the Local Government Act 1972.")
 
 
-def render(content: PackContent, part: str) -> bytes:
-    document = Document()
+def _house_styles(document) -> None:
+    """The pack's own look, not Word's defaults: Arial throughout, headings in black (Word's are blue)."""
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = "Arial", Pt(10)
+    for name, size in (("Title", 20), ("Heading 1", 15), ("Heading 2", 12), ("Heading 3", 11), ("Heading 4", 10)):
+        style = document.styles[name]
+        style.font.name, style.font.size, style.font.bold = "Arial", Pt(size), True
+        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+        properties = style.element.get_or_add_rPr()
+        fonts = properties.find(qn("w:rFonts"))
+        if fonts is not None:  # the theme's heading font would otherwise win over Arial
+            for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                fonts.attrib.pop(qn(attribute), None)
+
+
+def _contents(document, content: PackContent, part: str) -> None:
+    document.add_heading("Contents", level=2)
+    if part == PART_A:
+        items = ["Covering report", "Appendix A1: performance progress report",
+                 f"Appendix A2: corporate risk report: heat maps, the register, changes since {content.risks.since}",
+                 "Appendix A3: children's placements: finance and activity"]
+    else:
+        items = ["Exempt risks: full detail"]
+    for item in items:
+        document.add_paragraph(item, style="List Number")
+
+
+def render(content: PackContent, part: str) -> bytes:
+    document = Document()
+    _house_styles(document)
     document.core_properties.title = content.meta.title
     document.core_properties.author = content.meta.council
     document.core_properties.subject = f"{content.meta.committee}, {content.meta.meeting}, {part_label(part)}"
@@ -438,6 +473,7 @@ def render(content: PackContent, part: str) -> bytes:
                 document.add_paragraph(line, style="List Bullet")
         else:
             document.add_paragraph(f"No figure, status or rating differs from version {meta.supersedes[0]}.")
+    _contents(document, content, part)
     if part == PART_A and content.covering is not None:
         document.add_page_break()
         _covering(document, content)

@@ -136,7 +136,7 @@ def xlsx(risk_lines: list[RiskLine], *, quarter_label: str, public: bool, scope:
              (f"{count(len(risk_lines))}, highest current rating first. "
               + ("Public: exempt risks show their reference, title and rating only." if public else
                  "NOT FOR PUBLICATION: exempt information under Schedule 12A to the Local Government Act 1972.")
-              + f" Downloaded {timezone.localtime():%d %B %Y %H:%M}.", None)]
+              + f" Downloaded {timezone.localtime().day} {timezone.localtime():%B %Y %H:%M}.", None)]
     for text, font in intro:
         sheet.append([formula_safe(text)])
         if font:

@@ -284,3 +284,28 @@ def test_corrections_are_listed_old_to_new_in_natural_order():
         "BCP9 value: 1 -> 3", "BCP9 status: On target -> Below target", "GONE1: no longer in the report",
         "NEW1: added to the report", "CRR10 rating: 14 -> 21", "CRR11: added to the register"]
     assert corrections(now, now) == []
+
+
+# --- Word equal to PDF -------------------------------------------------------------------------------------
+
+def test_the_word_copy_has_the_packs_own_styles_sizes_alignment_and_contents(officer, locked_demo):
+    import io
+
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    pack = issue(officer, locked_demo)
+    document = Document(io.BytesIO(bytes(pack.part_a_docx)))
+    sizes = {run.font.size for table in document.tables for row in table.rows for cell in row.cells
+             for paragraph in cell.paragraphs for run in paragraph.runs if run.font.size}
+    assert sizes and min(sizes) >= Pt(9)
+    for name in ("Heading 1", "Heading 2", "Title"):
+        style = document.styles[name]
+        assert str(style.font.color.rgb) == "0B0C0C" and style.font.name == "Arial"
+    right = [cell for table in document.tables for row in table.rows[1:] for cell in row.cells
+             if cell.text.strip() in ("24", "8") and cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT]
+    assert right
+    text = flat(docx_text(bytes(pack.part_a_docx)))
+    assert "Contents" in text and "Appendix A1: performance progress report" in text
+    assert "14 October 2019" in text and "014 October" not in text

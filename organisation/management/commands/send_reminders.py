@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)[0].upper() + str(exc)[1:]) from None
         found = chasing.plan(day)
         messages = sum(len(d.messages) for d in found.digests)
-        self.stdout.write(f"{day:%A %d %B %Y}: {found.tasks} outstanding task{'s' if found.tasks != 1 else ''}; "
+        self.stdout.write(f"{day:%A} {day.day} {day:%B %Y}: {found.tasks} outstanding task{'s' if found.tasks != 1 else ''}; "
                           f"{messages} message{'s' if messages != 1 else ''} for "
                           f"{len(found.digests)} {'person' if len(found.digests) == 1 else 'people'}"
                           + (" (dry run: nothing sent)" if dry_run else ""))

@@ -66,6 +66,6 @@ class Command(BaseCommand):
                 handle.write(data)
         except OSError as exc:
             raise CommandError(f"{output}: cannot write the file ({exc.strerror})") from None
-        self.stdout.write(f"{output}: {chosen.name}, {meeting_date:%d %B %Y}, {quarter.label}, "
+        self.stdout.write(f"{output}: {chosen.name}, {meeting_date.day} {meeting_date:%B %Y}, {quarter.label}, "
                           f"{'Part A' if part == 'a' else 'Part B'} ({format}, {len(data) // 1024} KB)"
                           + (" - DRAFT" if made.meta.draft else ""))
