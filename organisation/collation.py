@@ -13,9 +13,9 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Collate
 
+from .ordering import natural  # noqa: F401 - collation.natural, beside binary
+
 BINARY = {"postgresql": "C", "sqlite": "BINARY"}
-
-
 def binary(field: str):
     """An order_by() term: ``field`` in code-point order ("-field": descending)."""
     descending = field.startswith("-")

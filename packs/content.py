@@ -500,11 +500,11 @@ def _placements(quarter: ReportingPeriod) -> Placements:
     ])
 
 
-def natural_key(text: str) -> tuple:
-    """CRR9 before CRR10: digits compared as numbers, the rest as text (case-insensitive)."""
-    import re
+def natural_key(text: str) -> str:
+    """CRR9 before CRR10 (organisation.ordering.natural): the pack orders as the pages do."""
+    from organisation.ordering import natural
 
-    return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text or ""))
+    return natural(text)
 
 
 def quarter_position(value: Period) -> int:

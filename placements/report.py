@@ -198,10 +198,9 @@ def recorded_trend(quarter: ReportingPeriod) -> dict[int, dict[tuple[int, int], 
 def quarters_as_at(quarter: ReportingPeriod) -> list[ReportingPeriod]:
     """The quarters with a snapshot up to this one, oldest first: for a locked quarter, those its report
     recorded (a quarter given its first snapshot since is not in it)."""
-    from .models import RecordedCategory
-
-    found = [q for q in quarters_with_snapshots() if q.value.sort_key <= quarter.value.sort_key]
-    if not (quarter.has_record and RecordedCategory.objects.filter(quarter=quarter).exists()):
-        return found  # open, or locked before its report was recorded
+    if not quarter.has_record:
+        return [q for q in quarters_with_snapshots() if q.value.sort_key <= quarter.value.sort_key]  # open
+    # Locked: the quarters its lock recorded, none if it recorded none (a snapshot given since to an earlier
+    # quarter is not in it). Quarters locked before the record kept placements were given it by migration.
     recorded = recorded_trend(quarter)
     return [q for q in ReportingPeriod.objects.filter(pk__in=list(recorded)).order_by("year", "quarter")]

@@ -232,7 +232,9 @@ def _record_trend(quarter: ReportingPeriod) -> None:
     from .report import quarters_with_snapshots
 
     recorded = RecordedSnapshot.objects.filter(as_at=quarter)
-    if recorded.exists():
+    # A re-lock (the quarter was recorded before, even with no snapshot at all) keeps the earlier quarters as
+    # that lock recorded them: a snapshot given since to an earlier quarter is not in this quarter's report.
+    if recorded.exists() or quarter.recorded_at is not None:
         periods = [quarter.pk]
         recorded.filter(period=quarter).delete()
     else:

@@ -17,6 +17,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from organisation.judgements import Deferral
 from organisation.models import ReportingPeriod
+from organisation.ordering import natural
 
 from .models import Judgement, Risk, RiskReview
 
@@ -67,6 +68,7 @@ def judgements_from(rows, quarter: ReportingPeriod, *, recorded: bool) -> list[J
         review, reviewer, scheme_name = reviews[r.review.pk]
         out.append(Judgement(
             risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk, register=risk["register"],
+            order_key=natural(risk["reference"]),
             directorate_id=risk["directorate_id"], service_area_id=risk["service_area_id"], kind=risk["kind"],
             outside=r.outside, review_period_label=r.review.period_label, scheme_id=r.review.scheme_id,
             likelihood=r.review.likelihood, impact=r.review.impact,

@@ -206,6 +206,8 @@ class Judgement(models.Model):
                                 limit_choices_to={"quarter__isnull": False})
     review = models.ForeignKey(RiskReview, on_delete=models.PROTECT, related_name="+")
     review_period_label = models.CharField(max_length=12)
+    # The reference in natural order (organisation.collation.natural): the register lists CRR9 before CRR10.
+    order_key = models.CharField(max_length=120, blank=True, default="")
     register = models.CharField(max_length=12, choices=Risk.Register.choices, default=Risk.Register.SERVICE,
                                 help_text="The register the risk was on when the quarter was locked.")
     # Who saw it and how it was judged then: a later move, a change of kind or a closure changes none of it.

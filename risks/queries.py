@@ -10,7 +10,7 @@ from datetime import date
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from organisation import access
-from organisation.collation import binary
+from organisation.collation import binary, natural
 from organisation.models import ReportingPeriod
 from organisation.periods import Period, quarter_range
 
@@ -261,7 +261,7 @@ def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: Repo
         stored, missing = _stored_rows(risk_list, quarter, ids, schemes, scheme, with_missing=True)
         if missing:
             stored += rows_for(missing, quarter, scheme, schemes=schemes, store=False)
-            stored.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
+            stored.sort(key=lambda r: (-r.sort_rating, natural(r.risk.reference)))
         return stored
     if store and quarter.has_record:
         stored = _stored_rows(risk_list, quarter, ids, schemes, scheme)
@@ -335,7 +335,7 @@ def rows_for(risks: QuerySet[Risk] | list[Risk] | list[RiskFacts], quarter: Repo
             travel=travel, outside=scoring.outside_tolerance(risk.kind, score, tolerance), history=history,
             scheme=review_scheme,
         ))
-    rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
+    rows.sort(key=lambda r: (-r.sort_rating, natural(r.risk.reference)))
     return rows
 
 
@@ -380,7 +380,7 @@ def _stored_rows(risk_list, quarter: ReportingPeriod, ids, schemes, fallback, *,
             travel=scoring.Travel(travel), outside=outside, history=history, scheme=review_scheme,
             stored_register=register, stored_kind=kind, detail=detail,
         ))
-    rows.sort(key=lambda r: (-r.sort_rating, r.risk.reference))
+    rows.sort(key=lambda r: (-r.sort_rating, natural(r.risk.reference)))
     return (rows, missing) if with_missing else rows
 
 
@@ -609,7 +609,7 @@ class StoredRegister:
     def _slice(self, judged: QuerySet, start: int, stop: int) -> list[RiskRow]:
         """Rows start to stop, highest rating first: their ids sorted in the database, then the page's rows
         read whole (with their risk and review) by id."""
-        ids = list(judged.order_by("-rating", binary("risk__reference")).values_list("pk", flat=True)[start:stop])
+        ids = list(judged.order_by("-rating", binary("order_key")).values_list("pk", flat=True)[start:stop])
         if not ids:
             return []
         found = Judgement.objects.filter(pk__in=ids)

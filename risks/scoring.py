@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from organisation.ordering import natural
+
 
 class Kind(enum.StrEnum):
     THREAT = "threat"
@@ -151,7 +153,7 @@ def heat_map(scheme: Scheme, kind: Kind | str, scores: Iterable, *,
         counts[tuple(pair)] += 1
     return [
         [Cell(lk, i, rating(lk, i), level(scheme, rating(lk, i)), counts.get((lk, i), 0),
-              tuple(sorted(references.get((lk, i), ()))))
+              tuple(sorted(references.get((lk, i), ()), key=natural)))
          for i in scheme.impact_values(kind)]
         for lk in reversed(scheme.likelihood_values())
     ]

@@ -234,12 +234,12 @@ def test_the_year_target_is_the_one_recorded_at_the_lock(officer, locked_demo):
     assert lines["BCP212"].target == "24"
 
 
-@pytest.mark.parametrize(("text", "key"), [("CRR9", ("crr", 9, "")), ("CRR10", ("crr", 10, ""))])
+@pytest.mark.parametrize(("text", "key"), [("CRR9", "CRR000000000009"), ("CRR10", "CRR000000000010")])
 def test_natural_order(text, key):
     from packs.content import natural_key
 
     assert natural_key(text) == key
-    assert sorted(["CRR10", "CRR23", "CRR9", "crr2"], key=natural_key) == ["crr2", "CRR9", "CRR10", "CRR23"]
+    assert sorted(["CRR10", "CRR23", "CRR9", "SRR2"], key=natural_key) == ["CRR9", "CRR10", "CRR23", "SRR2"]
 
 
 # --- corrigenda --------------------------------------------------------------------------------------------

@@ -125,7 +125,9 @@ def test_the_demo_pack_gives_the_numbers_the_dashboard_home_page_heat_map_regist
         assert f"{count} risk{'s' if count != 1 else ''} on the corporate and directorate registers; " \
                f"{outside} outside tolerance" in text
     # The heat map plots the references where the register rates them.
-    references = sorted(row["Reference"] for row in export)
+    from organisation.ordering import natural
+
+    references = sorted((row["Reference"] for row in export), key=natural)
     for row in export:
         assert row["Reference"] in part_a and row["Reference"] in word
         assert f"{row['Current rating']} {row['Current level']}" in part_a
