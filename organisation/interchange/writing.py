@@ -98,6 +98,9 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _xlsx_value(value: Any) -> Any:
     if value is None or value == "":
         return None
@@ -105,7 +108,29 @@ def _xlsx_value(value: Any) -> Any:
         return _number_cell(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
-    return formula_safe(value)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:  # a date written as text is a date to Excel (sorted and filtered as one); read back as the same
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _xlsx_cell(sheet, value: Any):
+    """A cell: numbers as numbers, dates as dates (shown 31/03/2020), and text that a spreadsheet would run
+    as a formula kept as text by Excel's own quote prefix (no apostrophe shown in the cell)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    value = _xlsx_value(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and formula_safe(value) != value:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        cell.number_format = "dd/mm/yyyy"
+    elif isinstance(value, datetime):
+        cell.number_format = "dd/mm/yyyy hh:mm"
+    return cell
 
 
 def _write_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str) -> bytes:
@@ -122,6 +147,13 @@ def _write_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: st
         width = max([len(str(header))] + [len(str(r[index - 1])) for r in rows[:200] if index - 1 < len(r)])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
     sheet.freeze_panes = "A2"
+    # Excel-ready: a filter on the header, and printed landscape, a page wide, the header on every page.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{len(rows) + 1}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
@@ -130,7 +162,7 @@ def _write_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: st
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -174,8 +174,27 @@ def test_csv_and_xlsx_exports_are_formula_safe_and_keep_numbers(db):
     csv_text = interchange.write(dataset, "csv").decode()
     assert csv_text.splitlines()[1] == "'=1+2,-0.09"
     sheet = load_workbook(io.BytesIO(interchange.write(dataset, "xlsx"))).active
-    assert sheet["A2"].value == "'=1+2" and sheet["A2"].data_type == "s"
+    # Excel's quote prefix keeps it text, and shows no apostrophe in the cell.
+    assert sheet["A2"].value == "=1+2" and sheet["A2"].data_type == "s" and sheet["A2"].quotePrefix
     assert sheet["B2"].value == -0.09
+    # Excel-ready: a filter on the header, the header frozen and printed on every page, landscape a page wide.
+    assert sheet.auto_filter.ref == "A1:B2" and sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_a_date_exported_to_xlsx_is_a_date_and_imports_back_the_same(db):
+    from datetime import date
+
+    import tablib
+
+    from organisation.interchange.reading import _read_xlsx
+
+    dataset = tablib.Dataset(headers=["next_review", "note"])
+    dataset.append(["2019-09-30", "2019-13-45 is not a date"])
+    content = interchange.write(dataset, "xlsx")
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet["A2"].value.date() == date(2019, 9, 30) and sheet["A2"].number_format == "dd/mm/yyyy"
+    assert _read_xlsx(content)[1][:2] == ["2019-09-30", "2019-13-45 is not a date"]
 
 
 def test_blank_templates_have_the_header_only(db):
