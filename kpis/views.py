@@ -404,9 +404,17 @@ def submissions(request: HttpRequest, period: str) -> HttpResponse:
         Q(period=quarter) | Q(period__year=quarter.year, period__quarter__isnull=True, reported_in__isnull=True)
         | Q(period__year=quarter.year, period__quarter__isnull=True, reported_in=quarter)).select_related(
         "indicator__service_area").order_by("indicator__code") if a.question_pending]
+    # Review with context: each figure beside the quarter before (a year's figure beside last year's).
+    before = quarter.value.previous()
+    earlier = dict(Actual.objects.filter(
+        indicator_id__in=[r.indicator.pk for r in awaiting if not r.indicator.is_annual],
+        period__year=before.year, period__quarter=before.quarter).values_list("indicator_id", "value"))
+    for r in awaiting:
+        r.previous_quarter = earlier.get(r.indicator.pk)
+    submitted = sum(1 for r in awaiting if r.actual.state == "submitted")
     return render(request, "kpis/submissions.html", {
         "quarter": quarter, "progress": submission_progress(quarter), "quarters": queries.quarters_with_figures(),
-        "figures": awaiting, "questions": questions,
+        "figures": awaiting, "questions": questions, "submitted": submitted, "previous_label": before.label,
     })
 
 
@@ -480,6 +488,20 @@ def sign_off(request: HttpRequest, period: str) -> HttpResponse:
     if area_id and parsing.record_id(area_id) is None:
         raise Http404
     area = get_object_or_404(ServiceArea, pk=area_id) if area_id else None
+    if area is None:
+        # Every submitted figure at once: only when the officer has ticked to confirm it, for the number of
+        # figures the page showed (one submitted since is not signed off unseen).
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, "Tick to confirm that you have reviewed every submitted figure, then sign them "
+                                    "off: nothing was signed off")
+            return redirect("kpis:submissions", period=quarter.slug)
+        shown = request.POST.get("count", "")
+        now = sum(1 for r in queries.scope(None, quarter).rows if r.actual is not None
+                  and r.actual.state == "submitted")
+        if shown and parsing.record_id(shown) != now:
+            messages.error(request, f"{now} figures are submitted now, not the {shown} you confirmed: check them "
+                                    "and confirm again. Nothing was signed off")
+            return redirect("kpis:submissions", period=quarter.slug)
     try:
         count = services.figures_sign_off(user=request.user, period=quarter,
                                           service_area_id=area.pk if area else None)

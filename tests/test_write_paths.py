@@ -206,7 +206,7 @@ def test_every_route_that_writes_goes_through_the_services(demo_db, monkeypatch,
                                     period__year=2019).values_list("version", flat=True).first() or 0))
         } | {f"i{dpe007.pk}-value": "80", f"i{dpe007.pk}-commentary": "better", f"i{dpe007.pk}-version":
              figure.version, "action": "submit"})
-        officer_client.post(f"/performance/submissions/{quarter.slug}/sign-off/")
+        officer_client.post(f"/performance/submissions/{quarter.slug}/sign-off/", {"confirm": "yes"})
         # A target, an indicator definition, a review, a snapshot.
         officer_client.post(f"/performance/manage/{dpe007.code}/targets/", {"form": "target", "t-period": "2019/20",
                                                                            "t-value": "85"})

@@ -44,7 +44,7 @@ def test_the_override_is_marked_on_the_dashboard_and_counted_in_the_summary(offi
 def test_the_override_is_the_status_of_the_record_once_signed_off_and_locked(officer, officer_user, bcp218,
                                                                               open_quarter):
     officer.post(URL, {"status": "Well above target", "reason": REASON})
-    officer.post("/performance/submissions/2019-20-Q1/sign-off/")
+    officer.post("/performance/submissions/2019-20-Q1/sign-off/", {"confirm": "yes"})
     period_lock(user=officer_user, period=open_quarter)
     open_quarter.refresh_from_db()
     row = queries.judge_quarter([bcp218], open_quarter)[0]

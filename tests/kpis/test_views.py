@@ -230,7 +230,7 @@ def test_a_stale_version_is_refused_in_the_service(officer_user, dpe007, open_qu
 def test_an_officer_signs_off_and_a_later_correction_shows_beside_the_reported_value(
         officer, officer_user, executive, dpe007, open_quarter):
     set_actual(dpe007, "2019/20 Q1", "75.8", state="submitted", commentary="why")
-    response = officer.post(f"/performance/submissions/{open_quarter.slug}/sign-off/", follow=True)
+    response = officer.post(f"/performance/submissions/{open_quarter.slug}/sign-off/", {"confirm": "yes"}, follow=True)
     assert "Signed off 1 submitted figure" in response.content.decode()
     actual = Actual.objects.get()
     assert actual.state == "signed_off" and actual.reported_value == Decimal("75.8")
@@ -405,3 +405,22 @@ def test_the_report_xlsx_formats_each_row_as_its_own_indicator_and_freezes_the_b
     assert "%" in formats["AAA2"] and "%" not in formats["AAA1"] and "%" not in formats["AAA3"]
     assert all(sheet.cell(row=r, column=title).alignment.wrap_text for r in range(header + 1, header + 4))
     assert sheet.cell(row=header, column=value).number_format == "General"
+
+
+def test_every_figure_is_reviewed_with_its_context_and_bulk_sign_off_is_confirmed(officer, area_a, open_quarter):
+    from kpis.models import Actual
+    from tests.kpis.conftest import make_indicator, set_actual
+
+    indicator = make_indicator(area_a, "DPE007")
+    set_actual(indicator, "2018/19 Q4", 70)
+    set_actual(indicator, "2018/19 Q1", 60)
+    actual = set_actual(indicator, "2019/20 Q1", 75.8, state="submitted", commentary="Staff sickness")
+    page = officer.get(f"/performance/submissions/{open_quarter.slug}/").content.decode()
+    assert "Staff sickness" in page and "2018/19 Q4" in page and "70" in page and "60" in page
+    assert "sign off all 1 submitted figure for 2019/20 Q1" in page
+    # Unconfirmed, or confirmed for another count: nothing is signed off.
+    officer.post(f"/performance/submissions/{open_quarter.slug}/sign-off/")
+    officer.post(f"/performance/submissions/{open_quarter.slug}/sign-off/", {"confirm": "yes", "count": "2"})
+    assert Actual.objects.get(pk=actual.pk).state == "submitted"
+    officer.post(f"/performance/submissions/{open_quarter.slug}/sign-off/", {"confirm": "yes", "count": "1"})
+    assert Actual.objects.get(pk=actual.pk).state == "signed_off"

@@ -261,7 +261,7 @@ def test_the_send_back_round_trip(officer, manager_a, dpe007, submitted, area_a,
     assert actual.answer == "The quarter's average of the three months"
 
     # The outcome: signed off; question, answer and outcome are in the audit trail and the history.
-    officer.post(f"/performance/submissions/{open_quarter.slug}/sign-off/")
+    officer.post(f"/performance/submissions/{open_quarter.slug}/sign-off/", {"confirm": "yes"})
     trail = {e.action: e for e in AuditEvent.objects.filter(object_label__contains="DPE007")}
     assert "Is 75.8 the June figure" in trail[AuditEvent.Action.SENT_BACK].detail
     assert "answer: The quarter's average" in trail[AuditEvent.Action.ANSWERED].detail

@@ -284,7 +284,7 @@ def test_answering_by_import_leaves_the_question_pending_and_the_figure_a_draft(
     call_command("import_data", "actuals", str(path), stdout=io.StringIO())
     actual = Actual.objects.get(pk=submitted.pk)
     assert actual.state == "draft" and actual.question_pending
-    assert officer.post(f"/performance/submissions/{open_quarter.slug}/sign-off/").status_code == 302
+    assert officer.post(f"/performance/submissions/{open_quarter.slug}/sign-off/", {"confirm": "yes"}).status_code == 302
     assert Actual.objects.get(pk=submitted.pk).state == "draft"  # a pending question is never signed off
 
 
