@@ -348,17 +348,9 @@ SIGNIFICANT = 5  # the paper's "most significant risks": the highest-rated open 
 def _five_quarters(quarter: ReportingPeriod, register, exempt: set[str]) -> tuple[list[str], list]:
     """Each open risk's rating and travel for the five quarters to this one; each rating as likelihood x
     impact where the review gives it."""
-    from risks.models import RiskReview
-
     rows = [r for r in register.rows if r.review is not None]
-    window = risk_queries.last_quarters(quarter)
-    labels = [v.label for v in window]
-    scores = {}
-    for risk_id, year, number, likelihood, impact in RiskReview.objects.filter(
-            risk_id__in=[r.risk.pk for r in rows], period__quarter__isnull=False,
-            period__year__in={v.year for v in window}).values_list(
-            "risk_id", "period__year", "period__quarter", "likelihood", "impact").order_by():
-        scores[(risk_id, Period(year, number).label)] = (likelihood, impact)
+    labels = [v.label for v in risk_queries.last_quarters(quarter)]
+    scores = risk_queries.history_scores([r.risk.pk for r in rows], quarter)
     summary = []
     for r in rows:
         cells = []
@@ -366,8 +358,7 @@ def _five_quarters(quarter: ReportingPeriod, register, exempt: set[str]) -> tupl
             if rating is None:
                 cells.append(("No review", ""))
                 continue
-            found = scores.get((r.risk.pk, label))
-            text = f"{found[0]} x {found[1]} = {rating}" if found and found[0] * found[1] == rating else str(rating)
+            text = risk_queries.scored(rating, scores.get((r.risk.pk, label)))
             cells.append((text, travel.value if travel is not None and hasattr(travel, "value") else str(travel or "")))
         # Part A is public: an exempt risk is named by reference and title only (its owner is Part B detail).
         owner = "" if r.risk.reference in exempt else (getattr(r.risk, "risk_owner", "") or "")

@@ -34,6 +34,28 @@ def audit_scope(user) -> Q | None:
     return Q(about_id__in=risks_visible_to(user).values("pk"))
 
 
+def history_scores(risk_ids, quarter: ReportingPeriod) -> dict[tuple[int, str], tuple[int, int]]:
+    """(risk id, quarter label) -> (likelihood, impact) of each review in the five quarters to this one: what
+    a five-quarter summary writes as "2 x 7 = 14"."""
+    window = last_quarters(quarter)
+    labels = {(v.year, v.quarter): v.label for v in window}
+    found = {}
+    for risk_id, year, number, likelihood, impact in RiskReview.objects.filter(
+            risk_id__in=list(risk_ids), period__quarter__isnull=False,
+            period__year__in={v.year for v in window}).values_list(
+            "risk_id", "period__year", "period__quarter", "likelihood", "impact").order_by():
+        if (year, number) in labels:
+            found[(risk_id, labels[(year, number)])] = (likelihood, impact)
+    return found
+
+
+def scored(rating, scores: tuple[int, int] | None) -> str:
+    """ "2 x 7 = 14" where the review's scores give the rating shown, else the rating alone."""
+    if scores is not None and scores[0] * scores[1] == rating:
+        return f"{scores[0]} x {scores[1]} = {rating}"
+    return str(rating)
+
+
 def on_register(risks: QuerySet[Risk], quarter: ReportingPeriod) -> QuerySet[Risk]:
     """The risks a quarter's register shows: the open ones, and closed (retired) ones reviewed in it."""
     return risks.filter(Q(status=Risk.Status.OPEN) | Exists(RiskReview.objects.filter(risk=OuterRef("pk"),

@@ -324,10 +324,13 @@ def summary(request: HttpRequest) -> HttpResponse:
     ids = [row.risk.pk for row in page.object_list]
     histories = {r.risk.pk: r.history for r in queries.rows_for(
         queries.risk_facts(Risk.objects.filter(pk__in=ids)), quarter, scheme, history=True)}
+    scores = queries.history_scores(ids, quarter)  # "2 x 7 = 14", as the paper writes each quarter's rating
     for row in page.object_list:
-        row.history = histories.get(row.risk.pk, [])
+        row.history = [(label, rating, travel, queries.scored(rating, scores.get((row.risk.pk, label)))
+                        if rating is not None else "") for label, rating, travel in histories.get(row.risk.pk, [])]
     return render(request, "risks/summary.html", {
         "quarter": quarter, "rows": page.object_list, "page": page, "page_query": page_query, "labels": labels, "level": level, "levels": LEVELS, "scheme": scheme,
+        "show_exempt": access.can_view_exempt(request.user),
         "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
     })
 

@@ -48,3 +48,9 @@ def test_a_heat_map_cell_lists_its_references_in_natural_order(db):
     cells = scoring.heat_map(scheme, "threat", [((2, 7), "CRR10"), ((2, 7), "CRR9"), ((2, 7), "CRR23")])
     found = [cell for row in cells for cell in row if cell.references]
     assert found[0].references == ("CRR9", "CRR10", "CRR23")
+
+
+def test_the_five_quarter_summary_gives_likelihood_x_impact_and_the_owner(officer, three, manager_a):
+    page = officer.get("/risks/summary/?period=2019-20-Q1").content.decode()
+    assert "2 x 7 = 14" in page and "Director" in page
+    assert "likelihood x impact = rating" in page
