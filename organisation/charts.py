@@ -124,8 +124,16 @@ def line_chart(title: str, x_labels: list[str], series: list[Series], *, y_title
     while tick <= high + step / 1000:
         y_ticks.append((y_of(tick), _tick_label(tick, step)))
         tick += step
-    every = max(1, math.ceil(count / 10))
-    x_ticks = [(x_of(i), label) for i, label in enumerate(x_labels) if i % every == 0 or i == count - 1]
+    # Labels never overlap: one is kept only where it clears the last kept by its own width (about 7 px a
+    # character at the axis's size), the last label always shown (the one before it dropped if need be).
+    gap = max(len(label) for label in x_labels) * 7 + 12
+    x_ticks: list[tuple[float, str]] = []
+    for i, label in enumerate(x_labels):
+        x = x_of(i)
+        if not x_ticks or x - x_ticks[-1][0] >= gap:
+            x_ticks.append((x, label))
+        elif i == count - 1 and len(x_ticks) > 1 and x - x_ticks[-2][0] >= gap:
+            x_ticks[-1] = (x, label)  # the last quarter shown, the one just before it left out
 
     drawn = []
     for index, s in enumerate(series):

@@ -33,3 +33,4 @@ def test_export_data_csv_has_none(demo):
     out = io.StringIO()
     call_command("export_data", "placements-report", stdout=out)
     assert not out.getvalue().startswith("\ufeff")
+
