@@ -18,8 +18,8 @@ from .models import SECTION_KEYS, SECTIONS, STANDING, CoveringReport, Pack
 SHORT = {key for key, _, short in SECTIONS if short}
 LONG_MAX = 10_000  # a section's paragraphs (the equality duties run to about 2,000 characters)
 SHORT_MAX = 200
-SOURCES = {"saved": "saved in this draft", "committee": "the committee's standing text",
-           "last pack": "the last pack to this committee", "drafted": "drafted from the figures",
+SOURCES = {"saved": "your saved draft", "committee": "the committee's standing text",
+           "last pack": "the last pack to this committee", "drafted": "words drafted from this quarter's figures",
            "template": "the report template's standard wording"}
 # The template's standard wording for sections a committee has not set.
 TEMPLATE = {"policy": "None arising from this report: it reports progress against the council's corporate plan.",

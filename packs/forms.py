@@ -79,13 +79,13 @@ class CoveringForm(forms.Form):
                 label=heading, required=False, initial=covering.sections.get(key, ""), strip=True,
                 widget=forms.TextInput if short else forms.Textarea(attrs={"rows": 3 if key in (
                     "recommendation", "appendices", "background_papers") else 6}),
-                help_text=(f"Starts from {SOURCES[covering.sources[key]]}." if covering.sources.get(key) in SOURCES
+                help_text=(f"Filled in from {SOURCES[covering.sources[key]]}." if covering.sources.get(key) in SOURCES
                            else "Blank: say nothing, or write it here."))
         narratives = dict(covering.narratives)
         for index, area in enumerate(areas):
             self.fields[f"narrative_{index}"] = forms.CharField(
                 label=area, required=False, initial=narratives.get(area, ""), widget=forms.Textarea(attrs={"rows": 6}),
-                help_text="Starts from the area's indicators reported by exception.")
+                help_text="Filled in from the area's indicators reported by exception.")
 
     def section_fields(self):
         from .models import SECTIONS

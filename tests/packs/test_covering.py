@@ -58,7 +58,7 @@ def test_the_draft_starts_from_the_figures_and_the_committee(officer, locked_dem
     summary = page.context["form"].fields  # the areas' narratives are fields too
     assert "of the 29 PIs with established targets are performing on or above target (5)" in context
     assert any(name.startswith("narrative_") for name in summary)
-    assert "Starts from the committee's standing text." in html.unescape(page.content.decode())
+    assert "Filled in from the committee's standing text." in html.unescape(page.content.decode())
 
 
 def test_a_saved_draft_is_kept_audited_and_read_back(officer, locked_demo):
@@ -73,7 +73,7 @@ def test_a_saved_draft_is_kept_audited_and_read_back(officer, locked_demo):
     assert AuditEvent.objects.filter(object_type="Covering report", detail__contains="summary").exists()
     again = officer.get(url(locked_demo))
     assert again.context["form"]["summary"].value() == "Our own summary of the quarter."
-    assert "Starts from saved in this draft." in html.unescape(again.content.decode())
+    assert "Filled in from your saved draft." in html.unescape(again.content.decode())
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
