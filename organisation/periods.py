@@ -156,3 +156,15 @@ def quarter_range(first: Period, last: Period) -> list[Period]:
         out.append(current)
         current = current.next()
     return out
+
+
+def gaps(values: list[Period]) -> list[str]:
+    """The quarters missing between those given, in words: ["2018/19 Q2 to 2018/19 Q4"] for Q1 then 2019/20 Q1
+    (a chart's series broken there says so, not only by a break in its line)."""
+    found = []
+    ordered = sorted(values, key=lambda v: v.ordinal)
+    for before, after in zip(ordered, ordered[1:]):
+        if after.ordinal - before.ordinal > 1:
+            first, last = before.next(), after.previous()
+            found.append(first.label if first.ordinal == last.ordinal else f"{first.label} to {last.label}")
+    return found

@@ -170,6 +170,7 @@ class Placements:
     charts: list[dict] = field(default_factory=list)
     latest_label: str = ""  # the last quarter with a snapshot, up to the pack's quarter
     latest_is_earlier: bool = False  # the pack's quarter has no snapshot of its own
+    gaps: list[str] = field(default_factory=list)  # quarters with no snapshot between those shown, in words
 
 
 @dataclass
@@ -483,7 +484,10 @@ def _placements(quarter: ReportingPeriod) -> Placements:
         return Placements(None)
     chosen = quarters[-PLACEMENT_QUARTERS:]
     report = placement_report.build(chosen, chosen[0], as_at=quarter)
-    return Placements(report, latest_label=chosen[-1].label, latest_is_earlier=chosen[-1].pk != quarter.pk, charts=[
+    from organisation.periods import gaps
+
+    return Placements(report, latest_label=chosen[-1].label, latest_is_earlier=chosen[-1].pk != quarter.pk,
+                      gaps=gaps([q.value for q in chosen]), charts=[
         {"title": "Children in care placements at each quarter end", "unit": "children",
          "points": [(q.value, g.children) for q, g in zip(chosen, report.grand)]},
         {"title": "Estimated annual cost of placements (£ thousands)", "unit": "£k",

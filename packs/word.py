@@ -339,6 +339,9 @@ def _placements(document, content: PackContent) -> None:
         f"{'-' if s.in_house_percent is None else s.in_house_percent} / "
         f"{'-' if s.external_percent is None else s.external_percent}" for s in report.foster_splits])
     _widths(table, [6, 5] + [2.2] * len(report.quarters))
+    if content.placements.gaps:
+        document.add_paragraph(f"No snapshot was taken for {'; '.join(content.placements.gaps)}: the charts' lines "
+                               "break there.")
     for chart in content.placements.charts:
         document.add_paragraph().add_run(chart["title"]).bold = True
         document.add_picture(io.BytesIO(charts.png(chart)), width=Cm(17))

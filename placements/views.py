@@ -93,8 +93,11 @@ def report(request: HttpRequest) -> HttpResponse:
     open_quarter = ReportingPeriod.objects.latest_quarter()
     query = request.GET.copy()
     query.pop("page", None)
+    from organisation.periods import gaps
+
     return render(request, "placements/report.html", {
         "report": result, "quarters": quarters, "charts": charts, "open_quarter": open_quarter,
+        "gaps": gaps([q.value for q in result.quarters]) if result is not None else [],
         "last_quarter": result.quarters[-1] if result else None,
         "can_enter": bool(open_quarter and access.can_view_placement_entry(request.user, area.pk if area else None)),
         "query": request.GET.urlencode(), "page_query": query.urlencode(),
