@@ -525,6 +525,11 @@ class StoredScope:
     def drafts(self) -> int:
         return self.judgements.filter(recorded=False, state=Actual.State.DRAFT).count()
 
+    def narrowed(self) -> StoredScope:
+        """This scope cut down to what its filters choose: every figure of it (summary, RAG by area,
+        exceptions, the table) then counts only those rows, so a narrowed page tells one truth."""
+        return StoredScope(self.quarter, self.chosen, self.chosen)
+
     @cached_property
     def rows(self) -> list[Row]:
         return list(self._rows(self.judgements.order_by(binary(_code(self.as_reported)))))
@@ -655,6 +660,10 @@ class Scope:
     @property
     def exceptions(self) -> list[Row]:
         return worst_first(self.rows)
+
+    def narrowed(self) -> Scope:
+        """This scope cut down to what its filters choose (StoredScope.narrowed)."""
+        return Scope(self.quarter, list(self.filtered), list(self.filtered))
 
     def by_area(self) -> list[tuple[str, int, list[Row], rules.Summary]]:
         """(service area name, id, rows, summary) for each service area, by name."""

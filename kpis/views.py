@@ -56,7 +56,8 @@ def _scope(request: HttpRequest, quarter: ReportingPeriod, *, stored: bool = Fal
         if stored else None
     if found is None:
         found = queries.scope(request.user, quarter, directorate_id=directorate_id, filters=filters)
-    return found, filterset, directorate, directorates
+    # Every figure shown (summary, RAG by area, exceptions, the table, the downloads) follows the filters.
+    return found.narrowed(), filterset, directorate, directorates
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -66,16 +67,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     quarter = _quarter(request.GET.get("period"), request.user)
     found, filterset, directorate, directorates = _scope(request, quarter, stored=True)
     exceptions = found.exceptions
-    # The table lists what the exceptions above do not, unless a filter asks for something.
     asked = filterset.is_bound and filterset.form.is_valid() and any(filterset.form.cleaned_data.values())
+    # The table lists what the exceptions above do not, unless a status is asked for: then every match.
+    by_status = asked and bool(filterset.form.cleaned_data.get("status"))
     if isinstance(found, queries.StoredScope):  # counted, sorted and paged in the database
-        rows = found.table_rows(asked)
+        rows = found.table_rows(by_status)
         drafts = found.drafts
     else:
-        rows = found.filtered if asked else [r for r in found.filtered if not r.is_exception]
+        rows = found.filtered if by_status else [r for r in found.filtered if not r.is_exception]
         drafts = sum(1 for r in found.rows if r.is_draft)
     table = IndicatorTable(rows, order_by="status", quarter_slug=quarter.slug)
     RequestConfig(request, paginate={"per_page": INDICATORS_PER_PAGE}).configure(table)
+    area_summaries = found.by_area()
+    narrowing = _narrowing(filterset.form.cleaned_data if asked else {}, area_summaries)
     exception_page = Paginator(exceptions, EXCEPTIONS_PER_PAGE).get_page(request.GET.get("exceptions_page"))
     exception_query = request.GET.copy()
     exception_query.pop("exceptions_page", None)
@@ -86,9 +90,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "quarter": quarter, "quarters": queries.quarters_with_figures(), "directorates": directorates,
         "directorate": directorate, "directorate_name": queries.directorate_name(quarter, directorate), "summary": found.summary, "exception_count": exception_page.paginator.count,
         "exception_page": exception_page, "exception_query": exception_query.urlencode(), "table": table,
-        "filter": filterset, "area_summaries": found.by_area(), "row_count": table.paginator.count, "asked": asked,
+        "filter": filterset, "area_summaries": area_summaries, "narrowing": narrowing,
+        "area_name": next((value for label, value in narrowing if label == "Service area"), ""), "row_count": table.paginator.count, "asked": by_status,
         "download_query": download_query.urlencode(), "drafts": drafts,
     })
+
+
+STATUS_WORDS = {"exceptions": "exceptions only"}
+
+
+def _narrowing(filters: dict, area_summaries) -> list[tuple[str, str]]:
+    """What the filters narrow the page to, in words, for its heading ("Service area: Education & Skills").
+    A locked quarter's area is named as it reported it (its only row of the RAG table)."""
+    out = []
+    if filters.get("service_area"):
+        names = {name for name, *_ in area_summaries}
+        out.append(("Service area", names.pop() if len(names) == 1 else filters["service_area"].name))
+    if filters.get("commitment"):
+        out.append(("Key commitment", str(filters["commitment"])))
+    if filters.get("status"):
+        out.append(("Status", STATUS_WORDS.get(filters["status"], filters["status"])))
+    if filters.get("frequency"):
+        out.append(("Frequency", Indicator.Frequency(filters["frequency"]).label.lower()))
+    if filters.get("q"):
+        out.append(("Code or title containing", f"\u201c{filters['q']}\u201d"))
+    return out
 
 
 def service_area_dashboard(request: HttpRequest, area_id: int) -> HttpResponse:
@@ -608,10 +634,14 @@ def export_report(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
     found_key = tuple((k, tuple(v)) for k, v in sorted(request.GET.lists()))
 
     def build() -> bytes:
-        found, _, directorate, _ = _scope(request, quarter)
+        found, filterset, directorate, _ = _scope(request, quarter)
         if fmt == "csv":
             return interchange.write(resources.kpi_report_rows(found.filtered), fmt, title=quarter.label)
         scope_label = queries.directorate_name(quarter, directorate) if directorate else "all directorates"
+        cleaned = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
+        narrowing = _narrowing(cleaned, found.by_area())
+        if narrowing:
+            scope_label += "; " + "; ".join(f"{label.lower()} {value}" for label, value in narrowing)
         return report.workbook(found, title=f"Quarterly performance report, {quarter.label}",
                                scope_label=scope_label)
 
