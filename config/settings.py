@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "organisation.middleware.RefuseNulMiddleware",
+    "organisation.clock.ClockMiddleware",
     # The heavy pages read from the replica when there is one (organisation/routing.py).
     "organisation.routing.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -246,6 +247,13 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
 # the escalations to the head of service and the performance officer so many working days after it.
 # Any subset of "figures=15,reviews=15,sign_off=25,committee=45,remind_before=3,head_after=3,officer_after=6".
 DEADLINE_RULE = os.environ.get("DEADLINE_RULE", "")
+# Pins "today" (an ISO date) for a demonstration; "off" ignores the pin load_demo_data sets (organisation/clock.py).
+DEMO_TODAY = os.environ.get("DEMO_TODAY", "")
+if DEMO_TODAY.strip() and DEMO_TODAY.strip().lower() != "off":
+    try:
+        __import__("datetime").date.fromisoformat(DEMO_TODAY.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f'DEMO_TODAY: "{DEMO_TODAY}" is not a date such as 2019-07-29') from None
 try:
     from organisation.deadlines import Rule as _DeadlineRule
 

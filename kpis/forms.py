@@ -3,9 +3,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 
-from organisation import parsing
+from organisation import clock, parsing
 from organisation.models import ReportingPeriod
 from organisation.parsing import InvalidValue, parse_decimal
 
@@ -118,7 +117,7 @@ class TargetForm(forms.Form):
 
     def clean_period(self):
         try:
-            value = parsing.parse_period(self.cleaned_data["period"], timezone.localdate())
+            value = parsing.parse_period(self.cleaned_data["period"], clock.today())
         except InvalidValue as exc:
             raise forms.ValidationError(str(exc)) from None
         if self.indicator.is_annual and not value.is_year:
@@ -146,7 +145,7 @@ class ComparatorForm(forms.ModelForm):
 
     def clean_year(self):
         try:
-            return parsing.parse_period(self.cleaned_data["year"], timezone.localdate(), quarter=False)
+            return parsing.parse_period(self.cleaned_data["year"], clock.today(), quarter=False)
         except InvalidValue as exc:
             raise forms.ValidationError(str(exc)) from None
 

@@ -33,7 +33,10 @@ def service(request):
                 continue
             active = namespace == section or (section == "home" and url_name == "home" and not namespace)
             items.append({"label": label, "url": url, "active": active})
+    from . import clock
+
     return {
+        "demo_date": clock.pinned() if user is not None and user.is_authenticated else None,
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
         "navigation": items,

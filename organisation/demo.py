@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +27,9 @@ DEMO_FILES = (
 
 # The quarter left open for entry; every earlier quarter is locked.
 OPEN_QUARTER = "2019/20 Q1"
+# The day the demo's story is told: OPEN_QUARTER's figures were due a week ago (22 July) and are in,
+# awaiting sign-off (due 5 August); the risk reviews were due on the same day as the figures.
+DEMO_TODAY = date(2019, 7, 29)
 
 DEMO_PASSWORD = "council-demo-2026"
 DEMO_DIRECTORATE = "People"
@@ -103,6 +107,9 @@ def load_data() -> list[str]:
             lines.append(f"{kind}: {report.summary()}")
         lines += name_commitments()
         lines += report_earlier_quarters()
+        services.demo_clock_set(DEMO_TODAY)
+        lines.append(f"Demo date: {DEMO_TODAY.day} {DEMO_TODAY:%B %Y} (deadlines and tasks read as on that day; "
+                     "DEMO_TODAY=off shows the real date)")
     return lines
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from . import periods
+from . import clock, periods
 
 
 class Directorate(models.Model):
@@ -66,9 +66,8 @@ class ReportingPeriodQuerySet(models.QuerySet):
         the last it has not locked yet); else the newest that has started (locked); else the first there is.
         A quarter years ahead (opened by mistake, or created by a target) never becomes "current" before its
         time."""
-        from django.utils import timezone
 
-        today = today or timezone.localdate()
+        today = today or clock.today()
         started = self.quarters().filter(start__lte=today)
         return (started.filter(state=ReportingPeriod.State.OPEN).order_by("-year", "-quarter").first()
                 or started.order_by("-year", "-quarter").first()
@@ -317,6 +316,15 @@ class PeriodStateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id}: {self.old_state} -> {self.new_state} at {self.at}"
+
+
+class DemoClock(models.Model):
+    """The day a demonstration database is pinned to (organisation/clock.py): one row or none."""
+
+    today = models.DateField(help_text="The date deadlines, tasks and the current quarter are read as of.")
+
+    def __str__(self) -> str:
+        return f"Demo date {self.today:%d %B %Y}"
 
 
 class QuarterDeadlines(models.Model):

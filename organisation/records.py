@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
+from . import clock
 from .models import ReportingPeriod
 
 K = TypeVar("K", bound=Hashable)
@@ -91,12 +92,11 @@ def ensure_open(period: ReportingPeriod) -> None:
 def ensure_started(period: ReportingPeriod, what: str = "figures") -> None:
     """Figures, reviews and snapshots are for periods the council has reached (parsing.check_started), by any
     route: a quarter years ahead, created by a target, is not one to enter figures in."""
-    from django.utils import timezone
 
     from . import parsing
 
     try:
-        parsing.check_started(period.value, timezone.localdate(), what=what)
+        parsing.check_started(period.value, clock.today(), what=what)
     except parsing.InvalidValue as exc:
         raise RecordError(str(exc)[0].upper() + str(exc)[1:]) from None
 

@@ -14,11 +14,10 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.utils import timezone
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
-from . import parsing
+from . import clock, parsing
 from .models import ReportingPeriod
 from .records import RecordError, locked_message
 
@@ -37,7 +36,7 @@ class CouncilResource(resources.Resource):
     def __init__(self, user=None):
         super().__init__()
         self.user = user
-        self.today = timezone.localdate()
+        self.today = clock.today()
         self.notes: list[str] = []  # e.g. "New service area: Public Health"
         self.warnings: list[str] = []  # imported, but flagged for checking
         self.row_changes: dict[int, list[tuple[str, str, str]]] = {}  # data row number -> (field, old, new)

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import audit, parsing, periods
+from . import audit, clock, parsing, periods
 from .models import Directorate, ReportingPeriod, ServiceArea
 from .records import InvalidWrite, PeriodLocked, RecordError
 
@@ -70,7 +70,7 @@ def outstanding(quarter: ReportingPeriod) -> list[Outstanding]:
 def period_get_or_create(value: periods.Period, *, today: date | None = None) -> ReportingPeriod:
     """The period, created (open) if it does not exist yet; within the limits of formats.md."""
     try:
-        parsing.check_period(value, today or timezone.localdate())
+        parsing.check_period(value, today or clock.today())
     except parsing.InvalidValue as exc:
         raise RecordError(str(exc)) from None
     period, _ = ReportingPeriod.objects.get_or_create(
@@ -95,14 +95,14 @@ def check_new_quarter(value: periods.Period) -> None:
 def period_open_next(*, user) -> ReportingPeriod:
     # The quarter after the newest the council has reached (a quarter years ahead, created by a target, is
     # not where the reporting cycle stands).
-    today = timezone.localdate()
+    today = clock.today()
     latest = (ReportingPeriod.objects.quarters().filter(start__lte=today).order_by("-year", "-quarter").first()
               or ReportingPeriod.objects.quarters().order_by("year", "quarter").first())
     if latest is None:
         raise RecordError("There are no quarters yet: they are created when figures are imported")
     try:
         following = latest.value.next()
-        parsing.check_started(following, timezone.localdate(), what="quarters")
+        parsing.check_started(following, clock.today(), what="quarters")
     except periods.PeriodError as exc:
         raise RecordError(str(exc)) from None
     except parsing.InvalidValue as exc:
@@ -207,7 +207,7 @@ def periods_load(*, values: list[periods.Period], open_value: periods.Period) ->
     found = []
     for value in values:
         try:
-            parsing.check_period(value, timezone.localdate())
+            parsing.check_period(value, clock.today())
         except parsing.InvalidValue as exc:
             raise RecordError(str(exc)) from None
         period, created = ReportingPeriod.objects.get_or_create(
@@ -366,7 +366,7 @@ def deadlines_set(*, user, quarter: ReportingPeriod, dates: dict, reason: str = 
     if quarter.is_locked:
         raise PeriodLocked(quarter)
     errors = {}
-    last = periods.Period(parsing.latest_year_allowed(timezone.localdate())).end
+    last = periods.Period(parsing.latest_year_allowed(clock.today())).end
     for kind in Deadline:
         day = dates.get(kind.value)
         if day is None:
@@ -444,3 +444,17 @@ def _tasks_changed() -> None:
     from . import summaries
 
     summaries.changed()
+
+
+def demo_clock_set(day: date | None) -> None:
+    """Pin this database's clock to ``day`` (None: unpin), as load_demo_data does for the demo's story
+    (organisation/clock.py)."""
+    from .models import DemoClock
+
+    if day is None:
+        DemoClock.objects.filter(pk=1).delete()
+    else:
+        DemoClock.objects.update_or_create(pk=1, defaults={"today": day})
+    from django.core.cache import caches
+
+    caches["summaries"].delete(clock.CACHE_KEY)  # the pin is read through the cache (organisation/clock.py)

@@ -12,9 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
-from . import access, services, tasks
+from . import access, clock, services, tasks
 from . import quarter as running
 from .deadlines import Deadline
 from .home import Panel
@@ -29,7 +28,7 @@ def tasks_panel(request) -> Panel | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    today = timezone.localdate()
+    today = clock.today()
     quarters = running.being_run(today)
     dates = running.dates_many(quarters)
     officer = access.is_performance_officer(user)
@@ -56,7 +55,7 @@ def tasks_overview(request: HttpRequest) -> HttpResponse:
     """Every outstanding task of the quarters being run, by service area and by person."""
     if not access.can_manage_periods(request.user):
         raise PermissionDenied
-    today = timezone.localdate()
+    today = clock.today()
     found = tasks.shown(tasks.all_tasks(today, request=request), today)
     names = _people(found)
     by_area: dict[str, list] = defaultdict(list)
@@ -85,7 +84,7 @@ def tasks_overview(request: HttpRequest) -> HttpResponse:
 def tasks_export(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_periods(request.user):
         raise PermissionDenied
-    today = timezone.localdate()
+    today = clock.today()
     found = tasks.shown(tasks.all_tasks(today), today)
     names = _people(found)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

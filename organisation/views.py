@@ -7,11 +7,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import access, home, interchange, parsing, roles, services
+from . import access, clock, home, interchange, parsing, roles, services
 from .audit_trail import AuditFilter, audit_dataset, visible_events
 from .forms import LockForm, ReopenForm, UploadForm
 from .models import PendingImport, ReportingPeriod
@@ -51,7 +50,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
     next_label = None
     if latest is not None:
         try:  # none past the limits periods are accepted within
-            next_label = parsing.check_period(latest.value.next(), timezone.localdate()).label
+            next_label = parsing.check_period(latest.value.next(), clock.today()).label
         except (PeriodError, parsing.InvalidValue):
             pass
     return render(request, "organisation/periods.html", {"quarters": quarters, "next_label": next_label})

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from organisation import audit, parsing, summaries
+from organisation import audit, clock, parsing, summaries
 from organisation.models import Directorate, ReportingPeriod
 from organisation.periods import Period
 from organisation.records import ConcurrentEdit, Conflict, InvalidWrite, RecordError, user_name
@@ -74,7 +74,7 @@ def check_meeting(meeting_date: date, quarter: ReportingPeriod) -> None:
     if meeting_date <= quarter.end:
         raise InvalidWrite({"meeting_date": f"the meeting about {quarter.label} must fall after it ends "
                                             f"({quarter.end:%d/%m/%Y})"})
-    last_year = Period(parsing.latest_year_allowed(timezone.localdate()))
+    last_year = Period(parsing.latest_year_allowed(clock.today()))
     if meeting_date > last_year.end:
         raise InvalidWrite({"meeting_date": f"{meeting_date:%d/%m/%Y} is too far ahead: check the year (meetings "
                                             f"can be up to {last_year.end:%d/%m/%Y}, the end of {last_year.label})"})

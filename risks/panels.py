@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from django.utils import timezone
-
-from organisation import access, summaries
+from organisation import access, clock, summaries
 from organisation.home import Panel
 from organisation.models import ReportingPeriod
 from organisation.services import Outstanding
@@ -53,7 +51,7 @@ def risk_panel(request) -> Panel | None:
         quarter = ReportingPeriod.objects.latest_quarter()
         if quarter is None:
             return None
-        due = queries.reviews_due(user, quarter, timezone.localdate())
+        due = queries.reviews_due(user, quarter, clock.today())
         return Panel("risks/panel_manager.html", {"quarter": quarter, "due": due}, order=20)
     return None
 

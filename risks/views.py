@@ -7,10 +7,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from organisation import access, history, interchange, parsing, summaries, typed_work
+from organisation import access, clock, history, interchange, parsing, summaries, typed_work
 from organisation.models import Directorate, ReportingPeriod
 from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
@@ -126,7 +125,7 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "travel": scoring.travel(review.rating, previous),
             "outside": scoring.outside_tolerance(risk.kind, review.rating, review.tolerance_rating),
         })
-    today = timezone.localdate()
+    today = clock.today()
     hide_detail = risk.exempt and not access.can_view_exempt(request.user)
     actions = [] if hide_detail else [(a, a.is_overdue(today)) for a in risk.action_items.all()]
     open_quarter = ReportingPeriod.objects.latest_quarter()

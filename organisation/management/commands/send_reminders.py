@@ -1,9 +1,8 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from organisation import chasing, parsing
+from organisation import chasing, clock, parsing
 
 
 class Command(BaseCommand):
@@ -17,12 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run, today, **options):
         try:
-            day = date.fromisoformat(today) if today is not None else timezone.localdate()
+            day = date.fromisoformat(today) if today is not None else clock.today()
         except ValueError:
             raise CommandError(f'--today "{today}" is not a date: write it as YYYY-MM-DD') from None
         try:
             # Reminders look weeks ahead and behind: a day past the periods' horizon has no quarter to chase.
-            parsing.check_date(day, what="--today date", today=timezone.localdate())
+            parsing.check_date(day, what="--today date", today=clock.today())
         except parsing.InvalidValue as exc:
             raise CommandError(str(exc)[0].upper() + str(exc)[1:]) from None
         found = chasing.plan(day)

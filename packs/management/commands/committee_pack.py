@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from organisation import clock
 from organisation.models import Directorate, ReportingPeriod
 from organisation.periods import PeriodError, parse
 from organisation.records import InvalidWrite, RecordError
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             if scope is None:
                 raise CommandError(f'No directorate is called "{directorate}"')
         try:
-            meeting_date = date.fromisoformat(meeting) if meeting else date.today()
+            meeting_date = date.fromisoformat(meeting) if meeting else clock.today()
         except ValueError:
             raise CommandError(f'"{meeting}" is not a date: write it as YYYY-MM-DD') from None
         try:
