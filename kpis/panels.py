@@ -52,29 +52,25 @@ def lock_check(quarter) -> list[Outstanding]:
     """What locking the quarter would leave: figures not entered, drafts, submitted but not signed off."""
     from django.urls import reverse
 
-    from .views import submission_progress
+    from .tasks import outstanding
 
-    progress = submission_progress(quarter)
-    missing = sum(p["due"] - p["entered"] for p in progress)
-    drafts = sum(p["draft"] for p in progress)
-    waiting = sum(p["submitted"] for p in progress)
+    found = outstanding(quarter)  # the same reading as the tasks and the reminders
     link = reverse("kpis:submissions", args=[quarter.slug])
     out = []
-    if missing:
-        out.append(Outstanding(f"{missing} figure{'s' if missing != 1 else ''} not entered", missing, link))
-    if drafts:
-        out.append(Outstanding(f"{drafts} figure{'s are' if drafts != 1 else ' is a'} draft{'s' if drafts != 1 else ''}"
-                               f" not submitted: locked, {'they' if drafts != 1 else 'it'} will read "
-                               "\"not submitted\" and never be reported", drafts, link))
-    if waiting:
+    n, drafts = found.not_submitted, found.drafts
+    if n:
+        parts = [f"{n - drafts} not entered" if n - drafts else "", f"{drafts} draft{'s' if drafts != 1 else ''}"
+                 if drafts else ""]
+        out.append(Outstanding(
+            f"{n} figure{'s' if n != 1 else ''} not submitted ({', '.join(p for p in parts if p)}): locked, "
+            f"{'they' if n != 1 else 'it'} will read \"not submitted\" and never be reported", n, link))
+    if found.submitted:
+        waiting = found.submitted
         out.append(Outstanding(f"{waiting} submitted figure{'s' if waiting != 1 else ''} not yet signed off "
                                "(sign them off below, or they will read \"not submitted\")", waiting, link))
-    from .models import Actual
-
-    asked = [a for a in Actual.objects.filter(question__gt="", period__in=_periods_of(quarter)).select_related(
-        "indicator").order_by("indicator__code") if a.question_pending]
-    if asked:
-        codes = ", ".join(a.indicator.code for a in asked)
+    if found.questions:
+        asked = sorted(found.questions, key=lambda q: q[1])
+        codes = ", ".join(code for _, code, *_ in asked)
         out.append(Outstanding(f"{codes}: sent back with a question not yet answered (locked now, "
                                f"{'they' if len(asked) != 1 else 'it'} will read \"not submitted\" and the question "
                                "will go unanswered)", len(asked), link))

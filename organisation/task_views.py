@@ -36,6 +36,9 @@ def tasks_panel(request) -> Panel | None:
     has_tasks = officer or access.is_service_manager(user)
     mine = sorted(tasks.for_user(user, today, quarters=quarters, request=request), key=lambda s: (
         not s.overdue, s.task.due, s.task.title)) if has_tasks and quarters else []
+    # A head of service sees her areas' overdue returns, whoever holds them.
+    headed = sorted(tasks.overdue_in_areas_headed_by(user, today, quarters=quarters, request=request),
+                    key=lambda s: (s.task.area, s.task.due, s.task.title)) if quarters else []
     counts = None
     if officer:
         everyone = tasks.shown(tasks.all_tasks(today, quarters=quarters, request=request), today)
@@ -43,7 +46,16 @@ def tasks_panel(request) -> Panel | None:
     return Panel("organisation/panel_tasks.html", {
         "tasks": mine[:15], "more": max(0, len(mine) - 15), "overdue": sum(1 for s in mine if s.overdue),
         "officer": officer, "counts": counts, "deadlines": [(q, dates[q.pk]) for q in quarters],
+        "headed": _with_names(headed),
     }, order=0)
+
+
+def _with_names(found) -> list[tuple]:
+    """(shown task, the names of whom it is with) for each."""
+    if not found:
+        return []
+    names = _people(found)
+    return [(s, ", ".join(names.get(pk, "a former user") for pk in s.task.people) or "No one") for s in found]
 
 
 def _people(found) -> dict[int, str]:

@@ -18,7 +18,7 @@ from .models import PlacementSnapshot
 
 def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, date]], today: date) -> list[Task]:
     area = report.owning_service_area()
-    people = task_lists.area_managers().get(area.pk, ()) if area else ()
+    people = (task_lists.area_owners().get(area.pk) if area else None) or task_lists.performance_officers()
     recorded = set(PlacementSnapshot.objects.filter(period__in=quarters).values_list("period_id", flat=True))
     return [
         Task(key=f"snapshot:{quarter.slug}:{dates[quarter.pk][Deadline.FIGURES]:%Y%m%d}", title=f"Record the children's placements snapshot for {quarter.label}",

@@ -19,7 +19,8 @@ ACTIONS_AHEAD = timedelta(days=14)  # an open action shows as a task this long b
 
 def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, date]], today: date) -> list[Task]:
     areas = {a.pk: a for a in ServiceArea.objects.all()}
-    managers = task_lists.area_managers()
+    owners = task_lists.area_owners()
+    officers = task_lists.performance_officers()
     tasks: list[Task] = []
     for quarter in quarters:
         due = dates[quarter.pk][Deadline.REVIEWS]
@@ -30,7 +31,7 @@ def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, da
             tasks.append(Task(
                 key=f"review:{quarter.slug}:risk:{pk}:{due:%Y%m%d}", title=f"Review {reference} {title} for {quarter.label}",
                 due=due, url=reverse("risks:review", args=[reference, quarter.slug]), area_id=area_id,
-                area=areas[area_id].name if area_id in areas else "", people=managers.get(area_id, ()),
+                area=areas[area_id].name if area_id in areas else "", people=owners.get(area_id) or officers,
                 kind="review"))
     if quarters:
         latest = max(q.end for q in quarters)
@@ -43,6 +44,6 @@ def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, da
             tasks.append(Task(
                 key=f"action:{pk}:{due_date:%Y%m%d}", title=f"Complete {what} on {reference}", due=due_date,
                 url=reverse("risks:risk", args=[reference]), area_id=area_id,
-                area=areas[area_id].name if area_id in areas else "", people=managers.get(area_id, ()),
+                area=areas[area_id].name if area_id in areas else "", people=owners.get(area_id) or officers,
                 kind="action"))
     return tasks

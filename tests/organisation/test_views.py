@@ -113,7 +113,7 @@ def figures(area_a, open_quarter):
 
 def test_locking_says_what_is_outstanding_and_asks_for_confirmation(officer, open_quarter, figures):
     page = officer.get(f"/periods/{open_quarter.pk}/lock/").content.decode()
-    assert "1 figure is a draft not submitted" in page and "1 submitted figure not yet signed off" in page
+    assert "1 figure not submitted (1 draft)" in page and "1 submitted figure not yet signed off" in page
     response = officer.post(f"/periods/{open_quarter.pk}/lock/", {})
     assert response.status_code == 400 and "Confirm that you want to lock the quarter" in response.content.decode()
     open_quarter.refresh_from_db()
