@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from organisation import access, history, interchange, parsing, summaries, typed_work
+from organisation import access, charts, history, interchange, parsing, summaries, typed_work
 from organisation.charts import Series, line_chart
 from organisation.models import Directorate, ReportingPeriod, ServiceArea
 from organisation.periods import parse as parse_period_label
@@ -262,6 +262,7 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
     rows = queries.judge_quarter(indicators, quarter, recorded=False)
     recorded = {r.indicator.pk: r for r in queries.judge_quarter(indicators, quarter)} if quarter.is_locked else {}
     to_date = queries.previous_to_date(indicators, quarter)
+    context = queries.entry_context(indicators, quarter)
     # What was typed before a session expired is shown back, unsaved (organisation/typed_work.py).
     data = request.POST if request.method == "POST" else (typed_work.take(request) if editable else None)
     action = data.get("action", "draft") if data is not None else ""
@@ -290,6 +291,12 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
                 field.disabled = True
         form.row = row
         form.record = recorded.get(row.indicator.pk)
+        form.context = context.get(row.indicator.pk)
+        form.spark = charts.sparkline_points(
+            [float(v) if v is not None else None for _, v in form.context.trend]) if form.context else []
+        # Numerator and denominator fold away unless they hold something (or an error).
+        form.show_parts = bool(initial["numerator"] or initial["denominator"] or (data is not None and (
+            data.get(f"{form.prefix}-numerator") or data.get(f"{form.prefix}-denominator"))))
         forms.append(form)
 
     conflicts = []
@@ -337,6 +344,7 @@ def entry(request: HttpRequest, period: str, area_id: int) -> HttpResponse:
         "questions": [f for f in forms if f.question],
         "year_label": quarter.value.financial_year.label,
         "last_year_label": quarter.value.same_period_last_year().label,
+        "last_year_annual_label": quarter.value.financial_year.previous().label,
     }, status=409 if conflicts else (400 if problem else 200))
 
 

@@ -154,3 +154,24 @@ def line_chart(title: str, x_labels: list[str], series: list[Series], *, y_title
         drawn.append(DrawnSeries(s.name, style["colour"], style["dash"], style["marker"], paths, points,
                                  drawn_display[index]))
     return Chart(title, width, height, left, top, right, bottom, x_ticks, y_ticks, drawn, list(x_labels), y_title)
+
+
+def sparkline_points(values: list[float | None], *, width: int = 80, height: int = 20, pad: int = 2) -> list[str]:
+    """An SVG polyline's points for a small trend, one run of points per unbroken stretch (a missing value
+    breaks the line: a gap is never drawn across). Each run is "x,y x,y ..."; a flat series sits mid-height.
+    Pure: the caller draws it, aria-hidden beside the figures in words."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return []
+    low, high = min(known), max(known)
+    span = high - low
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    runs: list[list[str]] = [[]]
+    for i, v in enumerate(values):
+        if v is None:
+            if runs[-1]:
+                runs.append([])
+            continue
+        y = height / 2 if span == 0 else pad + (height - 2 * pad) * (1 - (v - low) / span)
+        runs[-1].append(f"{pad + i * step:.1f},{y:.1f}")
+    return [" ".join(run) for run in runs if run]
