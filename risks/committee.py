@@ -2,8 +2,10 @@
 
 One line per risk (RiskLine), from the register's own rows (queries.register), written as CSV and XLSX
 (with the title, council and part, printable as it is) and as an A4 landscape PDF with the pack's header,
-"Page n of N" on every page and the scoring matrix. The public version shows an exempt risk by its
-reference, title and rating only; its detail goes to the exempt appendix, marked NOT FOR PUBLICATION.
+"Page n of N" on every page, the corporate risk performance summary (the five quarters to the register's,
+as the summary page and the committee pack show it) and the scoring matrix. The public version shows an
+exempt risk by its reference, title and rating only; its detail goes to the exempt appendix, marked NOT FOR
+PUBLICATION.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from organisation.interchange import formula_safe
+from organisation.ordering import natural
 
 from . import queries, scoring
+from .models import Risk
+from .templatetags.risks import ARROWS
 
 EXEMPT_TEXT = "Exempt: the detail is in the exempt appendix (not for publication)"
 COLUMNS = [
@@ -170,9 +175,67 @@ def xlsx(risk_lines: list[RiskLine], *, quarter_label: str, public: bool, scope:
     return out.getvalue()
 
 
+@dataclass
+class SummaryLine:
+    """One risk of the corporate risk performance summary: per quarter, oldest first, its rating as the
+    paper writes it ("2 x 7 = 14", or the rating alone) and its travel in words ("▲ Up"), or ("No review", "")."""
+
+    reference: str
+    title: str
+    owner: str  # "" where the version may not show it (an exempt risk in the public version)
+    exempt: bool
+    cells: list[tuple[str, str]]
+
+
+@dataclass
+class Summary:
+    labels: list[str]  # the five quarters to the register's, oldest first
+    lines: list[SummaryLine]  # natural reference order (CRR9 before CRR10)
+
+
+def travel_text(travel) -> str:
+    """Travel in words, with the arrow the pages show beside it: never colour alone."""
+    value = getattr(travel, "value", travel) or ""
+    arrow = ARROWS.get(value, "")
+    return f"{arrow} {value}" if arrow else value
+
+
+def summary(found: queries.Register, risk_lines: list[RiskLine], *, public: bool) -> Summary:
+    """The corporate risk performance summary for the register's risks (those of risk_lines, so a narrowed
+    register or the exempt appendix is summarised as it is listed): each one's rating and travel for the
+    five quarters to the register's quarter, worked out as the summary page works them out
+    (queries.rows_for with its history, queries.history_scores and queries.scored), in a fixed number of
+    queries however many risks. public: an exempt risk's owner and scores are Part B detail, so it shows
+    its reference, title and ratings only."""
+    quarter = found.quarter
+    labels = [v.label for v in queries.last_quarters(quarter)]
+    listed = {line.reference: line for line in risk_lines}
+    ids = {r.risk.pk: listed[r.risk.reference] for r in found.rows
+           if r.review is not None and r.risk.reference in listed}
+    if not ids:
+        return Summary(labels, [])
+    histories = {r.risk.pk: r.history for r in queries.rows_for(
+        queries.risk_facts(Risk.objects.filter(pk__in=list(ids))), quarter, found.scheme, history=True)}
+    scores = queries.history_scores(list(ids), quarter)
+    out = []
+    for pk, line in ids.items():
+        hidden = public and line.exempt
+        cells = []
+        for label, rating, travel in histories.get(pk, []):
+            if rating is None:
+                cells.append(("No review", ""))
+            else:
+                cells.append((queries.scored(rating, None if hidden else scores.get((pk, label))),
+                              travel_text(travel)))
+        out.append(SummaryLine(line.reference, line.title, "" if hidden else line.risk_owner, line.exempt, cells))
+    out.sort(key=lambda s: natural(s.reference))
+    return Summary(labels, out)
+
+
 def pdf(risk_lines: list[RiskLine], scheme: scoring.Scheme, *, quarter_label: str, public: bool,
-        scope: str) -> bytes:
-    """The register on A4 landscape pages: the pack's header and page numbers, the scoring matrix last."""
+        scope: str, summary: Summary | None = None) -> bytes:
+    """The register on A4 landscape pages: the pack's header and page numbers; then, given it, the corporate
+    risk performance summary (summary()); the scoring matrix last, as the committee's paper orders them."""
     from weasyprint import HTML
 
     matrix = []
@@ -183,6 +246,6 @@ def pdf(risk_lines: list[RiskLine], scheme: scoring.Scheme, *, quarter_label: st
         "lines": risk_lines, "public": public, "title": title(quarter_label, public=public), "scope": scope,
         "council": settings.COUNCIL_NAME, "count": count(len(risk_lines)), "scheme": scheme, "matrix": matrix,
         "positions": {band.name: index + 1 for index, band in enumerate(scheme.levels)},
-        "downloaded": timezone.localtime(),
+        "downloaded": timezone.localtime(), "summary": summary,
     })
     return HTML(string=html).write_pdf(pdf_tags=True)

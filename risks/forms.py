@@ -20,12 +20,24 @@ def _scale_field(label: str, values: dict[int, str], what: str, required: bool =
     )
 
 
+class NoChangeForm(forms.Form):
+    """ "Reviewed, no change": confirm last quarter's review with a comment."""
+
+    comment = forms.CharField(label="What did you check?", max_length=2000,
+                              help_text="For example: controls tested with the service; no new causes.",
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": "Say what was checked and why nothing has changed"})
+
+
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     controls = forms.CharField(label="Controls in place (what we have done)", required=False,
                                widget=forms.Textarea(attrs={"rows": 4}))
     actions = forms.CharField(label="Further actions (what we are doing)", required=False,
                               widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(label="Review comment (optional)", required=False, max_length=2000,
+                              help_text="What you checked this quarter, for the record and the audit trail.",
+                              widget=forms.Textarea(attrs={"rows": 2}))
     next_review_date = forms.DateField(label="Next review date", required=False,
                                        help_text="For example 30/09/2019",
                                        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
@@ -45,7 +57,7 @@ class ReviewForm(forms.Form):
         self.fields["inherent_impact"] = _scale_field("Inherent impact (before controls)", impacts, impact_what,
                                                       required=False)
         self.order_fields(["likelihood", "impact", "tolerance_likelihood", "tolerance_impact",
-                           "inherent_likelihood", "inherent_impact", "controls", "actions", "next_review_date"])
+                           "inherent_likelihood", "inherent_impact", "controls", "actions", "next_review_date", "comment"])
 
     def clean(self):
         data = super().clean()

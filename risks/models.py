@@ -147,6 +147,10 @@ class RiskReview(ReviewRatings, models.Model):
     controls = models.TextField(blank=True, help_text="What we have done", validators=[TEXT_VALIDATOR])
     actions = models.TextField(blank=True, help_text="What we are doing", validators=[TEXT_VALIDATOR])
     next_review_date = models.DateField(null=True, blank=True)
+    comment = models.TextField(blank=True, help_text="The reviewer's note on this quarter's review",
+                               validators=[TEXT_VALIDATOR])
+    unchanged = models.BooleanField(default=False, help_text='Recorded as "reviewed, no change" from the quarter '
+                                                             "before")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     # The reviewer's name when they reviewed (kept whatever happens to the account).

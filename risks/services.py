@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -53,8 +54,10 @@ class ReviewInput:
     controls: str = ""
     actions: str = ""
     next_review_date: date | None = None
+    comment: str = ""  # the reviewer's note (the review form's; imports leave it as it is)
     # The fields given (an import may leave optional columns out: they keep their stored values).
     given: frozenset[str] = field(default=frozenset(REVIEW_FIELDS))
+    unchanged: bool = False  # "reviewed, no change": the quarter before's scores, confirmed
 
 
 def active_scheme() -> ScoringScheme:
@@ -85,7 +88,9 @@ def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int | Non
     values = {name: getattr(data, name) for name in data.given}
     scores, errors = validation.check_scores(scheme.scheme, risk.kind, {
         k: v for k, v in values.items() if k in REVIEW_FIELDS[:6]})
-    errors.update(validation.check_texts({k: v for k, v in values.items() if k in ("controls", "actions")},
+    if "comment" in data.given:
+        values["comment"] = data.comment or ""
+    errors.update(validation.check_texts({k: v for k, v in values.items() if k in ("controls", "actions", "comment")},
                                          validation.REVIEW_TEXT_LIMITS))
     problem = validation.check_next_review(values.get("next_review_date"), period.end, period.label)
     if problem:
@@ -97,6 +102,7 @@ def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int | Non
     for name, value in values.items():
         setattr(review, name, scores.get(name, value))
     review.scheme = scheme
+    review.unchanged = data.unchanged
     review.reviewed_by, review.reviewed_at = (user if getattr(user, "is_authenticated", False) else None,
                                               timezone.now())
     review.reviewed_by_name = user_name(user) if review.reviewed_by else ""
@@ -108,6 +114,29 @@ def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int | Non
     else:
         review.save()
     return review
+
+
+def review_unchanged(*, user, risk: Risk, period: ReportingPeriod, comment: str) -> RiskReview:
+    """ "Reviewed, no change": this quarter's review is the last quarter's scores, controls, actions and next
+    review date, confirmed by the reviewer with a comment. Refused where there is nothing earlier to confirm,
+    or where this quarter already has a review (change that one instead)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise InvalidWrite({"comment": "Say what was checked and why nothing has changed"}, risk.reference)
+    if RiskReview.objects.filter(risk=risk, period=period).exists():
+        raise RecordError(f"{risk.reference} already has a review for {period.label}: change it on the form")
+    earlier = RiskReview.objects.filter(risk=risk).filter(
+        Q(period__year__lt=period.year) | Q(period__year=period.year, period__quarter__lt=period.quarter)
+    ).order_by("-period__year", "-period__quarter").select_related("period").first()
+    if earlier is None:
+        raise RecordError(f"{risk.reference} has no earlier review to confirm: score it on the form")
+    next_review = earlier.next_review_date if earlier.next_review_date and earlier.next_review_date > period.end \
+        else None
+    data = ReviewInput(**{name: getattr(earlier, name) for name in REVIEW_FIELDS if name != "next_review_date"},
+                       next_review_date=next_review, comment=comment, unchanged=True,
+                       given=frozenset(REVIEW_FIELDS) | {"comment"})
+    return review_save(user=user, risk=risk, period=period, version=0, data=data,
+                       reason=f"reviewed, no change since {earlier.period.label}")
 
 
 def _check_risk(risk: Risk) -> None:

@@ -13,7 +13,7 @@ RISK_TEXT_LIMITS = {
     "consequences": parsing.TEXT_MAX, "risk_owner": 200, "action_owner": 200, "portfolio": 200,
     "strategy_themes": 300,
 }
-REVIEW_TEXT_LIMITS = {"controls": parsing.TEXT_MAX, "actions": parsing.TEXT_MAX}
+REVIEW_TEXT_LIMITS = {"controls": parsing.TEXT_MAX, "actions": parsing.TEXT_MAX, "comment": 2000}
 
 
 def check_texts(values: dict[str, str], limits: dict[str, int]) -> dict[str, str]:

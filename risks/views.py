@@ -17,7 +17,7 @@ from organisation.typed_work import keeps_typed_work
 
 from . import committee, queries, scoring, services
 from .filters import RegisterFilter
-from .forms import ActionForm, ReviewForm, RiskForm
+from .forms import ActionForm, NoChangeForm, ReviewForm, RiskForm
 from .models import Risk, RiskReview, ScoringScheme
 
 PER_PAGE = 50
@@ -183,12 +183,35 @@ def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
     initial = {"version": current.version if current else 0}
     if last is not None:
         for name in ("likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "inherent_likelihood",
-                     "inherent_impact", "controls", "actions", "next_review_date"):
+                     "inherent_impact", "controls", "actions", "next_review_date") + (("comment",) if current else ()):
             if hide_detail and name in ("controls", "actions"):
                 continue
             initial[name] = getattr(last, name)
     # What was typed before a session expired is shown back, unsaved (organisation/typed_work.py).
     data = request.POST if request.method == "POST" else (typed_work.take(request) if editable else None)
+    no_change = None
+    if editable and earlier is not None and current is None:
+        no_change = NoChangeForm(data if data is not None and data.get("action") == "no-change" else None,
+                                 prefix="same")
+        if request.method == "POST" and data.get("action") == "no-change":
+            if no_change.is_valid():
+                try:
+                    services.review_unchanged(user=request.user, risk=risk, period=quarter,
+                                              comment=no_change.cleaned_data["comment"])
+                except InvalidWrite as exc:
+                    for name, message in exc.errors.items():
+                        no_change.add_error("comment", message if name == "comment" else
+                                            f"The {earlier.period.label} review cannot be confirmed as it is "
+                                            f"({message}): score it on the form below")
+                except RecordError as exc:
+                    no_change.add_error(None, exc.message)
+                else:
+                    messages.success(request, f"{risk.reference} recorded as reviewed for {quarter.label}, no change "
+                                              f"since {earlier.period.label}.")
+                    return redirect("risks:risk", reference=risk.reference)
+            return render(request, "risks/review.html", _review_context(
+                risk, quarter, ReviewForm(None, initial=initial, scheme=scheme, kind=risk.kind, quarter=quarter),
+                editable, None, last, current, scheme, hide_detail, no_change, earlier), status=400)
     form = ReviewForm(data, initial=initial, scheme=scheme, kind=risk.kind, quarter=quarter)
     if not editable:
         for f in form.fields.values():
@@ -196,7 +219,7 @@ def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        given = set(services.REVIEW_FIELDS)
+        given = set(services.REVIEW_FIELDS) | {"comment"}
         if hide_detail:
             given -= {name for name in ("controls", "actions") if not data.get(name)}
         try:
@@ -217,11 +240,36 @@ def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
         else:
             messages.success(request, f"{risk.reference} review for {quarter.label} saved.")
             return redirect("risks:risk", reference=risk.reference)
-    return render(request, "risks/review.html", {
+    return render(request, "risks/review.html", _review_context(
+        risk, quarter, form, editable, conflict, last, current, scheme, hide_detail, no_change, earlier),
+        status=409 if conflict else (400 if request.method == "POST" else 200))
+
+
+def _review_context(risk, quarter, form, editable, conflict, last, current, scheme, hide_detail, no_change,
+                    earlier) -> dict:
+    import json
+
+    levels = [{"name": band.name, "min": band.minimum, "max": band.maximum} for band in scheme.levels]
+    return {
         "risk": risk, "quarter": quarter, "form": form, "editable": editable, "conflict": conflict,
         "prefilled_from": last.period.label if last and not current else None, "scheme": scheme,
-        "hide_detail": hide_detail,
-    }, status=409 if conflict else 200)
+        "hide_detail": hide_detail, "no_change": no_change, "earlier": earlier,
+        "earlier_rating": scoring.rating(earlier.likelihood, earlier.impact) if earlier else None,
+        "levels_json": json.dumps(levels),
+        "rating_now": _rating_words(scheme, form, "likelihood", "impact"),
+        "tolerance_now": _rating_words(scheme, form, "tolerance_likelihood", "tolerance_impact"),
+    }
+
+
+def _rating_words(scheme, form, likelihood: str, impact: str) -> str:
+    """ "2 x 7 = 14 (Medium)" for the form's values as shown (no JavaScript: as saved or as posted)."""
+    try:
+        l_value = int(form[likelihood].value())
+        i_value = int(form[impact].value())
+    except (TypeError, ValueError):
+        return "not yet scored"
+    score = l_value * i_value
+    return f"{l_value} x {i_value} = {score} ({scoring.level(scheme, score).name})"
 
 
 def risk_edit(request: HttpRequest, reference: str | None = None) -> HttpResponse:
@@ -373,7 +421,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         scope = {"all": "All registers", "corporate": "Corporate register", "directorate": "Directorate registers",
                  "service": "Service registers"}[level]
         if fmt == "pdf":
-            return committee.pdf(lines, found.scheme, quarter_label=quarter.label, public=public, scope=scope)
+            # With the five-quarter summary of the same risks, as the summary page and the committee pack
+            # work it out (one batched read of the history, whatever the number of risks).
+            return committee.pdf(lines, found.scheme, quarter_label=quarter.label, public=public, scope=scope,
+                                 summary=committee.summary(found, lines, public=public))
         if fmt == "xlsx":
             return committee.xlsx(lines, quarter_label=quarter.label, public=public, scope=scope)
         return interchange.write(committee.dataset(lines, public=public), fmt)
