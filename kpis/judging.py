@@ -20,6 +20,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from organisation.judgements import Deferral
 from organisation.models import ReportingPeriod
+from organisation.ordering import natural
 
 from . import status as rules
 from .models import Judgement
@@ -44,7 +45,7 @@ def judgement_of(row, quarter: ReportingPeriod, *, recorded: bool) -> Judgement:
         rule_status=row.rule_status.value if row.rule_status else "", override_reason=row.override_reason,
         recorded=recorded, rag=row.rag.value if row.rag else "", severity=row.status.severity,
         exception=rules.is_exception(row.status, row.direction), deviation=row.deviation,
-        service_area_id=getattr(row.indicator, "service_area_id", None),
+        service_area_id=getattr(row.indicator, "service_area_id", None), order_key=natural(row.indicator.code),
     )
 
 

@@ -328,6 +328,8 @@ class Judgement(models.Model):
     # A locked quarter's row: the indicator as reported (its pages filter, sort and show these, not the
     # live indicator's). Open quarters' rows have none.
     facts = models.ForeignKey(RecordedIndicator, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The code in natural order (BCP9 before BCP10: organisation/ordering.py), as the row shows it.
+    order_key = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quarter", "indicator"], name="judgement_unique")]

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from organisation import access
 from organisation.collation import binary
 from organisation.models import ReportingPeriod
+from organisation.ordering import natural
 
 from . import status as rules
 from .models import Actual, Indicator, IndicatorRules, Judgement, Target
@@ -409,12 +410,12 @@ def _row_of(indicator, found: tuple) -> Row:
 EXCEPTION_ORDER = ("severity", Case(When(direction=rules.Direction.WORSENED.value, then=Value(0)), default=Value(1)),
                    Coalesce("deviation", Value(Decimal(0))), "indicator__code")
 # Codes in code-point order, as Python sorts them for the pack and downloads (organisation/collation.py).
-EXCEPTION_ORDER = (*EXCEPTION_ORDER[:-1], binary("indicator__code"))
+EXCEPTION_ORDER = (*EXCEPTION_ORDER[:-1], binary("order_key"), binary("indicator__code"))
 # A Row's sort keys (django-tables2 accessors) as the stored judgement's columns.
-ORDER_FIELDS = {"status_severity": "severity", "indicator__code": "indicator__code",
+ORDER_FIELDS = {"status_severity": "severity", "indicator__code": "order_key",
                 "indicator__title": "indicator__title", "indicator__service_area_name": "indicator__service_area__name",
                 "value": "value", "target": "target", "direction": "direction", "previous": "previous"}
-RECORDED_ORDER_FIELDS = {**ORDER_FIELDS, "indicator__code": "facts__code", "indicator__title": "facts__title",
+RECORDED_ORDER_FIELDS = {**ORDER_FIELDS, "indicator__code": "order_key", "indicator__title": "facts__title",
                          "indicator__service_area_name": "facts__service_area_name"}
 RECORDED_EXCEPTION_ORDER = (*EXCEPTION_ORDER[:-1], binary("facts__code"))
 
@@ -466,7 +467,8 @@ class RowQuery:
 
 
 def _code(as_reported: bool) -> str:
-    return "facts__code" if as_reported else "indicator__code"
+    """The column rows are listed by: the code in natural order (stored with each judgement)."""
+    return "order_key"
 
 
 @dataclass
@@ -755,7 +757,8 @@ def scope(user, quarter: ReportingPeriod, *, directorate_id: int | None = None, 
     if directorate_id is not None:
         indicators = indicators.filter(service_area__directorate_id=directorate_id)
     indicators = indicators.order_by("code")
-    rows = judge_quarter(indicator_facts(indicators), quarter, ids=indicators.values("pk"))
+    rows = sorted(judge_quarter(indicator_facts(indicators), quarter, ids=indicators.values("pk")),
+                  key=lambda r: (natural(r.indicator.code), r.indicator.code))
     chosen = indicators
     if filters.get("service_area"):
         chosen = chosen.filter(service_area=filters["service_area"])
@@ -781,7 +784,8 @@ def scope(user, quarter: ReportingPeriod, *, directorate_id: int | None = None, 
 def worst_first(rows: list[Row]) -> list[Row]:
     return sorted(
         (r for r in rows if r.is_exception),
-        key=lambda r: (*rules.exception_sort_key(r.status, r.direction, r.deviation), r.indicator.code),
+        key=lambda r: (*rules.exception_sort_key(r.status, r.direction, r.deviation), natural(r.indicator.code),
+                       r.indicator.code),
     )
 
 

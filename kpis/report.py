@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from organisation.interchange import formula_safe
+from organisation.ordering import natural
 
 from . import queries
 from .templatetags.kpis import entered_places
@@ -58,7 +59,7 @@ def workbook(found: queries.Scope, *, title: str, scope_label: str) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     at = header_row
-    for r in sorted(found.filtered, key=lambda r: (queries._area_name(r.indicator), r.indicator.code)):
+    for r in sorted(found.filtered, key=lambda r: (queries._area_name(r.indicator), natural(r.indicator.code))):
         indicator = r.indicator
         values = {
             "Service area": queries._area_name(indicator), "Key commitment": getattr(indicator, "commitment_code", ""),

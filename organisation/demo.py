@@ -106,6 +106,7 @@ def load_data() -> list[str]:
                 raise DemoError(f"{filename}: " + "; ".join(report.errors[:5]))
             lines.append(f"{kind}: {report.summary()}")
         lines += name_commitments()
+        lines += committee_standing_text()
         lines += report_earlier_quarters()
         services.demo_clock_set(DEMO_TODAY)
         lines.append(f"Demo date: {DEMO_TODAY.day} {DEMO_TODAY:%B %Y} (deadlines and tasks read as on that day; "
@@ -133,6 +134,44 @@ def name_commitments() -> list[str]:
             kpi_services.commitment_save(user=None, commitment=commitment)
             named += 1
     return [f"key commitments: {named} named"]
+
+
+# The People Scrutiny Commission's standing text, so that the demo's covering report needs nothing added: the
+# names and number are the published paper's (shared/reference/committee-papers-2019-10.md), the wording ours.
+DEMO_COMMITTEE = "People Scrutiny Commission"
+DEMO_COMMITTEE_TEXT = {
+    "report_of": "Jacqui Jensen, Executive Director: People",
+    "officer_presenting": "Jacqui Jensen",
+    "contact_telephone": "0117 357 6390",
+    "recommendation": "To note the People Directorate's performance progress report for the quarter.",
+    "policy": "The indicators in Appendix A1 are the People Directorate's indicators in the Corporate Strategy "
+              "2018-23; the report shows progress against them.",
+    "consultation": "Internal: the performance progress was presented to the Executive Directorate Meeting before "
+                    "this report was written.\nExternal: not applicable.",
+    "risk_assessment": "The directorate's significant risks, and how they are managed, are set out in the risk "
+                       "report (Appendix A2).",
+    "equalities": "Section 149 of the Equality Act 2010 requires each decision-maker to have due regard to the need "
+                  "to eliminate discrimination, advance equality of opportunity and foster good relations between "
+                  "people who share a protected characteristic and those who do not. This report asks for no "
+                  "decision: it reports progress against the Corporate Strategy 2018-23, which had an Equalities "
+                  "Impact Assessment.",
+    "legal": "None arising from this report.",
+    "resources": "None arising from this report.",
+    "background_papers": "None",
+}
+
+
+def committee_standing_text() -> list[str]:
+    from packs import services as pack_services
+    from packs.models import Committee
+
+    committee = Committee.objects.filter(name=DEMO_COMMITTEE).first()
+    if committee is None:
+        return []
+    for name, value in DEMO_COMMITTEE_TEXT.items():
+        setattr(committee, name, value)
+    pack_services.committee_save(user=None, committee=committee, via="demo")
+    return [f"{DEMO_COMMITTEE}: standing text for the covering report"]
 
 
 def report_earlier_quarters() -> list[str]:

@@ -122,8 +122,11 @@ def resolve(*, committee, quarter, directorate, meta, performance, exempt: int) 
     for key in SECTION_KEYS:
         standing = (committee.report_of if key == "report_of" else getattr(committee, key, "")) \
             if key in STANDING or key == "report_of" else ""
-        for source, text in (("saved", saved_sections.get(key)), ("committee", standing),
+        # What the last pack to this committee said comes before the committee's standing text: it is what
+        # the officer last wrote for these members.
+        for source, text in (("saved", saved_sections.get(key)),
                              ("last pack", last_sections.get(key) if key in STANDING else None),
+                             ("committee", standing),
                              ("drafted", generated.get(key)), ("template", TEMPLATE.get(key))):
             if text:
                 sections[key], sources[key] = text, source

@@ -122,13 +122,22 @@ def _table(document, headers: list[str], rows: list[list[str]], *, widths: list[
 
 
 def _widths(table, widths: list[float]) -> None:
-    """Fixed column widths (Word and LibreOffice read the grid and each cell's width)."""
+    """Fixed column widths (Word and LibreOffice read the grid and each cell's width), and the table's own
+    width: without it LibreOffice lays a table out at the previous section's text width on the first page
+    after a change of orientation."""
     table.autofit = False
     for column, width in zip(table.columns, widths):
         column.width = Cm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = Cm(width)
+    properties = table._tbl.tblPr
+    for old in properties.findall(qn("w:tblW")):
+        properties.remove(old)
+    total = OxmlElement("w:tblW")
+    total.set(qn("w:w"), str(round(sum(widths) * 567)))  # twentieths of a point per centimetre
+    total.set(qn("w:type"), "dxa")
+    properties.append(total)
 
 
 def _spanning_row(table, text: str, size: float = MIN_SIZE) -> None:
@@ -169,7 +178,8 @@ def _performance(document, content: PackContent) -> None:
     document.add_paragraph(f"{p.rag_counts['Green']} green, {p.rag_counts['Amber']} amber and {p.rag_counts['Red']} "
                            "red.", style="List Bullet")
     if p.drafts:
-        document.add_paragraph(f"{p.drafts} figures are drafts not yet submitted, marked \"(draft)\".")
+        document.add_paragraph(f"{p.drafts} figure{'s are drafts' if p.drafts != 1 else ' is a draft'} not yet "
+                               "submitted, marked \"(draft)\".")
     document.add_paragraph("Progress key: Well above target, Above target and On target are green; Below target "
                            "is amber; Well below target is red. Improvement key: ↑ improved, = same, ↓ worsened "
                            "compared with the same period in the previous year. + higher is better; - lower is "
@@ -237,11 +247,11 @@ def _risks(document, content: PackContent) -> None:
                                + ".")
     if r.significant:
         document.add_heading("The most significant risks", level=2)
-        for line in r.significant:
-            document.add_paragraph(f"{line.reference} {line.title}: {line.likelihood} x {line.impact} = {line.rating} "
-                                   f"{line.level}" + (", outside tolerance" if line.outside else "")
-                                   + (f" (owner: {line.risk_owner})" if line.risk_owner and not line.exempt else ""),
-                                   style="List Number")
+        # Numbered by hand: Word's and LibreOffice's list numbering would carry on from the contents list.
+        for number, line in enumerate(r.significant, start=1):
+            _numbered(document, number, f"{line.reference} {line.title}: {line.likelihood} x {line.impact} = "
+                                        f"{line.rating} {line.level}" + (", outside tolerance" if line.outside else "")
+                      + (f" (owner: {line.risk_owner})" if line.risk_owner and not line.exempt else ""))
     if r.criteria:
         document.add_heading("Scoring criteria: likelihood x impact = rating", level=3)
         _table(document, ["Score", "Likelihood", "Impact of a threat", "Impact of an opportunity"],
@@ -297,7 +307,10 @@ def _register(document, lines, *, public: bool) -> None:
 
 
 def _placements(document, content: PackContent) -> None:
-    document.add_heading("Appendix A3: Children's placements: finance and activity", level=1)
+    # A new page by the heading's own property: a page-break paragraph after a table that fills its page
+    # would leave a blank page.
+    document.add_heading("Appendix A3: Children's placements: finance and activity",
+                         level=1).paragraph_format.page_break_before = True
     report = content.placements.report
     if report is None:
         document.add_paragraph("No placement snapshots have been recorded.")
@@ -427,8 +440,17 @@ def _contents(document, content: PackContent, part: str) -> None:
                  "Appendix A3: children's placements: finance and activity"]
     else:
         items = ["Exempt risks: full detail"]
-    for item in items:
-        document.add_paragraph(item, style="List Number")
+    for number, item in enumerate(items, start=1):
+        _numbered(document, number, item)
+
+
+def _numbered(document, number: int, text: str) -> None:
+    """ "1. text" with a hanging indent, numbered by hand so that each list starts at 1."""
+    paragraph = document.add_paragraph(f"{number}.\t{text}")
+    paragraph.paragraph_format.left_indent = Cm(0.75)
+    paragraph.paragraph_format.first_line_indent = Cm(-0.75)
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(0.75))
+    paragraph.paragraph_format.space_after = Pt(2)
 
 
 def render(content: PackContent, part: str) -> bytes:
@@ -493,7 +515,6 @@ def render(content: PackContent, part: str) -> bytes:
                    widths=[7, 3.5] + [3] * len(content.risks.summary_labels), size=9)
         document.add_heading(f"Risk register, {meta.quarter.label}", level=2)
         _register(document, content.risks.lines, public=True)
-        document.add_page_break()
         _placements(document, content)
     else:
         document.add_heading("Exempt risks: full detail", level=1)
