@@ -680,11 +680,13 @@ def entry_context(indicators, quarter: ReportingPeriod) -> dict[int, EntryContex
         periods = years if i.is_annual else quarters
         labels = [ReportingPeriod(year=p.year, quarter=p.quarter).label for p in periods]
         trend = [(label, found.get((i.pk, label))) for label in reversed(labels)]
+        while trend and trend[0][1] is None:  # the trend starts at the first figure
+            trend.pop(0)
         outturn_label = last_year if i.is_annual else last_q4
         out[i.pk] = EntryContext(
             previous=(labels[0], found.get((i.pk, labels[0]))),
             outturn=(outturn_label, found.get((i.pk, outturn_label))) if not i.is_annual else None,
-            trend=trend if any(v is not None for _, v in trend) else [])
+            trend=trend if sum(1 for _, v in trend if v is not None) >= 2 else [])
     return out
 
 

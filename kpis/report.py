@@ -80,9 +80,15 @@ def workbook(found: queries.Scope, *, title: str, scope_label: str) -> bytes:
             if name in NUMERIC:
                 row.append(float(value) if value is not None else None)
             else:
-                row.append(formula_safe(value) if isinstance(value, str) else value)
+                row.append(value)
         sheet.append(row)
         at += 1  # the row just appended (sheet.max_row would scan every cell, for every row)
+        for index, value in enumerate(row, start=1):
+            # Text a spreadsheet would run as a formula ("- lower", "=A1") is kept as text by Excel's own
+            # quote prefix: no apostrophe shown in the cell.
+            if isinstance(value, str) and formula_safe(value) != value:
+                cell = sheet.cell(row=at, column=index)
+                cell.value, cell.data_type, cell.quotePrefix = value, "s", True
         for name in NUMERIC:
             value = values[name]
             if value is not None:

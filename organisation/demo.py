@@ -27,8 +27,8 @@ DEMO_FILES = (
 
 # The quarter left open for entry; every earlier quarter is locked.
 OPEN_QUARTER = "2019/20 Q1"
-# The day the demo's story is told: OPEN_QUARTER's figures were due a week ago (22 July) and are in,
-# awaiting sign-off (due 5 August); the risk reviews were due on the same day as the figures.
+# The day the demo's story is told: OPEN_QUARTER's figures were due on 19 July and are in,
+# awaiting sign-off (due 2 August); the risk reviews were due on the same day as the figures.
 DEMO_TODAY = date(2019, 7, 29)
 
 DEMO_PASSWORD = "council-demo-2026"

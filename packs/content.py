@@ -359,7 +359,10 @@ def _five_quarters(quarter: ReportingPeriod, register, exempt: set[str]) -> tupl
             if rating is None:
                 cells.append(("No review", ""))
                 continue
-            text = risk_queries.scored(rating, scores.get((r.risk.pk, label)))
+            # Part A is public: an exempt risk shows its rating only, as the public register does (its
+            # likelihood and impact are Part B detail).
+            hidden = r.risk.reference in exempt
+            text = str(rating) if hidden else risk_queries.scored(rating, scores.get((r.risk.pk, label)))
             cells.append((text, travel.value if travel is not None and hasattr(travel, "value") else str(travel or "")))
         # Part A is public: an exempt risk is named by reference and title only (its owner is Part B detail).
         owner = "" if r.risk.reference in exempt else (getattr(r.risk, "risk_owner", "") or "")

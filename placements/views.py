@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 import tablib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,8 +14,8 @@ from organisation.periods import PeriodError
 from organisation.records import ConcurrentEdit, RecordError
 from organisation.typed_work import keeps_typed_work
 
-from . import costing, services
 from . import report as reports
+from . import report_workbook, services
 from .forms import SnapshotRowForm
 from .models import PlacementCategory, PlacementSnapshot
 
@@ -107,41 +105,32 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The report as on screen: one row per line of the table, one column per quarter."""
+    """The report as on screen: one row per line of the table, one column per quarter. The workbook has
+    title rows and is laid out for Excel and for printing (report_workbook.py), and follows the page's
+    heading filter (the grand total and shares stay the whole council's, as on the page); the CSV holds
+    every heading's lines, plain."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     if not access.can_view_placements(request.user):
         raise PermissionDenied
-    result, _ = _report_from_request(request)
+    heading = request.GET.get("heading", "") if fmt == "xlsx" else ""
+
+    def pick(names: list[str]) -> list[str]:
+        if heading not in names:
+            raise Http404("No such heading")
+        return [heading]
+
+    result, _ = _report_from_request(request, pick if heading else None)
     if result is None:
         raise Http404("No placements yet")
-    data = tablib.Dataset(headers=["heading", "category", "measure"] + [q.label for q in result.quarters])
-    for block in result.headings:
-        for row in block.rows:
-            data.append([block.name, row.category.name, "children"] + [c.children if c.children is not None else ""
-                                                                       for c in row.cells])
-            data.append([block.name, row.category.name, "average weekly cost (£)"] +
-                        [c.weekly_cost if c.weekly_cost is not None else "" for c in row.cells])
-        _total_rows(data, block.name, "Total", block.totals)
-    _total_rows(data, "Grand Total", "Total", result.grand)
-    data.append(["Grand Total", "Total", f"change in children since {result.baseline.label}"] +
-                [c.children if c else "" for c in result.changes])
-    data.append(["Grand Total", "Total", f"change in estimated annual cost since {result.baseline.label} (£k)"] +
-                [costing.thousands(c.annual_cost) if c else "" for c in result.changes])
-    data.append(["Split", "All placements", "in-house share of in-house and external (%)"] +
-                [s.in_house_percent if s.in_house_percent is not None else "" for s in result.splits])
-    data.append(["Split", "Foster care", "in-house share of foster care (%)"] +
-                [s.in_house_percent if s.in_house_percent is not None else "" for s in result.foster_splits])
     name = f"placements-{result.quarters[0].slug}-to-{result.quarters[-1].slug}"
+    if fmt == "xlsx":
+        content = report_workbook.workbook(result, report_workbook.scope_label(heading or None))
+        return interchange.attachment(content, fmt, name)
+    data = tablib.Dataset(headers=["heading", "category", "measure"] + [q.label for q in result.quarters])
+    for line in report_workbook.lines(result):
+        data.append([line.heading, line.category, line.measure] + ["" if v is None else v for v in line.values])
     return interchange.download_response(data, fmt, name, title="Finance and activity")
-
-
-def _total_rows(data, heading, category, totals):
-    data.append([heading, category, "children"] + [t.children for t in totals])
-    data.append([heading, category, "average weekly cost (£)"] +
-                [t.average_weekly_cost.quantize(Decimal("0.01")) if t.average_weekly_cost is not None else ""
-                 for t in totals])
-    data.append([heading, category, "estimated annual cost (£k)"] + [t.annual_cost_thousands for t in totals])
 
 
 @keeps_typed_work

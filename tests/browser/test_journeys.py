@@ -215,3 +215,20 @@ def test_6_the_officer_sends_a_figure_back_and_the_manager_answers_it_with_the_k
     page.locator(".govuk-notification-banner--success", has_text="your answer on DPE007 went with the figures").wait_for()
     figure = Actual.objects.get(indicator__code="DPE007", period__year=2019, period__quarter=1)
     assert figure.state == "submitted" and figure.answer == "The quarter's average of the three months"
+
+
+def test_7_the_review_says_the_rating_as_the_scores_change_and_confirms_no_change(page, site):
+    from risks.models import RiskReview
+
+    sign_in(page, site, "manager.children")
+    page.goto(f"{site}/risks/CRR9/review/2019-20-Q1/")
+    assert_accessible(page)
+    assert page.locator("[data-rating]").first.inner_text().startswith("2 x 7 = 14")
+    page.select_option("#id_likelihood", "4")
+    assert page.locator("[data-rating]").first.inner_text() == "4 x 7 = 28 (Critical)"
+    page.fill("#id_same-comment", "Caseloads and controls checked with the service")
+    page.get_by_role("button", name="Reviewed, no change").click()
+    assert "no change since 2018/19 Q4" in page.locator(".govuk-notification-banner--success").inner_text()
+    made = RiskReview.objects.get(risk__reference="CRR9", period__year=2019, period__quarter=1)
+    assert made.unchanged and (made.likelihood, made.impact) == (2, 7)  # last quarter's, not the changed select
+    assert_accessible(page)

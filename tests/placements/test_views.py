@@ -64,7 +64,7 @@ def test_the_report_export_matches_the_screen(executive, snapshots):
     response = executive.get("/placements/report.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert rows[0] == ["heading", "category", "measure", "2018/19 Q4"]
+    assert rows[5] == ["Heading", "Category", "Measure", "2018/19 Q4"]  # below the title rows
     assert ["Grand Total", "Total", "estimated annual cost (£k)", 13474] in rows
     csv_text = executive.get("/placements/report.csv").content.decode("utf-8-sig")
     assert "Foster Care,Total,children,545" in csv_text
