@@ -107,6 +107,7 @@ def load_data() -> list[str]:
             lines.append(f"{kind}: {report.summary()}")
         lines += name_commitments()
         lines += committee_standing_text()
+        lines += categorise_risks()
         lines += report_earlier_quarters()
         services.demo_clock_set(DEMO_TODAY)
         lines.append(f"Demo date: {DEMO_TODAY.day} {DEMO_TODAY:%B %Y} (deadlines and tasks read as on that day; "
@@ -172,6 +173,23 @@ def committee_standing_text() -> list[str]:
         setattr(committee, name, value)
     pack_services.committee_save(user=None, committee=committee, via="demo")
     return [f"{DEMO_COMMITTEE}: standing text for the covering report"]
+
+
+# Each demo risk's category, for its appetite (risks/appetite.py): safeguarding is averse, so CRR9 and CRR10,
+# rated 2 x 7 = 14 High, are outside appetite.
+DEMO_CATEGORIES = {"CRR9": "Safeguarding", "CRR10": "Safeguarding", "CRR23": "Project and programme"}
+
+
+def categorise_risks() -> list[str]:
+    from risks import services as risk_services
+    from risks.models import Risk
+
+    named = 0
+    for risk in Risk.objects.filter(reference__in=list(DEMO_CATEGORIES)):
+        risk.category = DEMO_CATEGORIES[risk.reference]
+        risk_services.risk_save(user=None, risk=risk, via="demo")
+        named += 1
+    return [f"risk categories: {named} risks categorised for their appetite"] if named else []
 
 
 def report_earlier_quarters() -> list[str]:

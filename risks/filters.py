@@ -16,10 +16,12 @@ class RegisterFilter(django_filters.FilterSet):
     band = django_filters.CharFilter(method="no_op", label="Level")
     outside = django_filters.ChoiceFilter(choices=[("yes", "Outside tolerance"), ("no", "Within tolerance")],
                                           method="no_op", empty_label="Any", label="Tolerance")
+    appetite = django_filters.ChoiceFilter(choices=[("outside", "Outside appetite"), ("inside", "Inside appetite")],
+                                           method="no_op", empty_label="Any", label="Appetite")
 
     class Meta:
         model = Risk
-        fields = ["q", "directorate", "owner", "band", "outside"]
+        fields = ["q", "directorate", "owner", "band", "outside", "appetite"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -125,3 +125,19 @@ class ActionForm(forms.ModelForm):
         fields = ["description", "owner", "due_date", "status"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"description": {"required": "Describe the action"}}
+
+
+class CategoryForm(forms.ModelForm):
+    """A risk category's appetite (the boundary on the matrix is posted beside it: risks.views.appetite_edit)."""
+
+    reason = forms.CharField(label="Reason for the change (optional)", required=False, max_length=500,
+                             help_text="For the audit trail, for example: agreed by the audit committee on 14 "
+                                       "October 2019.")
+
+    class Meta:
+        from .models import RiskCategory
+
+        model = RiskCategory
+        fields = ["name", "level", "statement", "description", "active"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 3}), "description": forms.Textarea(attrs={"rows": 2})}
+        labels = {"level": "Appetite level", "statement": "Appetite statement", "active": "In use"}

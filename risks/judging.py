@@ -23,7 +23,7 @@ from .models import Judgement, Risk, RiskReview
 
 COMPARED = ("review_id", "review_period_label", "register", "kind", "outside", "directorate_id", "service_area_id",
             "scheme_id", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "previous_rating",
-            "travel", "reviewed_this_quarter")
+            "travel", "reviewed_this_quarter", "outside_appetite", "appetite_level", "appetite_source")
 
 
 def judgements_of(quarter: ReportingPeriod, risk_ids: Iterable[int] | None = None, *,
@@ -53,9 +53,13 @@ def judgements_from(rows, quarter: ReportingPeriod, *, recorded: bool) -> list[J
 
     from organisation.records import user_name
 
+    from . import queries
+
     risks = {values["pk"]: values for values in Risk.objects.filter(pk__in=[r.risk.pk for r in rows]).values(
         "pk", "kind", "register", "directorate_id", "service_area_id", *RISK_FACTS,
-        directorate_label=F("directorate__name"), service_area_label=F("service_area__name"))}
+        directorate_label=F("directorate__name"), service_area_label=F("service_area__name"),
+        own_appetite=F("appetite_level"))}
+    appetite_for = queries.appetite_reader() if rows else None
     reviews = {}
     for review in RiskReview.objects.filter(pk__in=[r.review.pk for r in rows]).select_related(
             "reviewed_by", "scheme").only("pk", *REVIEW_FACTS, "reviewed_by_name", "reviewed_by", "scheme__name"):
@@ -66,7 +70,10 @@ def judgements_from(rows, quarter: ReportingPeriod, *, recorded: bool) -> list[J
     for r in rows:
         risk = risks[r.risk.pk]
         review, reviewer, scheme_name = reviews[r.review.pk]
+        judged = appetite_for(risk["category"], risk["own_appetite"], r.review.scheme_id)
         out.append(Judgement(
+            outside_appetite=judged.outside(r.review.likelihood, r.review.impact, risk["kind"]),
+            appetite_level=judged.level.value, appetite_source=judged.source,
             risk_id=r.risk.pk, quarter=quarter, review_id=r.review.pk, register=risk["register"],
             order_key=natural(risk["reference"]),
             directorate_id=risk["directorate_id"], service_area_id=risk["service_area_id"], kind=risk["kind"],

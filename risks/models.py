@@ -23,6 +23,10 @@ class ScoringScheme(models.Model):
     definition = models.JSONField(help_text="likelihood, threat_impact, opportunity_impact: [[value, label]...]; "
                                             "levels: [{name, min, max, colour}...]")
     active = models.BooleanField(default=False)
+    appetite_level = models.CharField(max_length=10, default="cautious",
+                                      choices=[("averse", "Averse"), ("minimal", "Minimal"), ("cautious", "Cautious"),
+                                               ("open", "Open"), ("eager", "Eager")],
+                                      help_text="The appetite for a risk with no category of its own.")
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +49,45 @@ class ScoringScheme(models.Model):
         """Every scheme by id (there are a handful): reviews are scored on the scheme they name."""
         return {pk: scoring.Scheme.from_data(name, definition)
                 for pk, name, definition in cls.objects.values_list("pk", "name", "definition")}
+
+
+APPETITE_LEVELS = [("averse", "Averse"), ("minimal", "Minimal"), ("cautious", "Cautious"), ("open", "Open"),
+                   ("eager", "Eager")]
+
+
+class RiskCategory(models.Model):
+    """A risk category and the council's appetite for it (risks/appetite.py): the Orange Book's example
+    categories, plus safeguarding, by default. Risks name their category (Risk.category) by name."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
+    level = models.CharField(max_length=10, choices=APPETITE_LEVELS, default="cautious",
+                             help_text="How much risk the council will take in this category.")
+    statement = models.TextField(blank=True, validators=[TEXT_VALIDATOR],
+                                 help_text="The appetite statement, as the council publishes it.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "risk categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CategoryAppetite(models.Model):
+    """The cells of one scheme's matrix inside a category's appetite, where they are drawn (else they follow
+    from the category's level)."""
+
+    category = models.ForeignKey(RiskCategory, on_delete=models.CASCADE, related_name="appetites")
+    scheme = models.ForeignKey("ScoringScheme", on_delete=models.CASCADE, related_name="+")
+    cells = models.JSONField(default=list, help_text="[[likelihood, impact], ...] inside appetite")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["category", "scheme"], name="category_appetite_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.category} on {self.scheme}"
 
 
 class Risk(models.Model):
@@ -83,6 +126,8 @@ class Risk(models.Model):
     strategy_themes = models.CharField(max_length=300, blank=True)
     category = models.CharField(max_length=120, blank=True,
                                 help_text="The risk category its appetite is set for (e.g. safeguarding, financial).")
+    appetite_level = models.CharField(max_length=10, choices=APPETITE_LEVELS, blank=True,
+                                      help_text="This risk's own appetite; blank: its category's.")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     date_identified = models.DateField(null=True, blank=True)
     treatment = models.CharField(max_length=10, choices=Treatment.choices, default=Treatment.TREAT)
@@ -106,9 +151,10 @@ class Risk(models.Model):
 
 
 def active_scheme_id() -> int | None:
-    """A new review is scored on the active scheme (the services always say so explicitly)."""
-    scheme = ScoringScheme.current()
-    return scheme.pk if scheme is not None else None
+    """A new review is scored on the active scheme (the services always say so explicitly). Reads the id
+    only: migrations that remake a table call this before later columns exist."""
+    return (ScoringScheme.objects.filter(active=True).values_list("pk", flat=True).first()
+            or ScoringScheme.objects.order_by("pk").values_list("pk", flat=True).first())
 
 
 class ReviewRatings:
@@ -217,6 +263,9 @@ class Judgement(models.Model):
     # Who saw it and how it was judged then: a later move, a change of kind or a closure changes none of it.
     kind = models.CharField(max_length=12, choices=Risk.Kind.choices, default=Risk.Kind.THREAT)
     outside = models.BooleanField(default=False, help_text="Outside tolerance, as reported.")
+    outside_appetite = models.BooleanField(default=False, help_text="Outside appetite, as reported.")
+    appetite_level = models.CharField(max_length=10, blank=True, help_text="The appetite it was judged against.")
+    appetite_source = models.CharField(max_length=10, blank=True, help_text="risk, category or scheme")
     directorate = models.ForeignKey("organisation.Directorate", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     service_area = models.ForeignKey("organisation.ServiceArea", null=True, blank=True, on_delete=models.PROTECT,

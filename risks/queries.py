@@ -551,6 +551,8 @@ def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dic
         rows = [r for r in rows if r.level and r.level.name.lower() == str(filters["band"]).lower()]
     if filters.get("outside"):
         rows = [r for r in rows if r.review is not None and r.outside == (filters["outside"] == "yes")]
+    if filters.get("appetite"):
+        rows = _by_appetite(rows, quarter, filters["appetite"] == "outside")
     if cell is not None:
         basis, likelihood, impact = cell
         rows = [r for r in rows if r.review is not None and (r.scheme is None or r.scheme.name == scheme.name) and (
@@ -746,13 +748,15 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
         name = max(counts, key=lambda n: (counts[n], n == active.name, n))  # as quarter_scheme()
         scheme = next((s for s in schemes.values() if s.name == name), active)
     unjudged = None
-    narrowed = bool(filters.get("band") or filters.get("outside") or cell is not None)
+    narrowed = bool(filters.get("band") or filters.get("outside") or filters.get("appetite") or cell is not None)
     if not quarter.is_locked and not narrowed:
         unjudged = risks.exclude(pk__in=Judgement.objects.filter(quarter=quarter).values("risk_id"))
     if filters.get("band"):
         judged = judged.filter(_band_q(filters["band"], schemes))
     if filters.get("outside"):
         judged = judged.filter(outside=filters["outside"] == "yes")
+    if filters.get("appetite"):
+        judged = judged.filter(outside_appetite=filters["appetite"] == "outside")
     if cell is not None:
         basis, likelihood, impact = cell
         same = [pk for pk, found in schemes.items() if found.name == scheme.name]
@@ -811,3 +815,45 @@ def reviews_due(user, quarter: ReportingPeriod, today: date) -> list[Risk]:
     reviewed = RiskReview.objects.filter(period=quarter).values("risk_id")
     return list(Risk.objects.filter(service_area_id__in=areas, status=Risk.Status.OPEN)
                 .exclude(pk__in=reviewed).order_by("reference"))
+
+
+def appetite_reader():
+    """A function (category name, the risk's own level, scheme id) -> appetite.Appetite, over the categories,
+    their drawn cells and the schemes read once (three queries)."""
+    from . import appetite
+    from .models import CategoryAppetite, RiskCategory, ScoringScheme
+
+    schemes = {s.pk: (s.scheme, s.appetite_level) for s in ScoringScheme.objects.all()}
+    categories = {c.name.strip().lower(): c for c in RiskCategory.objects.filter(active=True)}
+    drawn = {(a.category_id, a.scheme_id): a.cells for a in CategoryAppetite.objects.all()}
+
+    def read(category_name: str, own_level: str, scheme_id: int) -> appetite.Appetite:
+        scheme, default = schemes[scheme_id]
+        category = categories.get((category_name or "").strip().lower())
+        return appetite.resolve(
+            scheme, risk_level=own_level or "", category=category.name if category else (category_name or ""),
+            category_level=category.level if category else "",
+            category_cells=drawn.get((category.pk, scheme_id)) if category else None, default_level=default)
+
+    return read
+
+
+def _by_appetite(rows, quarter: ReportingPeriod, wanted: bool) -> list:
+    """The rows whose risk is (wanted True) or is not outside appetite: as the quarter stored it where it has
+    a judgement, else as the rules give it now."""
+    from .models import Judgement
+
+    rows = [r for r in rows if r.review is not None]
+    stored = dict(Judgement.objects.filter(quarter=quarter, risk_id__in=[r.risk.pk for r in rows]).values_list(
+        "risk_id", "outside_appetite"))
+    missing = [r for r in rows if r.risk.pk not in stored]
+    if missing:
+        read = appetite_reader()
+        facts = {pk: (category, own, kind) for pk, category, own, kind in Risk.objects.filter(
+            pk__in=[r.risk.pk for r in missing]).values_list("pk", "category", "appetite_level", "kind")}
+        for r in missing:
+            category, own, kind = facts[r.risk.pk]
+            stored[r.risk.pk] = read(category, own, r.review.scheme_id).outside(r.review.likelihood, r.review.impact,
+                                                                               kind)
+    return [r for r in rows if stored[r.risk.pk] == wanted]
+

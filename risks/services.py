@@ -475,3 +475,65 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     total = len(rows) + len(kept)
     return f"{total} risk{'s' if total != 1 else ''} recorded on the register" + (
         f" ({len(kept)} as reported at the earlier lock)" if kept else "")
+
+
+@transaction.atomic
+@judging.deferring
+def category_save(*, user, category, cells: dict | None = None, reason: str = ""):
+    """Set a risk category's appetite: its level, statement and, per scheme, the cells of the matrix inside
+    appetite (None for a scheme: they follow from the level). Open quarters' risks in the category are judged
+    again; a locked quarter keeps what it reported."""
+    from . import appetite
+    from .models import CategoryAppetite, RiskCategory
+
+    errors = {}
+    try:
+        category.name = parsing.check_name((category.name or "").strip(), what="category's name")
+    except parsing.InvalidValue as exc:
+        errors["name"] = str(exc)
+    if category.level not in {lv.value for lv in appetite.Level}:
+        errors["level"] = f'"{category.level}" is not an appetite level: use averse, minimal, cautious, open or eager'
+    errors.update(validation.check_texts({"statement": category.statement or "",
+                                          "description": category.description or ""},
+                                         {"statement": parsing.TEXT_MAX, "description": parsing.TEXT_MAX}))
+    clash = RiskCategory.objects.filter(name__iexact=category.name).exclude(pk=category.pk).first()
+    if clash is not None and "name" not in errors:
+        errors["name"] = f"a category called {clash.name} already exists"
+    checked = {}
+    schemes = {s.pk: s for s in ScoringScheme.objects.all()}
+    for scheme_id, drawn in (cells or {}).items():
+        if scheme_id not in schemes:
+            errors["cells"] = "that scoring scheme does not exist"
+            continue
+        if drawn is None:
+            checked[scheme_id] = None
+            continue
+        try:
+            checked[scheme_id] = sorted(appetite.checked_cells(schemes[scheme_id].scheme, drawn))
+        except ValueError as exc:
+            errors["cells"] = str(exc)
+    if errors:
+        raise InvalidWrite(errors, category.name)
+    before = RiskCategory.objects.select_for_update().filter(pk=category.pk).first() if category.pk else None
+    old_name = before.name if before else category.name
+    category.save()
+    drawn_before = {a.scheme_id: a.cells for a in CategoryAppetite.objects.filter(category=category)}
+    for scheme_id, value in checked.items():
+        if value is None:
+            CategoryAppetite.objects.filter(category=category, scheme_id=scheme_id).delete()
+        else:
+            CategoryAppetite.objects.update_or_create(category=category, scheme_id=scheme_id,
+                                                      defaults={"cells": value})
+    fields = ("name", "level", "statement", "active")
+    detail = audit.changes(audit.field_values(before, fields) if before else {}, audit.field_values(category, fields))
+    for scheme_id, value in checked.items():
+        if drawn_before.get(scheme_id) != value:
+            detail = (detail + "; " if detail else "") + (
+                f"cells inside appetite on {schemes[scheme_id].name}: "
+                + (", ".join(f"{li}x{im}" for li, im in value) if value is not None else "as the level gives"))
+    audit.record(user=user, action=Action.CREATED if before is None else Action.CHANGED, object_type="Risk category",
+                 object_label=category.name, detail=detail or "no change", reason=reason)
+    names = {old_name.strip().lower(), category.name.strip().lower()}
+    judging.touched({pk for pk, name in Risk.objects.exclude(category="").values_list("pk", "category")
+                     if name.strip().lower() in names})
+    return category

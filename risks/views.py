@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -125,6 +125,15 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "travel": scoring.travel(review.rating, previous),
             "outside": scoring.outside_tolerance(risk.kind, review.rating, review.tolerance_rating),
         })
+    # Each quarter's appetite judgement as stored (a locked quarter's as reported), and the appetite now.
+    from .models import Judgement
+
+    judged = {quarter_id: (outside, level) for quarter_id, outside, level in Judgement.objects.filter(
+        risk=risk, review__in=[r.pk for r in reviews]).filter(quarter_id=F("review__period_id")).values_list(
+        "quarter_id", "outside_appetite", "appetite_level")}
+    for row in history_rows:
+        row["appetite"] = judged.get(row["review"].period_id)
+    appetite_now = queries.appetite_reader()(risk.category, risk.appetite_level, model.pk)
     today = clock.today()
     hide_detail = risk.exempt and not access.can_view_exempt(request.user)
     actions = [] if hide_detail else [(a, a.is_overdue(today)) for a in risk.action_items.all()]
@@ -135,7 +144,7 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "risks/risk.html", {
         "risk": risk, "history_rows": history_rows, "scheme": scheme, "actions": actions,
         "open_quarter": open_quarter, "review_overdue": review_overdue, "changes": changes,
-        "hide_detail": hide_detail,
+        "hide_detail": hide_detail, "appetite_now": appetite_now,
         "can_review": bool(open_quarter and access.can_view_review_form(request.user, risk.service_area_id)),
         "can_manage": access.can_manage_risks(request.user), "action_form": ActionForm(prefix="a"),
     })
@@ -468,3 +477,82 @@ def schemes(request: HttpRequest) -> HttpResponse:
         .select_related("risk", "period", "scheme").order_by("risk__reference")[:200]
     return render(request, "risks/schemes.html", {"schemes": [(s, s.scheme) for s in ScoringScheme.objects.all()],
                                                   "to_rescore": to_rescore})
+
+
+# --- risk appetite -----------------------------------------------------------
+
+def _appetite_matrix(scheme, cells) -> list[list[dict]]:
+    """Rows of the scheme's threat matrix, highest likelihood first, each cell with its rating, level and
+    whether it is inside appetite."""
+    impacts = sorted(scheme.impacts[scoring.Kind.THREAT])
+    return [[{"likelihood": likelihood, "impact": impact, "rating": likelihood * impact,
+              "level": scoring.level(scheme, likelihood * impact), "inside": (likelihood, impact) in cells}
+             for impact in impacts] for likelihood in sorted(scheme.likelihoods, reverse=True)]
+
+
+def appetite_statement(request: HttpRequest) -> HttpResponse:
+    """The council's risk appetite: each category's level, statement and, on the active scheme, the cells of
+    the matrix inside appetite; and how many open risks are outside it in the current quarter."""
+    from . import appetite
+    from .models import CategoryAppetite, Judgement, RiskCategory
+
+    if not access.can_view_risks(request.user):
+        raise PermissionDenied
+    model, scheme = queries.active_scheme()
+    drawn = {a.category_id: a.cells for a in CategoryAppetite.objects.filter(scheme=model)}
+    quarter = _quarter(request.GET.get("period"), request.user)
+    outside = {}
+    for name, n in (Judgement.objects.filter(quarter=quarter, outside_appetite=True)
+                    .values_list("category").annotate(n=Count("pk")).order_by()):
+        outside[(name or "").strip().lower()] = outside.get((name or "").strip().lower(), 0) + n
+    categories = []
+    for category in RiskCategory.objects.filter(active=True):
+        cells = frozenset(tuple(c) for c in drawn[category.pk]) if category.pk in drawn \
+            else appetite.cells_for_level(scheme, category.level)
+        categories.append({"category": category, "level": appetite.Level(category.level),
+                           "drawn": category.pk in drawn, "matrix": _appetite_matrix(scheme, cells),
+                           "outside": outside.get(category.name.strip().lower(), 0)})
+    default = appetite.Level(model.appetite_level)
+    return render(request, "risks/appetite.html", {
+        "categories": categories, "scheme": scheme, "scheme_model": model, "default": default,
+        "levels": list(appetite.Level), "quarter": quarter, "can_edit": access.can_manage_risks(request.user),
+        "impacts": [(v, scheme.impacts[scoring.Kind.THREAT][v]) for v in sorted(scheme.impacts[scoring.Kind.THREAT])],
+    })
+
+
+def appetite_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Set a category's appetite: its level and statement, and the boundary on the active scheme's matrix
+    (tick the cells inside appetite, or leave it to follow the level)."""
+    from . import appetite
+    from .forms import CategoryForm
+    from .models import CategoryAppetite, RiskCategory
+
+    if not access.can_manage_risks(request.user):
+        raise PermissionDenied
+    category = get_object_or_404(RiskCategory, pk=pk) if pk else RiskCategory()
+    model, scheme = queries.active_scheme()
+    stored = CategoryAppetite.objects.filter(category=category, scheme=model).first() if category.pk else None
+    form = CategoryForm(request.POST or None, instance=category)
+    problem = ""
+    if request.method == "POST" and form.is_valid():
+        follow = request.POST.get("boundary", "level") == "level"
+        ticked = [] if follow else [[int(v) for v in value.split("-", 1)] for value in request.POST.getlist("cell")
+                                    if len(value.split("-")) == 2 and all(p.isdigit() for p in value.split("-"))]
+        try:
+            services.category_save(user=request.user, category=form.save(commit=False),
+                                   cells={model.pk: None if follow else ticked}, reason=form.cleaned_data["reason"])
+        except InvalidWrite as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name if name in form.fields else None, message[0].upper() + message[1:])
+        else:
+            messages.success(request, f"The appetite for {form.instance.name} is saved; open quarters' risks were "
+                                      "judged against it.")
+            return redirect("risks:appetite")
+    level = form["level"].value() if form["level"].value() in {lv.value for lv in appetite.Level} \
+        else category.level
+    cells = frozenset(tuple(c) for c in stored.cells) if stored else appetite.cells_for_level(scheme, level)
+    return render(request, "risks/appetite_edit.html", {
+        "form": form, "category": category, "scheme": scheme, "matrix": _appetite_matrix(scheme, cells),
+        "drawn": stored is not None, "problem": problem,
+        "impacts": [(v, scheme.impacts[scoring.Kind.THREAT][v]) for v in sorted(scheme.impacts[scoring.Kind.THREAT])],
+    }, status=400 if request.method == "POST" else 200)
