@@ -838,14 +838,15 @@ def appetite_reader():
     return read
 
 
-def _by_appetite(rows, quarter: ReportingPeriod, wanted: bool) -> list:
-    """The rows whose risk is (wanted True) or is not outside appetite: as the quarter stored it where it has
-    a judgement, else as the rules give it now."""
+def appetite_judged(rows, quarter: ReportingPeriod) -> dict[int, tuple[bool, str]]:
+    """Each row's risk: (outside appetite, the appetite level) - as the quarter stored it where it has a
+    judgement (a locked quarter's as reported), else as the rules give it now. Three or four queries."""
     from .models import Judgement
 
     rows = [r for r in rows if r.review is not None]
-    stored = dict(Judgement.objects.filter(quarter=quarter, risk_id__in=[r.risk.pk for r in rows]).values_list(
-        "risk_id", "outside_appetite"))
+    stored = {pk: (outside, level) for pk, outside, level in Judgement.objects.filter(
+        quarter=quarter, risk_id__in=[r.risk.pk for r in rows]).values_list(
+        "risk_id", "outside_appetite", "appetite_level")}
     missing = [r for r in rows if r.risk.pk not in stored]
     if missing:
         read = appetite_reader()
@@ -853,7 +854,13 @@ def _by_appetite(rows, quarter: ReportingPeriod, wanted: bool) -> list:
             pk__in=[r.risk.pk for r in missing]).values_list("pk", "category", "appetite_level", "kind")}
         for r in missing:
             category, own, kind = facts[r.risk.pk]
-            stored[r.risk.pk] = read(category, own, r.review.scheme_id).outside(r.review.likelihood, r.review.impact,
-                                                                               kind)
-    return [r for r in rows if stored[r.risk.pk] == wanted]
+            judged = read(category, own, r.review.scheme_id)
+            stored[r.risk.pk] = (judged.outside(r.review.likelihood, r.review.impact, kind), judged.level.value)
+    return stored
 
+
+def _by_appetite(rows, quarter: ReportingPeriod, wanted: bool) -> list:
+    """The rows whose risk is (wanted True) or is not outside appetite (appetite_judged)."""
+    rows = [r for r in rows if r.review is not None]
+    judged = appetite_judged(rows, quarter)
+    return [r for r in rows if judged[r.risk.pk][0] == wanted]

@@ -25,7 +25,7 @@ OPTIONAL_COLUMNS = ("exempt", "exempt_paragraph", "category", "inherent_likeliho
                     "next_review")
 IMPORT_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 DERIVED_COLUMNS = ("rating", "level", "tolerance_rating", "tolerance_level", "previous_rating", "travel",
-                   "outside_tolerance", "last_reviewed", "scheme")
+                   "outside_tolerance", "last_reviewed", "scheme", "appetite", "outside_appetite", "inherent_rating")
 EXPORT_COLUMNS = IMPORT_COLUMNS + DERIVED_COLUMNS
 REQUIRED = ("reference", "register", "directorate", "period", "likelihood", "impact", "tolerance_likelihood",
             "tolerance_impact")
@@ -214,6 +214,7 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
     risks = risks.select_related("directorate", "service_area")
     data = tablib.Dataset(headers=list(EXPORT_COLUMNS))
     rows = [r for r in queries.rows_for(risks, quarter) if r.review is not None]
+    appetites = queries.appetite_judged(rows, quarter)
     for r in queries.with_review_detail(rows):
         if r.detail is None:  # deleted since the rows were scored
             continue
@@ -232,6 +233,9 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
             r.rating, r.level.name, r.tolerance_rating, r.tolerance_level.name,
             r.previous_rating if r.previous_rating is not None else "", r.travel.value,
             "yes" if r.outside else "no", scores.period_label, r.scheme.name if r.scheme else "",
+            appetites[risk.pk][1], "yes" if appetites[risk.pk][0] else "no",
+            review.inherent_likelihood * review.inherent_impact
+            if review.inherent_likelihood is not None and review.inherent_impact is not None else "",
         ])
     return data
 

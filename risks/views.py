@@ -18,7 +18,7 @@ from organisation.typed_work import keeps_typed_work
 from . import committee, queries, scoring, services
 from .filters import RegisterFilter
 from .forms import ActionForm, NoChangeForm, ReviewForm, RiskForm
-from .models import Risk, RiskReview, ScoringScheme
+from .models import Judgement, Risk, RiskReview, ScoringScheme
 
 PER_PAGE = 50
 
@@ -126,7 +126,6 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "outside": scoring.outside_tolerance(risk.kind, review.rating, review.tolerance_rating),
         })
     # Each quarter's appetite judgement as stored (a locked quarter's as reported), and the appetite now.
-    from .models import Judgement
 
     judged = {quarter_id: (outside, level) for quarter_id, outside, level in Judgement.objects.filter(
         risk=risk, review__in=[r.pk for r in reviews]).filter(quarter_id=F("review__period_id")).values_list(
@@ -361,8 +360,21 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     quarter = _quarter(request.GET.get("period"), request.user)
     found, filterset, level = _register(request, quarter, facts=True, stored=True)
     scheme = found.scheme
+    # The council's default appetite drawn on the threats' maps (each category's own is on the appetite page).
+    from . import appetite
+
+    model = next((m for m in ScoringScheme.objects.all() if m.name == scheme.name), None)
+    default_level = appetite.Level(model.appetite_level if model else appetite.Level.CAUTIOUS)
+    inside = appetite.cells_for_level(scheme, default_level)
+    maps = found.maps()
+    for heat in maps:
+        heat["rows"] = [[(cell, heat["kind"] == "threat" and (cell.likelihood, cell.impact) in inside)
+                         for cell in row] for row in heat["grid"]]
+    shown = found.judged if hasattr(found, "judged") else None  # the stored register's rows, as filtered
+    outside_appetite = shown.filter(outside_appetite=True).count() if shown is not None else None
     return render(request, "risks/heatmap.html", {
-        "quarter": quarter, "maps": found.maps(), "level": level, "levels": LEVELS, "scheme": scheme,
+        "quarter": quarter, "maps": maps, "level": level, "levels": LEVELS, "scheme": scheme,
+        "default_appetite": default_level, "outside_appetite": outside_appetite,
         "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
         "band_positions": {b.name: i + 1 for i, b in enumerate(scheme.levels)},
     })
@@ -494,7 +506,7 @@ def appetite_statement(request: HttpRequest) -> HttpResponse:
     """The council's risk appetite: each category's level, statement and, on the active scheme, the cells of
     the matrix inside appetite; and how many open risks are outside it in the current quarter."""
     from . import appetite
-    from .models import CategoryAppetite, Judgement, RiskCategory
+    from .models import CategoryAppetite, RiskCategory
 
     if not access.can_view_risks(request.user):
         raise PermissionDenied

@@ -118,3 +118,20 @@ def test_the_appetite_pages_query_count_does_not_grow(executive, demo):
     for n in range(10):
         RiskCategory.objects.create(name=f"Extra {n}", level="open")
     assert count() <= small
+
+
+def test_the_heat_map_draws_the_default_boundary_and_counts_those_outside(executive, demo):
+    page = executive.get("/risks/heat-map/?period=2019-20-Q1&level=corporate").content.decode()
+    assert "inside the council's default appetite (Cautious)" in page
+    assert "app-heatmap--appetite" in page and ", inside appetite" in page
+    assert "risks outside their appetite" in page
+
+
+def test_the_risks_export_says_the_appetite_and_whether_outside(demo):
+    from risks.resources import export_rows
+
+    data = export_rows(ReportingPeriod.for_label("2019/20 Q1"))
+    rows = {row["reference"]: row for row in data.dict}
+    assert rows["CRR9"]["category"] == "Safeguarding"
+    assert rows["CRR9"]["appetite"] == "averse" and rows["CRR9"]["outside_appetite"] == "yes"
+    assert rows["CRR23"]["appetite"] == "open"
