@@ -124,7 +124,12 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "tolerance_level": scoring.level(review_scheme, review.tolerance_rating),
             "travel": scoring.travel(review.rating, previous),
             "outside": scoring.outside_tolerance(risk.kind, review.rating, review.tolerance_rating),
+            # The controls' effect: the inherent rating (before controls, where given) less the current.
+            "inherent": review.inherent_likelihood * review.inherent_impact
+            if review.inherent_likelihood is not None and review.inherent_impact is not None else None,
         })
+        row = history_rows[-1]
+        row["effect"] = row["inherent"] - review.rating if row["inherent"] is not None else None
     # Each quarter's appetite judgement as stored (a locked quarter's as reported), and the appetite now.
 
     judged = {quarter_id: (outside, level) for quarter_id, outside, level in Judgement.objects.filter(

@@ -135,3 +135,12 @@ def test_the_risks_export_says_the_appetite_and_whether_outside(demo):
     assert rows["CRR9"]["category"] == "Safeguarding"
     assert rows["CRR9"]["appetite"] == "averse" and rows["CRR9"]["outside_appetite"] == "yes"
     assert rows["CRR23"]["appetite"] == "open"
+
+
+def test_the_risk_page_shows_the_controls_effect(officer, directorate, area_a, open_quarter):
+    from tests.risks.conftest import make_risk, review
+
+    risk = make_risk("CRR55", directorate, area_a)
+    review(risk, open_quarter.label, 2, 5, inherent_likelihood=4, inherent_impact=7)
+    page = officer.get("/risks/CRR55/").content.decode()
+    assert "Inherent (before controls) 4 &times; 7 = 28; controls reduce it by 18" in page
