@@ -168,6 +168,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     # Tests never build a database on the replica: it stands for the primary's test database.
     DATABASES[READ_REPLICA]["TEST"] = {"MIRROR": "default"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two saves at once on the zero-set-up database: each write transaction takes SQLite's write lock when it
+    # begins (IMMEDIATE), and waits for the other for up to 20 s, instead of failing "database is locked" at
+    # its first write inside a read transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DATABASE_ROUTERS = ["organisation.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -50,7 +50,12 @@ def _scope(request: HttpRequest, quarter: ReportingPeriod, *, stored: bool = Fal
         if directorate is None:
             raise Http404
     filterset = IndicatorFilter(request.GET or None, queryset=Indicator.objects.none(), directorate=directorate)
-    filters = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
+    # A filter that cannot be read (an area that does not exist, a status misspelt) is said at the top of the
+    # page; the others still apply (cleaned_data keeps the valid fields only).
+    filters = {}
+    if filterset.is_bound:
+        filterset.form.is_valid()
+        filters = dict(filterset.form.cleaned_data)
     directorate_id = directorate.pk if directorate else None
     found = queries.stored_scope(request.user, quarter, directorate_id=directorate_id, filters=filters) \
         if stored else None
@@ -67,9 +72,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     quarter = _quarter(request.GET.get("period"), request.user)
     found, filterset, directorate, directorates = _scope(request, quarter, stored=True)
     exceptions = found.exceptions
-    asked = filterset.is_bound and filterset.form.is_valid() and any(filterset.form.cleaned_data.values())
+    cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
+    asked = any(cleaned.values())
     # The table lists what the exceptions above do not, unless a status is asked for: then every match.
-    by_status = asked and bool(filterset.form.cleaned_data.get("status"))
+    by_status = asked and bool(cleaned.get("status"))
     if isinstance(found, queries.StoredScope):  # counted, sorted and paged in the database
         rows = found.table_rows(by_status)
         drafts = found.drafts
@@ -79,7 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     table = IndicatorTable(rows, order_by="status", quarter_slug=quarter.slug)
     RequestConfig(request, paginate={"per_page": INDICATORS_PER_PAGE}).configure(table)
     area_summaries = found.by_area()
-    narrowing = _narrowing(filterset.form.cleaned_data if asked else {}, area_summaries)
+    narrowing = _narrowing(cleaned if asked else {}, area_summaries)
     exception_page = Paginator(exceptions, EXCEPTIONS_PER_PAGE).get_page(request.GET.get("exceptions_page"))
     exception_query = request.GET.copy()
     exception_query.pop("exceptions_page", None)
@@ -646,7 +652,7 @@ def export_report(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
         if fmt == "csv":
             return interchange.write(resources.kpi_report_rows(found.filtered), fmt, title=quarter.label)
         scope_label = queries.directorate_name(quarter, directorate) if directorate else "all directorates"
-        cleaned = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
+        cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
         narrowing = _narrowing(cleaned, found.by_area())
         if narrowing:
             scope_label += "; " + "; ".join(f"{label.lower()} {value}" for label, value in narrowing)

@@ -51,11 +51,29 @@ def tasks_panel(request) -> Panel | None:
 
 
 def _with_names(found) -> list[tuple]:
-    """(shown task, the names of whom it is with) for each."""
+    """(shown task, the names of whom it is with, a page the head of service may open about it) for each."""
     if not found:
         return []
     names = _people(found)
-    return [(s, ", ".join(names.get(pk, "a former user") for pk in s.task.people) or "No one") for s in found]
+    return [(s, ", ".join(names.get(pk, "a former user") for pk in s.task.people) or "No one", _readable(s.task))
+            for s in found]
+
+
+def _readable(task) -> str:
+    """A page about a task that its area's head of service may read (the form itself is the manager's): the
+    area's dashboard for figures, the risk's page for a review or action, the placements report."""
+    from django.urls import reverse
+
+    parts = task.key.split(":")
+    quarter = parts[1] if len(parts) > 1 else ""
+    if task.kind in ("figures", "question") and task.area_id:
+        return f"{reverse('kpis:area_dashboard', args=[task.area_id])}?period={quarter}"
+    if task.kind in ("review", "action") and task.url.startswith("/risks/"):
+        reference = task.url.split("/")[2]
+        return reverse("risks:risk", args=[reference])
+    if task.kind == "snapshot":
+        return reverse("placements:report")
+    return task.url
 
 
 def _people(found) -> dict[int, str]:

@@ -160,6 +160,7 @@ class Risks:
     summary: list[tuple[str, str, str, list[tuple[str, str]]]] = field(default_factory=list)
     level_counts: list[tuple[str, int]] = field(default_factory=list)  # risks at each level, highest first
     significant: list[RiskLine] = field(default_factory=list)  # the highest-rated, as the paper lists them
+    exempt_off_maps: int = 0  # exempt risks left off Part A's heat maps
     # The scoring criteria: (value, likelihood label, threat impact label, opportunity impact label).
     criteria: list[tuple[int, str, str, str]] = field(default_factory=list)
 
@@ -408,7 +409,9 @@ def _risks(quarter: ReportingPeriod, directorate_id: int | None, previous) -> tu
         counts[line.level] = counts.get(line.level, 0) + 1
     return Risks(
         scheme_name=scheme.name, levels=[(b.name, b.minimum, b.maximum) for b in scheme.levels],
-        maps=register.maps(), band_positions=positions, lines=lines,
+        # Part A is public: an exempt risk's cell on a heat map would give away its likelihood and impact.
+        maps=register.maps(exclude={line.reference for line in lines if line.exempt}),
+        exempt_off_maps=sum(1 for line in lines if line.exempt), band_positions=positions, lines=lines,
         outside=[line for line in lines if line.outside], changes=changes, since=since,
         long_standing=[line for line in lines if line.quarters_outside >= 3], likelihoods=scheme.likelihoods,
         summary_labels=summary_labels, summary=summary,

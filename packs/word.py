@@ -231,6 +231,10 @@ def _risks(document, content: PackContent) -> None:
                            f"registers; {len(r.outside)} outside tolerance. Ratings are likelihood × impact on the "
                            f"{r.scheme_name} scheme ({levels}). A risk not reviewed this quarter is shown with its last "
                            "review, \"not reviewed since\".")
+    if r.exempt_off_maps:
+        n = r.exempt_off_maps
+        document.add_paragraph(f"{n} exempt risk{'s are' if n != 1 else ' is'} not placed on these maps: "
+                               f"{'their' if n != 1 else 'its'} scores are in the exempt appendix (Part B).")
     for heat in r.maps:
         document.add_heading(f"{heat['label']}: {heat['kind']}s ({heat['total']})", level=3)
         headers = ["Likelihood \\ impact"] + [f"{value} {label}" for value, label in heat["impacts"]]
@@ -249,8 +253,9 @@ def _risks(document, content: PackContent) -> None:
         document.add_heading("The most significant risks", level=2)
         # Numbered by hand: Word's and LibreOffice's list numbering would carry on from the contents list.
         for number, line in enumerate(r.significant, start=1):
-            _numbered(document, number, f"{line.reference} {line.title}: {line.likelihood} x {line.impact} = "
-                                        f"{line.rating} {line.level}" + (", outside tolerance" if line.outside else "")
+            scores = f"{line.rating}" if line.exempt else f"{line.likelihood} x {line.impact} = {line.rating}"
+            _numbered(document, number, f"{line.reference} {line.title}: {scores} {line.level}"
+                      + (", outside tolerance" if line.outside else "")
                       + (f" (owner: {line.risk_owner})" if line.risk_owner and not line.exempt else ""))
     if r.criteria:
         document.add_heading("Scoring criteria: likelihood x impact = rating", level=3)

@@ -20,10 +20,18 @@ def _scale_field(label: str, values: dict[int, str], what: str, required: bool =
     )
 
 
+def _one_line_break(text: str) -> str:
+    """A browser sends each line break as CR LF: count it as one character, as the box does."""
+    return (text or "").replace("\r\n", "\n")
+
+
 class NoChangeForm(forms.Form):
     """ "Reviewed, no change": confirm last quarter's review with a comment."""
 
-    comment = forms.CharField(label="What did you check?", max_length=2000,
+    def clean_comment(self):
+        return _one_line_break(self.cleaned_data["comment"])
+
+    comment = forms.CharField(label="What did you check?",
                               help_text="For example: controls tested with the service; no new causes.",
                               widget=forms.Textarea(attrs={"rows": 2}),
                               error_messages={"required": "Say what was checked and why nothing has changed"})
@@ -35,7 +43,7 @@ class ReviewForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 4}))
     actions = forms.CharField(label="Further actions (what we are doing)", required=False,
                               widget=forms.Textarea(attrs={"rows": 4}))
-    comment = forms.CharField(label="Review comment (optional)", required=False, max_length=2000,
+    comment = forms.CharField(label="Review comment (optional)", required=False,
                               help_text="What you checked this quarter, for the record and the audit trail.",
                               widget=forms.Textarea(attrs={"rows": 2}))
     next_review_date = forms.DateField(label="Next review date", required=False,
@@ -58,6 +66,9 @@ class ReviewForm(forms.Form):
                                                       required=False)
         self.order_fields(["likelihood", "impact", "tolerance_likelihood", "tolerance_impact",
                            "inherent_likelihood", "inherent_impact", "controls", "actions", "next_review_date", "comment"])
+
+    def clean_comment(self):
+        return _one_line_break(self.cleaned_data["comment"])
 
     def clean(self):
         data = super().clean()

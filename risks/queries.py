@@ -451,22 +451,23 @@ class Register:
         return [r for r in self.rows if r.review is not None and r.scheme is not None
                 and r.scheme.name != self.scheme.name]
 
-    def heat_map(self, kind: str = "threat", basis: str = "current") -> list[list[scoring.Cell]]:
-        rows = [r for r in self.placed if r.kind == kind]
+    def heat_map(self, kind: str = "threat", basis: str = "current", exclude=frozenset()) -> list[list[scoring.Cell]]:
+        rows = [r for r in self.placed if r.kind == kind and r.risk.reference not in exclude]
         return scoring.heat_map(self.scheme, kind, [
             ((r.review.likelihood, r.review.impact) if basis == "current"
              else (r.review.tolerance_likelihood, r.review.tolerance_impact), r.risk.reference) for r in rows])
 
-    def maps(self) -> list[dict]:
-        """The heat maps a page or paper shows: current and tolerance, for threats and any opportunities."""
+    def maps(self, exclude=frozenset()) -> list[dict]:
+        """The heat maps a page or paper shows: current and tolerance, for threats and any opportunities.
+        exclude: references left off (a public paper's exempt risks: their cell would give their scores)."""
         out = []
         for kind in (scoring.Kind.THREAT, scoring.Kind.OPPORTUNITY):
-            of_kind = [r for r in self.placed if r.kind == kind.value]
+            of_kind = [r for r in self.placed if r.kind == kind.value and r.risk.reference not in exclude]
             if not of_kind and kind == scoring.Kind.OPPORTUNITY:
                 continue
             for basis, label in (("current", "Current rating"), ("tolerance", "Tolerance (target) rating")):
                 out.append({"kind": kind.value, "basis": basis, "label": label, "total": len(of_kind),
-                            "grid": self.heat_map(kind.value, basis),
+                            "grid": self.heat_map(kind.value, basis, exclude),
                             "impacts": [(v, self.scheme.impacts[kind][v]) for v in self.scheme.impact_values(kind)]})
         return out
 

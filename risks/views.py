@@ -158,7 +158,7 @@ def _changes(risk: Risk, *, hide_detail: bool) -> list[dict]:
     """Every change to the risk and its reviews (who, when, old and new), newest first."""
     risk_fields = ("title", "register", "status", "risk_owner", "action_owner", "treatment", "exempt")
     review_fields = ("likelihood", "impact", "tolerance_likelihood", "tolerance_impact") + (
-        () if hide_detail else ("controls", "actions"))
+        () if hide_detail else ("controls", "actions", "comment"))
 
     def shown(name, value):
         return "blank" if value in (None, "") else str(value)
@@ -197,12 +197,25 @@ def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
     if last is not None:
         for name in ("likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "inherent_likelihood",
                      "inherent_impact", "controls", "actions", "next_review_date") + (("comment",) if current else ()):
-            if hide_detail and name in ("controls", "actions"):
+            if hide_detail and name in ("controls", "actions", "comment"):
                 continue
             initial[name] = getattr(last, name)
     # What was typed before a session expired is shown back, unsaved (organisation/typed_work.py).
     data = request.POST if request.method == "POST" else (typed_work.take(request) if editable else None)
     no_change = None
+    if request.method == "POST" and data.get("action") == "no-change" and not (earlier is not None and current is None):
+        # The shortcut is not on offer (the quarter has a review already, or there is none before it): say why.
+        form = ReviewForm(None, initial=initial, scheme=scheme, kind=risk.kind, quarter=quarter)
+        refusal = NoChangeForm(data, prefix="same")
+        refusal.is_valid()
+        try:
+            services.review_unchanged(user=request.user, risk=risk, period=quarter,
+                                      comment=data.get("same-comment", "") or "-")
+        except (RecordError, InvalidWrite) as exc:
+            refusal.add_error(None, getattr(exc, "message", "") or "; ".join(getattr(exc, "errors", {}).values()))
+        context = _review_context(risk, quarter, form, editable, None, last, current, scheme, hide_detail, None,
+                                  earlier)
+        return render(request, "risks/review.html", context | {"refusal": refusal}, status=400)
     if editable and earlier is not None and current is None:
         no_change = NoChangeForm(data if data is not None and data.get("action") == "no-change" else None,
                                  prefix="same")
@@ -211,6 +224,9 @@ def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
                 try:
                     services.review_unchanged(user=request.user, risk=risk, period=quarter,
                                               comment=no_change.cleaned_data["comment"])
+                except ConcurrentEdit:
+                    no_change.add_error(None, f"Someone else recorded {risk.reference}'s review for {quarter.label} "
+                                              "just now: reload the page to see it")
                 except InvalidWrite as exc:
                     for name, message in exc.errors.items():
                         no_change.add_error("comment", message if name == "comment" else
@@ -234,7 +250,7 @@ def review(request: HttpRequest, reference: str, period: str) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         given = set(services.REVIEW_FIELDS) | {"comment"}
         if hide_detail:
-            given -= {name for name in ("controls", "actions") if not data.get(name)}
+            given -= {name for name in ("controls", "actions", "comment") if not data.get(name)}
         try:
             services.review_save(user=request.user, risk=risk, period=quarter, version=form.cleaned_data["version"],
                                  data=services.ReviewInput(**data, given=frozenset(given)))

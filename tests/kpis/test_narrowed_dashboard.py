@@ -107,3 +107,15 @@ def test_the_unfiltered_dashboard_says_nothing_is_narrowed(demo):
     response = _page(client_for(demo), "/performance/", period="2019-20-q1")
     assert 'id="narrowed"' not in response.content.decode()
     assert response.context["narrowing"] == []
+
+
+@pytest.mark.parametrize("bad", [{"status": "garbage"}, {"commitment": "999"}, {"frequency": "ANNUAL"},
+                                 {"service_area": "999"}])
+def test_a_filter_that_cannot_be_read_is_said_and_the_others_still_apply(demo, bad):
+    client = client_for(demo)
+    area = ServiceArea.objects.get(name__startswith="Children")
+    response = _page(client, "/performance/", period="2019-20-Q1", **({"service_area": area.pk} | bad))
+    body = response.content.decode()
+    assert "There is a problem" in body and "Select a valid choice" in body
+    if "service_area" not in bad:
+        assert response.context["area_name"] == area.name  # the good filter still narrows

@@ -138,7 +138,8 @@ def test_a_scheme_in_use_keeps_its_scales_and_cannot_be_deleted(officer, directo
     scheme = ScoringScheme.objects.get(active=True)
     definition = dict(scheme.definition)
     response = officer.post(f"/admin/risks/scoringscheme/{scheme.pk}/change/", {
-        "name": scheme.name, "description": "", "definition": '{"likelihood": [[1, "Low"]], '
+        "name": scheme.name, "description": "", "appetite_level": "cautious",
+        "definition": '{"likelihood": [[1, "Low"]], '
         '"threat_impact": [[1, "Low"]], "opportunity_impact": [[1, "Low"]], '
         '"levels": [{"name": "Low", "min": 1, "max": null, "colour": "#00703c"}]}'}, follow=True)
     assert "has reviews scored on it" in response.content.decode()

@@ -56,8 +56,17 @@ def test_an_area_with_no_manager_goes_to_its_head_of_service(demo):
     task = next(t for t in task_lists.all_tasks(clock.today()) if t.area_id == area.pk)
     assert task.people == (head.pk,)
     # Her home page lists the overdue returns of the areas she heads (the demo date is after the deadline).
-    body = client_for(head).get("/home/").content.decode()
+    head_client = client_for(head)
+    body = head_client.get("/home/").content.decode()
     assert "Overdue in the service areas you head" in body and "Orphan Service" in body
+    # Each of its links opens a page she may read (the form itself is the manager's).
+    import re
+
+    section = body.split("Overdue in the service areas you head", 1)[1].split("</table>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', section)
+    assert links
+    for link in links:
+        assert head_client.get(link.replace("&amp;", "&"), follow=True).status_code == 200, link
     # The reminders reach her.
     plan = chasing.plan(clock.today())
     assert any(d.person.id == head.pk and any(m.task.area_id == area.pk for m in d.messages) for d in plan.digests)

@@ -52,9 +52,35 @@ def test_no_change_is_not_offered_once_the_quarter_has_a_review(manager_a, revie
     page = manager_a.get(url(reviewed, open_quarter)).content.decode()
     assert "Nothing has changed since" not in page
     response = manager_a.post(url(reviewed, open_quarter), {"action": "no-change", "same-comment": "x"})
-    # Without the shortcut the post is the full form, refused for its missing scores; nothing changes.
+    # A second "no change" (another tab, a double click) is told why, and nothing changes.
     assert response.status_code == 400
+    assert "already has a review for" in response.content.decode()
     assert RiskReview.objects.get(risk=reviewed, period=open_quarter).likelihood == 3
+
+
+def test_a_risk_never_reviewed_is_told_to_use_the_form(manager_a, directorate, area_a, open_quarter):
+    risk = make_risk("CRR78", directorate, area_a)
+    response = manager_a.post(url(risk, open_quarter), {"action": "no-change", "same-comment": "x"})
+    assert response.status_code == 400 and "no earlier review to confirm" in response.content.decode()
+
+
+def test_a_comment_counts_a_line_break_once(manager_a, reviewed, open_quarter):
+    comment = "line\r\n" * 400  # 2,400 characters as sent, 2,000 as kept
+    response = manager_a.post(url(reviewed, open_quarter), {"action": "no-change", "same-comment": comment})
+    assert response.status_code == 302
+    assert RiskReview.objects.get(risk=reviewed, period=open_quarter).comment == ("line\n" * 400).strip()
+
+
+def test_an_exempt_risks_comment_is_not_shown_to_a_manager_who_may_not_read_it(manager_a, officer, directorate,
+                                                                            area_a, open_quarter):
+    risk = make_risk("CRR79", directorate, area_a, exempt=True, exempt_paragraph=3)
+    review(risk, open_quarter.label, 2, 5, comment="Secret reason")
+    page = manager_a.get(url(risk, open_quarter)).content.decode()
+    assert "Secret reason" not in page
+    data = {"version": 1, "likelihood": 3, "impact": 5, "tolerance_likelihood": 1, "tolerance_impact": 5,
+            "comment": ""}
+    assert manager_a.post(url(risk, open_quarter), data).status_code == 302
+    assert RiskReview.objects.get(risk=risk, period=open_quarter).comment == "Secret reason"  # kept
 
 
 def test_scores_that_no_longer_fit_the_scheme_are_explained(manager_a, directorate, area_a, open_quarter,
