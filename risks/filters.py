@@ -14,8 +14,8 @@ class RegisterFilter(django_filters.FilterSet):
     owner = django_filters.CharFilter(field_name="risk_owner", lookup_expr="icontains", label="Risk owner")
     # Judged after the query (they depend on the scores); the view applies them.
     band = django_filters.CharFilter(method="no_op", label="Level")
-    outside = django_filters.ChoiceFilter(choices=[("yes", "Outside tolerance"), ("no", "Within tolerance")],
-                                          method="no_op", empty_label="Any", label="Tolerance")
+    outside = django_filters.ChoiceFilter(choices=[("yes", "Outside target"), ("no", "Within target")],
+                                          method="no_op", empty_label="Any", label="Target")
     appetite = django_filters.ChoiceFilter(choices=[("outside", "Outside appetite"), ("inside", "Inside appetite")],
                                            method="no_op", empty_label="Any", label="Appetite")
 

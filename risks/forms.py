@@ -58,8 +58,8 @@ class ReviewForm(forms.Form):
         impact_what = f"{kind} impact"
         self.fields["likelihood"] = _scale_field("Current likelihood", likelihoods, "likelihood")
         self.fields["impact"] = _scale_field("Current impact", impacts, impact_what)
-        self.fields["tolerance_likelihood"] = _scale_field("Tolerance likelihood", likelihoods, "likelihood")
-        self.fields["tolerance_impact"] = _scale_field("Tolerance impact", impacts, impact_what)
+        self.fields["tolerance_likelihood"] = _scale_field("Target likelihood", likelihoods, "likelihood")
+        self.fields["tolerance_impact"] = _scale_field("Target impact", impacts, impact_what)
         self.fields["inherent_likelihood"] = _scale_field("Inherent likelihood (before controls)", likelihoods,
                                                           "likelihood", required=False)
         self.fields["inherent_impact"] = _scale_field("Inherent impact (before controls)", impacts, impact_what,

@@ -389,6 +389,8 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     inside = appetite.cells_for_level(scheme, default_level)
     maps = found.maps()
     for heat in maps:
+        if heat["basis"] == "tolerance":
+            heat["label"] = "Target rating"  # a risk's own aim (the register's tolerance columns)
         heat["rows"] = [[(cell, heat["kind"] == "threat" and (cell.likelihood, cell.impact) in inside)
                          for cell in row] for row in heat["grid"]]
     shown = found.judged if hasattr(found, "judged") else None  # the stored register's rows, as filtered

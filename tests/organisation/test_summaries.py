@@ -86,13 +86,13 @@ def test_figures_targets_and_imports_refresh_the_performance_summary(executive, 
 
 
 def test_a_review_refreshes_the_risk_summary(executive, officer_user, council, open_quarter):
-    assert "Outside tolerance (0)" in assert_fresh(executive)["risk-panel-title"]
+    assert "Outside target (0)" in assert_fresh(executive)["risk-panel-title"]
     current = RiskReview.objects.get(risk=council, period=open_quarter)
     review_save(user=officer_user, risk=council, period=open_quarter, version=current.version, data=ReviewInput(
         likelihood=4, impact=7, tolerance_likelihood=1, tolerance_impact=3, inherent_likelihood=None,
         inherent_impact=None, controls="c", actions="a", next_review_date=None))
     after = assert_fresh(executive)["risk-panel-title"]
-    assert "Outside tolerance (1)" in after and "CRR9 Risk CRR9" in after
+    assert "Outside target (1)" in after and "CRR9 Risk CRR9" in after
 
 
 def test_a_snapshot_refreshes_the_placements_summary(executive, officer_user, council, open_quarter):
