@@ -178,6 +178,7 @@ def committee_standing_text() -> list[str]:
 # Each demo risk's category, for its appetite (risks/appetite.py): safeguarding is averse, so CRR9 and CRR10,
 # rated 2 x 7 = 14 High, are outside appetite.
 DEMO_CATEGORIES = {"CRR9": "Safeguarding", "CRR10": "Safeguarding", "CRR23": "Project and programme"}
+DEMO_KEY_INDICATORS = ("DPE006", "DPE007")
 
 
 def categorise_risks() -> list[str]:
@@ -189,6 +190,12 @@ def categorise_risks() -> list[str]:
         risk.category = DEMO_CATEGORIES[risk.reference]
         risk_services.risk_save(user=None, risk=risk, via="demo")
         named += 1
+    # CRR9's key risk indicators: both Red in 2019/20 Q1, so its review is prompted.
+    from kpis.models import Indicator
+
+    crr9 = Risk.objects.filter(reference="CRR9").first()
+    if crr9 is not None and Indicator.objects.filter(code__in=DEMO_KEY_INDICATORS).exists():
+        risk_services.risk_indicators_set(user=None, risk=crr9, codes=list(DEMO_KEY_INDICATORS))
     return [f"risk categories: {named} risks categorised for their appetite"] if named else []
 
 

@@ -134,3 +134,13 @@ def outside(cells: frozenset[Cell], likelihood: int, impact: int, kind: Kind | s
     if Kind(kind) != Kind.THREAT:
         return False
     return (likelihood, impact) not in cells
+
+
+def review_prompted(red_quarters, last_review) -> bool:
+    """Key risk indicators: a linked indicator reading Red prompts a review of the risk until the risk is
+    reviewed in a later quarter. red_quarters: the quarters (any ordered values, e.g. (year, quarter)) in which
+    a linked indicator was judged Red; last_review: the quarter of the risk's latest review, or None."""
+    reds = [q for q in red_quarters if q is not None]
+    if not reds:
+        return False
+    return last_review is None or last_review <= max(reds)

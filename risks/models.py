@@ -128,6 +128,9 @@ class Risk(models.Model):
                                 help_text="The risk category its appetite is set for (e.g. safeguarding, financial).")
     appetite_level = models.CharField(max_length=10, choices=APPETITE_LEVELS, blank=True,
                                       help_text="This risk's own appetite; blank: its category's.")
+    indicators = models.ManyToManyField("kpis.Indicator", blank=True, related_name="risks",
+                                        help_text="Key risk indicators: the council's own indicators that tell early "
+                                                  "that this risk is getting worse.")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     date_identified = models.DateField(null=True, blank=True)
     treatment = models.CharField(max_length=10, choices=Treatment.choices, default=Treatment.TREAT)

@@ -865,3 +865,63 @@ def _by_appetite(rows, quarter: ReportingPeriod, wanted: bool) -> list:
     rows = [r for r in rows if r.review is not None]
     judged = appetite_judged(rows, quarter)
     return [r for r in rows if judged[r.risk.pk][0] == wanted]
+
+
+@dataclass
+class KeyIndicator:
+    """A risk's linked indicator as the risk page shows it: its status in each recent quarter (as judged and
+    stored; a locked quarter's as reported), newest last."""
+
+    code: str
+    title: str
+    statuses: list[tuple[str, str, str]]  # (quarter label, status, RAG), oldest first
+    red_in: list[tuple[int, int]]  # the quarters (year, quarter) it read Red
+
+    @property
+    def latest(self) -> tuple[str, str, str] | None:
+        return self.statuses[-1] if self.statuses else None
+
+
+def key_indicators(risk_ids, quarter: ReportingPeriod, *, recent: int = 4) -> dict[int, list[KeyIndicator]]:
+    """Each risk's key risk indicators up to ``quarter``, in two queries whatever the number of risks."""
+    from kpis.models import Judgement as IndicatorJudgement
+
+    links: dict[int, list[tuple[int, str, str]]] = {}
+    for risk_id, pk, code, title in Risk.indicators.through.objects.filter(risk_id__in=list(risk_ids)).values_list(
+            "risk_id", "indicator_id", "indicator__code", "indicator__title").order_by("indicator__code"):
+        links.setdefault(risk_id, []).append((pk, code, title))
+    ids = {pk for found in links.values() for pk, _, _ in found}
+    statuses: dict[int, list] = {}
+    for pk, year, q, _label, status, rag in IndicatorJudgement.objects.filter(
+            indicator_id__in=ids, quarter__year__lte=quarter.year).values_list(
+            "indicator_id", "quarter__year", "quarter__quarter", "period_label", "status", "rag").order_by(
+            "quarter__year", "quarter__quarter"):
+        if (year, q) <= (quarter.year, quarter.quarter):
+            statuses.setdefault(pk, []).append(((year, q), ReportingPeriod(year=year, quarter=q).label, status, rag))
+    out = {}
+    for risk_id, found in links.items():
+        out[risk_id] = [KeyIndicator(code, title, [(label, status, rag) for _, label, status, rag in
+                                                   statuses.get(pk, [])[-recent:]],
+                                     [at for at, _, _, rag in statuses.get(pk, []) if rag == "Red"])
+                        for pk, code, title in sorted(found, key=lambda item: natural(item[1]))]
+    return out
+
+
+def reviews_prompted(risk_ids, quarter: ReportingPeriod) -> dict[int, list[str]]:
+    """The risks whose review a linked indicator prompts (risks.appetite.review_prompted), with the codes that
+    read Red since the risk was last reviewed (up to ``quarter``)."""
+    from . import appetite
+
+    found = key_indicators(risk_ids, quarter, recent=1)
+    last = {}
+    for risk_id, year, q in RiskReview.objects.filter(risk_id__in=list(found), period__year__lte=quarter.year).values_list(
+            "risk_id", "period__year", "period__quarter"):
+        if q is not None and (year, q) <= (quarter.year, quarter.quarter):
+            last[risk_id] = max(last.get(risk_id, (year, q)), (year, q))
+    out = {}
+    for risk_id, indicators in found.items():
+        reds = [at for k in indicators for at in k.red_in]
+        if appetite.review_prompted(reds, last.get(risk_id)):
+            since = last.get(risk_id)
+            out[risk_id] = [k.code for k in indicators if k.red_in and (since is None or max(k.red_in) >= since)]
+    return out

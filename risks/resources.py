@@ -25,7 +25,7 @@ OPTIONAL_COLUMNS = ("exempt", "exempt_paragraph", "category", "inherent_likeliho
                     "next_review")
 IMPORT_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 DERIVED_COLUMNS = ("rating", "level", "tolerance_rating", "tolerance_level", "previous_rating", "travel",
-                   "outside_tolerance", "last_reviewed", "scheme", "appetite", "outside_appetite", "inherent_rating")
+                   "outside_tolerance", "last_reviewed", "scheme", "appetite", "outside_appetite", "inherent_rating", "review_prompted")
 EXPORT_COLUMNS = IMPORT_COLUMNS + DERIVED_COLUMNS
 REQUIRED = ("reference", "register", "directorate", "period", "likelihood", "impact", "tolerance_likelihood",
             "tolerance_impact")
@@ -215,6 +215,7 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
     data = tablib.Dataset(headers=list(EXPORT_COLUMNS))
     rows = [r for r in queries.rows_for(risks, quarter) if r.review is not None]
     appetites = queries.appetite_judged(rows, quarter)
+    prompted = queries.reviews_prompted([r.risk.pk for r in rows], quarter)
     for r in queries.with_review_detail(rows):
         if r.detail is None:  # deleted since the rows were scored
             continue
@@ -236,6 +237,7 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
             appetites[risk.pk][1], "yes" if appetites[risk.pk][0] else "no",
             review.inherent_likelihood * review.inherent_impact
             if review.inherent_likelihood is not None and review.inherent_impact is not None else "",
+            "yes" if risk.pk in prompted else "no",
         ])
     return data
 

@@ -537,3 +537,38 @@ def category_save(*, user, category, cells: dict | None = None, reason: str = ""
     judging.touched({pk for pk, name in Risk.objects.exclude(category="").values_list("pk", "category")
                      if name.strip().lower() in names})
     return category
+
+
+@transaction.atomic
+def risk_indicators_set(*, user, risk: Risk, codes: list[str]) -> list[str]:
+    """Link a risk to its key risk indicators (the council's own indicators, by code); the links replace
+    those it had. Audited with what was added and removed."""
+    from kpis.models import Indicator
+
+    wanted = []
+    for code in codes:
+        code = (code or "").strip()
+        if code and code.upper() not in {c.upper() for c in wanted}:
+            wanted.append(code)
+    if len(wanted) > 50:
+        raise InvalidWrite({"indicators": f"{len(wanted)} indicators is too many: link at most 50"}, risk.reference)
+    found = {i.code.upper(): i for i in Indicator.objects.filter(code__in=wanted)} if wanted else {}
+    for code in wanted:
+        if code.upper() not in found:
+            match = Indicator.objects.filter(code__iexact=code).first()
+            if match is None:
+                raise InvalidWrite({"indicators": f'there is no indicator with the code "{code[:40]}"'},
+                                   risk.reference)
+            found[code.upper()] = match
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    before = set(risk.indicators.values_list("code", flat=True))
+    chosen = [found[code.upper()] for code in wanted]
+    risk.indicators.set(chosen)
+    after = {i.code for i in chosen}
+    added, removed = sorted(after - before), sorted(before - after)
+    if added or removed:
+        detail = "; ".join(part for part in (f"linked {', '.join(added)}" if added else "",
+                                             f"unlinked {', '.join(removed)}" if removed else "") if part)
+        audit.record(user=user, action=Action.CHANGED, object_type="Risk", object_label=risk.reference,
+                     detail=f"key risk indicators: {detail}", about="risk", about_id=risk.pk)
+    return sorted(after)

@@ -12,6 +12,7 @@ from organisation.deadlines import Deadline
 from organisation.models import ReportingPeriod, ServiceArea
 from organisation.reminders import Task
 
+from . import queries
 from .models import Risk, RiskAction, RiskReview
 
 ACTIONS_AHEAD = timedelta(days=14)  # an open action shows as a task this long before it is due
@@ -26,10 +27,12 @@ def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, da
         due = dates[quarter.pk][Deadline.REVIEWS]
         unreviewed = Risk.objects.filter(status=Risk.Status.OPEN).exclude(
             Exists(RiskReview.objects.filter(risk=OuterRef("pk"), period=quarter)))
-        for pk, reference, title, area_id in unreviewed.order_by("reference").values_list(
-                "pk", "reference", "title", "service_area_id"):
+        found = list(unreviewed.order_by("reference").values_list("pk", "reference", "title", "service_area_id"))
+        prompted = queries.reviews_prompted([pk for pk, *_ in found], quarter)  # key risk indicators read Red
+        for pk, reference, title, area_id in found:
+            why = f" (review prompted: {', '.join(prompted[pk])} Red)" if pk in prompted else ""
             tasks.append(Task(
-                key=f"review:{quarter.slug}:risk:{pk}:{due:%Y%m%d}", title=f"Review {reference} {title} for {quarter.label}",
+                key=f"review:{quarter.slug}:risk:{pk}:{due:%Y%m%d}", title=f"Review {reference} {title} for {quarter.label}{why}",
                 due=due, url=reverse("risks:review", args=[reference, quarter.slug]), area_id=area_id,
                 area=areas[area_id].name if area_id in areas else "", people=owners.get(area_id) or officers,
                 kind="review"))

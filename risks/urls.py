@@ -20,4 +20,5 @@ urlpatterns = [
     path("<str:reference>/move/<str:direction>/", views.risk_move, name="move"),
     path("<str:reference>/status/<str:status>/", views.risk_status, name="status"),
     path("<str:reference>/actions/", views.action_add, name="action_add"),
+    path("<str:reference>/indicators/", views.risk_indicators, name="indicators"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -138,6 +140,10 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
     for row in history_rows:
         row["appetite"] = judged.get(row["review"].period_id)
     appetite_now = queries.appetite_reader()(risk.category, risk.appetite_level, model.pk)
+    # Key risk indicators, up to the current quarter, and whether they prompt a review.
+    shown_quarter = ReportingPeriod.objects.latest_quarter()
+    kris = queries.key_indicators([risk.pk], shown_quarter).get(risk.pk, []) if shown_quarter else []
+    prompted = queries.reviews_prompted([risk.pk], shown_quarter).get(risk.pk) if shown_quarter else None
     today = clock.today()
     hide_detail = risk.exempt and not access.can_view_exempt(request.user)
     actions = [] if hide_detail else [(a, a.is_overdue(today)) for a in risk.action_items.all()]
@@ -148,7 +154,8 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "risks/risk.html", {
         "risk": risk, "history_rows": history_rows, "scheme": scheme, "actions": actions,
         "open_quarter": open_quarter, "review_overdue": review_overdue, "changes": changes,
-        "hide_detail": hide_detail, "appetite_now": appetite_now,
+        "hide_detail": hide_detail, "appetite_now": appetite_now, "kris": kris, "prompted": prompted,
+        "kri_codes": ", ".join(k.code for k in kris), "kri_quarter": shown_quarter,
         "can_review": bool(open_quarter and access.can_view_review_form(request.user, risk.service_area_id)),
         "can_manage": access.can_manage_risks(request.user), "action_form": ActionForm(prefix="a"),
     })
@@ -591,3 +598,19 @@ def appetite_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "drawn": stored is not None, "problem": problem,
         "impacts": [(v, scheme.impacts[scoring.Kind.THREAT][v]) for v in sorted(scheme.impacts[scoring.Kind.THREAT])],
     }, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+def risk_indicators(request: HttpRequest, reference: str) -> HttpResponse:
+    """Set a risk's key risk indicators (codes separated by commas or semicolons)."""
+    risk = _visible_risk(request.user, reference)
+    if not access.can_manage_risks(request.user):
+        raise PermissionDenied
+    codes = [c for c in re.split(r"[,;\s]+", request.POST.get("indicators", "")[:2000]) if c]
+    try:
+        linked = services.risk_indicators_set(user=request.user, risk=risk, codes=codes)
+    except InvalidWrite as exc:
+        messages.error(request, "The key risk indicators were not changed: " + "; ".join(exc.errors.values()))
+    else:
+        messages.success(request, f"{risk.reference}'s key risk indicators: {', '.join(linked) or 'none'}.")
+    return redirect("risks:risk", reference=risk.reference)

@@ -79,6 +79,8 @@ MATRIX = {
                      outcome(404, manager_a=200, officer=200, executive=403, audit=403)),
     "risks:move": ("post", "/risks/CRR9/move/down/", OFFICER_POST),
     "risks:status": ("post", "/risks/CRR9/status/closed/", OFFICER_POST),
+    "risks:indicators": ("post", "/risks/CRR9/indicators/",
+                         outcome(404, officer=302, executive=403, audit=403, manager_a=403)),
     "risks:action_add": ("post", "/risks/CRR9/actions/",
                          outcome(404, manager_a=302, officer=302, executive=403, audit=403)),
     # The audit committee's pack holds the placements report in full: it may open the page too.
