@@ -144,3 +144,17 @@ def review_prompted(red_quarters, last_review) -> bool:
     if not reds:
         return False
     return last_review is None or last_review <= max(reds)
+
+
+DEEP_DIVE_QUARTERS = 3  # outside appetite or target this many quarters running: a deep-dive candidate
+
+
+def quarters_running(flags) -> int:
+    """How many quarters running, ending with the newest, a condition held: flags oldest first (None: the
+    risk was not on the register that quarter, which ends the run)."""
+    run = 0
+    for flag in reversed(list(flags)):
+        if not flag:
+            break
+        run += 1
+    return run

@@ -925,3 +925,58 @@ def reviews_prompted(risk_ids, quarter: ReportingPeriod) -> dict[int, list[str]]
             since = last.get(risk_id)
             out[risk_id] = [k.code for k in indicators if k.red_in and (since is None or max(k.red_in) >= since)]
     return out
+
+
+@dataclass
+class DeepDive:
+    """A deep-dive candidate: a risk outside appetite or target for DEEP_DIVE_QUARTERS quarters or more."""
+
+    judgement: Judgement  # the quarter's, as stored (a locked quarter's as reported)
+    quarters_outside: int
+    outside_target_run: int
+    outside_appetite_run: int
+    history: list  # (quarter label, rating, travel), oldest first
+    key_indicators: list
+    actions: list
+
+
+def deep_dives(user, quarter: ReportingPeriod) -> list[DeepDive]:
+    """The risks the user may read that were outside their appetite or their target for three quarters or
+    more running, to this one, highest rating first: the list an audit committee chooses its deep dives from.
+    A handful of queries, whatever the number of risks."""
+    from . import appetite
+    from .models import RiskAction
+
+    values = last_quarters(quarter, 8)
+    periods = {(p.year, p.quarter): p.pk for p in ReportingPeriod.objects.quarters().filter(
+        year__in={v.year for v in values})}
+    order = [periods.get((v.year, v.quarter)) for v in values]
+    registers, areas = access.risk_visibility(user)
+    stored = Judgement.objects.filter(quarter_id__in=[pk for pk in order if pk]).filter(
+        Q(register__in=registers) | Q(service_area_id__in=areas))
+    flags: dict[int, dict[int, tuple[bool, bool]]] = {}
+    for risk_id, quarter_id, outside, outside_appetite in stored.values_list(
+            "risk_id", "quarter_id", "outside", "outside_appetite"):
+        flags.setdefault(risk_id, {})[quarter_id] = (outside, outside_appetite)
+    chosen = {}
+    for risk_id, by_quarter in flags.items():
+        if quarter.pk not in by_quarter:
+            continue
+        target_run = appetite.quarters_running(by_quarter.get(pk, (False, False))[0] if pk else None for pk in order)
+        appetite_run = appetite.quarters_running(by_quarter.get(pk, (False, False))[1] if pk else None
+                                                 for pk in order)
+        either = appetite.quarters_running(any(by_quarter.get(pk, (False, False))) if pk else None for pk in order)
+        if either >= appetite.DEEP_DIVE_QUARTERS:
+            chosen[risk_id] = (either, target_run, appetite_run)
+    if not chosen:
+        return []
+    rows = {j.risk_id: j for j in Judgement.objects.filter(quarter=quarter, risk_id__in=list(chosen)).select_related(
+        "scheme")}
+    indicators = key_indicators(list(chosen), quarter)
+    actions: dict[int, list] = {}
+    for action in RiskAction.objects.filter(risk_id__in=list(chosen)).order_by("due_date", "pk"):
+        actions.setdefault(action.risk_id, []).append(action)
+    out = [DeepDive(rows[pk], *chosen[pk], history=rows[pk].history or [], key_indicators=indicators.get(pk, []),
+                    actions=actions.get(pk, [])) for pk in chosen if pk in rows]
+    return sorted(out, key=lambda d: (-(d.judgement.likelihood * d.judgement.impact), natural(d.judgement.reference
+                                                                                               or "")))

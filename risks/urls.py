@@ -11,6 +11,7 @@ urlpatterns = [
     path("export.<str:fmt>", views.export, name="export"),
     path("schemes/", views.schemes, name="schemes"),
     path("appetite/", views.appetite_statement, name="appetite"),
+    path("deep-dives/", views.deep_dives, name="deep_dives"),
     path("appetite/new/", views.appetite_edit, name="appetite_new"),
     path("appetite/<int:pk>/", views.appetite_edit, name="appetite_edit"),
     path("new/", views.risk_edit, name="new"),

@@ -614,3 +614,17 @@ def risk_indicators(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, f"{risk.reference}'s key risk indicators: {', '.join(linked) or 'none'}.")
     return redirect("risks:risk", reference=risk.reference)
+
+
+def deep_dives(request: HttpRequest) -> HttpResponse:
+    """Deep-dive candidates: risks outside appetite or target for three quarters or more running, each with
+    its rating history, controls, actions and key risk indicators on one page."""
+    if not access.can_view_risks(request.user):
+        raise PermissionDenied
+    quarter = _quarter(request.GET.get("period"), request.user)
+    found = queries.deep_dives(request.user, quarter)
+    readable = access.can_view_exempt(request.user)
+    return render(request, "risks/deep_dives.html", {
+        "quarter": quarter, "found": found, "can_read_exempt": readable,
+        "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
+    })

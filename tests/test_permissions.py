@@ -70,6 +70,7 @@ MATRIX = {
     "risks:export": ("get", "/risks/export.pdf", outcome(403, officer=200, executive=200, audit=200)),
     "risks:schemes": ("get", "/risks/schemes/", OFFICER_ONLY),
     "risks:appetite": ("get", "/risks/appetite/", outcome(403, **RISK_READERS)),
+    "risks:deep_dives": ("get", "/risks/deep-dives/", outcome(403, **RISK_READERS)),
     "risks:appetite_new": ("get", "/risks/appetite/new/", OFFICER_ONLY),
     "risks:appetite_edit": ("get", "/risks/appetite/1/", OFFICER_ONLY),
     "risks:new": ("get", "/risks/new/", OFFICER_ONLY),
