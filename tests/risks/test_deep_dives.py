@@ -82,3 +82,10 @@ def test_the_query_count_does_not_grow(executive, long_outside, directorate, are
 
     judging.refresh(quarters=[ReportingPeriod.for_label(q) for q in QUARTERS])
     assert count() <= small
+
+
+def test_a_locked_quarter_lists_what_it_reported(executive, officer_user, long_outside, open_quarter):
+    organisation_services.period_lock(user=officer_user, period=open_quarter, sign_off_submitted=True)
+    RiskCategory.objects.filter(name="Safeguarding").update(level="eager")  # later, and not through a service
+    body = executive.get(f"/risks/deep-dives/?period={open_quarter.slug}").content.decode()
+    assert "CRR9" in body and "Outside appetite (Averse)" in body
