@@ -161,6 +161,8 @@ class Risks:
     level_counts: list[tuple[str, int]] = field(default_factory=list)  # risks at each level, highest first
     significant: list[RiskLine] = field(default_factory=list)  # the highest-rated, as the paper lists them
     exempt_off_maps: int = 0  # exempt risks left off Part A's heat maps
+    # Risks outside their appetite (risks/appetite.py), as the quarter judged them: (reference, title, level)
+    outside_appetite: list = field(default_factory=list)
     # The scoring criteria: (value, likelihood label, threat impact label, opportunity impact label).
     criteria: list[tuple[int, str, str, str]] = field(default_factory=list)
 
@@ -347,6 +349,18 @@ LADDER = {"service": 0, "directorate": 1, "corporate": 2}
 SIGNIFICANT = 5  # the paper's "most significant risks": the highest-rated open risks
 
 
+def _outside_appetite(quarter: ReportingPeriod, lines: list) -> list[tuple[str, str, str]]:
+    """The register's risks outside their appetite, as the quarter's stored judgements say (a locked quarter's
+    as reported), in natural reference order."""
+    from risks.models import Judgement as RiskJudgement
+
+    shown = {line.reference: line.title for line in lines}
+    found = [(reference or live, level) for reference, live, level in RiskJudgement.objects.filter(
+        quarter=quarter, outside_appetite=True).values_list("reference", "risk__reference", "appetite_level")]
+    return sorted(((ref, shown[ref], level.capitalize()) for ref, level in found if ref in shown),
+                  key=lambda item: natural_key(item[0]))
+
+
 def _five_quarters(quarter: ReportingPeriod, register, exempt: set[str]) -> tuple[list[str], list]:
     """Each open risk's rating and travel for the five quarters to this one; each rating as likelihood x
     impact where the review gives it."""
@@ -412,6 +426,7 @@ def _risks(quarter: ReportingPeriod, directorate_id: int | None, previous) -> tu
         # Part A is public: an exempt risk's cell on a heat map would give away its likelihood and impact.
         maps=register.maps(exclude={line.reference for line in lines if line.exempt}),
         exempt_off_maps=sum(1 for line in lines if line.exempt), band_positions=positions, lines=lines,
+        outside_appetite=_outside_appetite(quarter, lines),
         outside=[line for line in lines if line.outside], changes=changes, since=since,
         long_standing=[line for line in lines if line.quarters_outside >= 3], likelihoods=scheme.likelihoods,
         summary_labels=summary_labels, summary=summary,

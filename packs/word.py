@@ -268,6 +268,13 @@ def _risks(document, content: PackContent) -> None:
                                                          for c in r.changes], widths=[8, 3, 12])
     else:
         document.add_paragraph("No risk was added, closed, escalated, de-escalated or re-rated.")
+    document.add_heading("Risks outside appetite", level=2)
+    if r.outside_appetite:
+        for reference, title, level in r.outside_appetite:
+            document.add_paragraph(f"{reference} {title}: outside the {level.lower()} appetite for its category",
+                                   style="List Bullet")
+    else:
+        document.add_paragraph("None: every risk is within the appetite for its category.")
     document.add_heading("Risks outside tolerance for three or more quarters", level=2)
     if r.long_standing:
         for line in r.long_standing:

@@ -144,3 +144,20 @@ def test_the_risk_page_shows_the_controls_effect(officer, directorate, area_a, o
     review(risk, open_quarter.label, 2, 5, inherent_likelihood=4, inherent_impact=7)
     page = officer.get("/risks/CRR55/").content.decode()
     assert "Inherent (before controls) 4 &times; 7 = 28; controls reduce it by 18" in page
+
+
+def test_the_pack_lists_the_risks_outside_appetite_in_pdf_and_word(demo):
+    from datetime import date
+
+    from packs import content, services
+    from packs.models import Committee
+    from tests.packs.test_packs import docx_text, flat, pdf_pages
+
+    built = services.build(quarter=ReportingPeriod.for_label("2019/20 Q1"),
+                           committee=Committee.objects.get(name="People Scrutiny Commission"),
+                           meeting_date=date(2019, 10, 14), directorate=None, draft=True)
+    assert [ref for ref, _, _ in built.risks.outside_appetite] == ["CRR9", "CRR10"]
+    pdf = flat(" ".join(pdf_pages(services.render(built, content.PART_A, "pdf"))))
+    assert "Risks outside appetite" in pdf and "CRR9 Safeguarding vulnerable children: outside the averse" in pdf
+    word = flat(docx_text(services.render(built, content.PART_A, "docx")))
+    assert "CRR10 Safeguarding adults at risk: outside the averse appetite for its category" in word
