@@ -102,6 +102,10 @@ def register(request: HttpRequest) -> HttpResponse:
     details = Risk.objects.select_related("directorate", "service_area").in_bulk(wanted) if wanted else {}
     for row in page.object_list:
         row.risk = details.get(row.risk.pk, row.risk)
+    # Key risk indicators that read Red since a risk on this page was last reviewed (two or three queries).
+    prompted = queries.reviews_prompted([row.risk.pk for row in page.object_list], quarter)
+    for row in page.object_list:
+        row.prompted = prompted.get(row.risk.pk)
     return render(request, "risks/register.html", {
         "quarter": quarter, "rows": page.object_list, "total": len(rows), "page": page, "page_query": page_query,
         "filter": filterset, "level": level, "levels": levels,

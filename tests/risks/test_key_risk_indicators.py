@@ -89,3 +89,8 @@ def test_the_owners_task_says_the_review_is_prompted(demo):
 
     titles = [t.title for t in task_lists.all_tasks(clock.today()) if t.kind == "review"]
     assert any("CRR9" in t and "review prompted: DPE006, DPE007 Red" in t for t in titles)
+
+
+def test_the_register_marks_a_prompted_review(executive, demo):
+    body = executive.get("/risks/?period=2019-20-Q1&level=corporate").content.decode()
+    assert "Review prompted" in body and "DPE006, DPE007 Red" in body
