@@ -83,6 +83,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         rows = found.filtered if by_status else [r for r in found.filtered if not r.is_exception]
         drafts = sum(1 for r in found.rows if r.is_draft)
     table = IndicatorTable(rows, order_by="status", quarter_slug=quarter.slug)
+    if not by_status:
+        table.empty_text = "Every indicator chosen is below target or worse than a year ago: see the exceptions above."
     RequestConfig(request, paginate={"per_page": INDICATORS_PER_PAGE}).configure(table)
     area_summaries = found.by_area()
     narrowing = _narrowing(cleaned if asked else {}, area_summaries)
