@@ -62,9 +62,11 @@ class RefuseNulMiddleware:
             from django.http import HttpResponseNotFound
 
             return HttpResponseNotFound("Not found", content_type="text/plain; charset=utf-8")
+        # A form posted as multipart (the import pages', or any client's) is read here too: its text fields are
+        # parsed once (the CSRF check reads them next anyway), its files are left to the view.
         if self._has_nul(request.GET) or (
                 request.method == "POST"
-                and request.content_type == "application/x-www-form-urlencoded"
+                and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
                 and self._has_nul(request.POST)):
             from django.http import HttpResponseBadRequest
 

@@ -548,7 +548,13 @@ def risk_indicators_set(*, user, risk: Risk, codes: list[str]) -> list[str]:
     wanted = []
     for code in codes:
         code = (code or "").strip()
-        if code and code.upper() not in {c.upper() for c in wanted}:
+        if not code:
+            continue
+        try:
+            code = parsing.check_code(code, what="indicator code")
+        except parsing.InvalidValue as exc:
+            raise InvalidWrite({"indicators": str(exc).replace("\x00", "")}, risk.reference) from None
+        if code.upper() not in {c.upper() for c in wanted}:
             wanted.append(code)
     if len(wanted) > 50:
         raise InvalidWrite({"indicators": f"{len(wanted)} indicators is too many: link at most 50"}, risk.reference)
