@@ -265,6 +265,9 @@ try:
     _DeadlineRule.from_text(DEADLINE_RULE)
 except ValueError as _exc:
     raise ImproperlyConfigured(f"DEADLINE_RULE: {_exc}") from None
+# Control assurance labels, strongest first, separated by ";" (risks/assurance.py): the Institute of Internal
+# Auditors' usual four by default. At least two, each once; a bad value falls back to the default.
+RISK_ASSURANCE_LABELS = os.environ.get("RISK_ASSURANCE_LABELS", "Substantial;Reasonable;Limited;No")
 # The address reminder emails link from (their links go straight to the forms).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -217,6 +217,39 @@ def can_view_exempt(user) -> bool:
     return is_performance_officer(user) or is_executive(user) or is_audit_committee(user)
 
 
+# --- internal-audit recommendations -------------------------------------------------
+
+def can_view_audit_actions(user) -> bool:
+    """Open the list of internal-audit recommendations and their agreed actions at all (a service manager
+    sees those linked to the risks of their own areas: audit_action_areas)."""
+    return can_view_risks(user)
+
+
+def reads_every_audit_action(user) -> bool:
+    """The performance team logs them; the audit committee monitors them (CIPFA); the executive answers for
+    them: each reads every recommendation."""
+    return is_performance_officer(user) or is_executive(user) or is_audit_committee(user)
+
+
+def can_view_audit_action(user, service_area_ids) -> bool:
+    """One recommendation, given the service areas of the risks it is linked to."""
+    if reads_every_audit_action(user):
+        return True
+    return any(manages_service_area(user, area_id) for area_id in service_area_ids or ())
+
+
+def can_add_audit_actions(user) -> bool:
+    """Log internal audit's recommendations and change any of their details."""
+    return is_performance_officer(user)
+
+
+def can_update_audit_action(user, service_area_ids) -> bool:
+    """Update a recommendation's agreed action, status and revised due date (with its reason): the
+    performance officer, or a manager of the service area of a risk it is linked to."""
+    return is_performance_officer(user) or any(manages_service_area(user, area_id)
+                                               for area_id in service_area_ids or ())
+
+
 # --- placements -------------------------------------------------------------
 
 def can_view_placements(user) -> bool:

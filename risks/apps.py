@@ -16,6 +16,7 @@ class RisksConfig(AppConfig):
             name="risks", label="Risks", resource_class=resources.RiskResource, columns=resources.IMPORT_COLUMNS,
             required=resources.REQUIRED,
             key=("reference", "period"),
+            synonyms=(("target_likelihood", "tolerance_likelihood"), ("target_impact", "tolerance_impact")),
             description="One row per risk and quarter: the risk's details and its review scores.",
             export=resources.risks_export,
         ))

@@ -18,10 +18,12 @@ class RegisterFilter(django_filters.FilterSet):
                                           method="no_op", empty_label="Any", label="Target")
     appetite = django_filters.ChoiceFilter(choices=[("outside", "Outside appetite"), ("inside", "Inside appetite")],
                                            method="no_op", empty_label="Any", label="Appetite")
+    prompted = django_filters.ChoiceFilter(choices=[("yes", "Review prompted")], method="no_op", empty_label="Any",
+                                           label="Key risk indicators")
 
     class Meta:
         model = Risk
-        fields = ["q", "directorate", "owner", "band", "outside", "appetite"]
+        fields = ["q", "directorate", "owner", "band", "outside", "appetite", "prompted"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

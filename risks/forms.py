@@ -152,3 +152,69 @@ class CategoryForm(forms.ModelForm):
         fields = ["name", "level", "statement", "description", "active"]
         widgets = {"statement": forms.Textarea(attrs={"rows": 3}), "description": forms.Textarea(attrs={"rows": 2})}
         labels = {"level": "Appetite level", "statement": "Appetite statement", "active": "In use"}
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
+
+
+class ControlForm(forms.Form):
+    """One control of a risk as reviewed in a quarter (risks/controls.py checks it again)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
+    control = forms.CharField(label="Control", max_length=255,
+                              help_text="What the control is, in a line: for example \"Monthly placement panel "
+                                        "approves every residential placement\".",
+                              error_messages={"required": "Enter what the control is"})
+    owner = forms.CharField(label="Owner", max_length=200, required=False)
+    type = forms.ChoiceField(label="Type", choices=[
+        ("preventive", "Preventive: stops the risk happening"), ("detective", "Detective: finds it when it does"),
+        ("corrective", "Corrective: limits the damage"), ("directive", "Directive: policy, procedure or training")],
+        error_messages={"required": "Choose the type of control", "invalid_choice": "Choose the type of control"})
+    line = forms.TypedChoiceField(label="Line of defence", coerce=int, choices=[
+        (1, "1: management (the service runs it)"), (2, "2: oversight (risk, compliance, performance team)"),
+        (3, "3: independent assurance (internal audit, inspection)")],
+        error_messages={"required": "Choose the line of defence", "invalid_choice": "Choose 1, 2 or 3"})
+    assurance = forms.ChoiceField(label="Assurance", required=False)
+    assurance_source = forms.ChoiceField(label="Who gave the assurance", required=False, choices=[
+        ("", "Not given yet"), ("self-assessment", "Self-assessment"), ("second line", "Second-line review"),
+        ("internal audit", "Internal audit")])
+    last_tested = forms.DateField(label="Last tested", required=False, input_formats=DATE_FORMATS,
+                                  help_text="For example 30/06/2019",
+                                  error_messages={"invalid": "Enter the date it was last tested, like 30/06/2019"})
+    next_test_due = forms.DateField(label="Next test due", required=False, input_formats=DATE_FORMATS,
+                                    help_text="For example 31/12/2019",
+                                    error_messages={"invalid": "Enter the date the next test is due, like 31/12/2019"})
+
+    def __init__(self, *args, labels: tuple[str, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assurance"].choices = [("", "Not assessed")] + [(label, label) for label in labels]
+        self.fields["assurance"].help_text = ("Set by a person from the evidence (testing, audit, review), "
+                                              "never worked out from counts.")
+
+    def clean_control(self):
+        return " ".join(self.cleaned_data["control"].split())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("assurance") and not data.get("assurance_source"):
+            self.add_error("assurance_source", "Say who gave the assurance")
+        return data
+
+
+class AcceptanceForm(forms.Form):
+    justification = forms.CharField(label="Why the council accepts this risk as it is",
+                                    widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                                    error_messages={"required": "Say why the council accepts this risk as it is"})
+    expires = forms.DateField(label="Acceptance expires", input_formats=DATE_FORMATS,
+                              help_text="At most two years ahead, for example 31/03/2020",
+                              error_messages={"required": "Enter the date the acceptance expires",
+                                              "invalid": "Enter the expiry as a date, like 31/03/2020"})
+
+    def clean_justification(self):
+        return _one_line_break(self.cleaned_data["justification"])
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="Why the acceptance is withdrawn", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "Say why the acceptance is withdrawn"})

@@ -23,7 +23,7 @@ from .models import Judgement, Risk, RiskReview
 
 COMPARED = ("review_id", "review_period_label", "register", "kind", "outside", "directorate_id", "service_area_id",
             "scheme_id", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "previous_rating",
-            "travel", "reviewed_this_quarter", "outside_appetite", "appetite_level", "appetite_source")
+            "travel", "reviewed_this_quarter", "outside_appetite", "appetite_level", "appetite_source", "accepted_until")
 
 
 def judgements_of(quarter: ReportingPeriod, risk_ids: Iterable[int] | None = None, *,
@@ -53,13 +53,14 @@ def judgements_from(rows, quarter: ReportingPeriod, *, recorded: bool) -> list[J
 
     from organisation.records import user_name
 
-    from . import queries
+    from . import controls, queries
 
     risks = {values["pk"]: values for values in Risk.objects.filter(pk__in=[r.risk.pk for r in rows]).values(
         "pk", "kind", "register", "directorate_id", "service_area_id", *RISK_FACTS,
         directorate_label=F("directorate__name"), service_area_label=F("service_area__name"),
         own_appetite=F("appetite_level"))}
     appetite_for = queries.appetite_reader() if rows else None
+    accepted = controls.acceptance_in_force(risks) if rows else {}
     reviews = {}
     for review in RiskReview.objects.filter(pk__in=[r.review.pk for r in rows]).select_related(
             "reviewed_by", "scheme").only("pk", *REVIEW_FACTS, "reviewed_by_name", "reviewed_by", "scheme__name"):
@@ -85,6 +86,8 @@ def judgements_from(rows, quarter: ReportingPeriod, *, recorded: bool) -> list[J
             directorate_name=risk["directorate_label"] or "", service_area_name=risk["service_area_label"] or "",
             scheme_name=scheme_name, reviewed_by_name=reviewer, **review,
             history=[[label, rating, travel.value if travel else None] for label, rating, travel in r.history],
+            accepted_until=accepted.get(r.risk.pk, (None, ""))[0],
+            accepted_by_name=accepted.get(r.risk.pk, (None, ""))[1],
         ))
     return out
 

@@ -241,6 +241,134 @@ class RiskAction(models.Model):
         return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < today
 
 
+class ControlReview(models.Model):
+    """A control of a risk as reviewed in a quarter (risks/assurance.py): what it is, who owns it, its type,
+    line of defence and the assurance a person gave it. Each quarter keeps its own rows (a control not yet
+    reviewed in a quarter is shown from the last quarter that reviewed it, and copied into the quarter when
+    it is reviewed or locked), so a locked quarter's controls read as they were reported, for ever."""
+
+    class Type(models.TextChoices):
+        PREVENTIVE = "preventive", "Preventive"
+        DETECTIVE = "detective", "Detective"
+        CORRECTIVE = "corrective", "Corrective"
+        DIRECTIVE = "directive", "Directive"
+
+    class Source(models.TextChoices):
+        SELF = "self-assessment", "Self-assessment"
+        SECOND = "second line", "Second-line review"
+        AUDIT = "internal audit", "Internal audit"
+
+    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="control_reviews")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                               limit_choices_to={"quarter__isnull": False})
+    control = models.CharField(max_length=255, help_text="What the control is")
+    owner = models.CharField(max_length=200, blank=True)
+    type = models.CharField(max_length=12, choices=Type.choices, default=Type.PREVENTIVE)
+    line = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(3)],
+                                            help_text="Line of defence: 1 management, 2 oversight, 3 independent")
+    assurance = models.CharField(max_length=40, blank=True, help_text="Blank: not yet assessed")
+    assurance_source = models.CharField(max_length=16, choices=Source.choices, blank=True)
+    last_tested = models.DateField(null=True, blank=True)
+    next_test_due = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    carried_forward = models.BooleanField(default=False, help_text="Copied from the quarter before, unreviewed")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_by_name = models.CharField(max_length=255, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["risk__reference", "period__year", "period__quarter", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["risk", "period", "control"],
+                                               name="control_unique_per_quarter")]
+        indexes = [models.Index(fields=["period", "risk"])]
+
+    def __str__(self) -> str:
+        return f"{self.control[:60]} ({self.period_id})"
+
+
+class AuditRecommendation(models.Model):
+    """An internal-audit recommendation and the management action agreed for it, tracked to implementation
+    (CIPFA's model terms of reference: the audit committee monitors it). Overdue is derived from the due
+    dates (risks/assurance.py), never stored."""
+
+    class Priority(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IMPLEMENTED = "implemented", "Implemented"
+        SUPERSEDED = "superseded", "Superseded"
+
+    source = models.CharField(max_length=255, help_text="The audit report it comes from")
+    recommendation = models.TextField(validators=[TEXT_VALIDATOR])
+    priority = models.CharField(max_length=6, choices=Priority.choices, default=Priority.MEDIUM)
+    agreed_action = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
+    owner = models.CharField(max_length=200, blank=True)
+    due = models.DateField(null=True, blank=True)
+    revised_due = models.DateField(null=True, blank=True)
+    revision_reason = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    implemented_on = models.DateField(null=True, blank=True)
+    risks = models.ManyToManyField(Risk, blank=True, related_name="audit_recommendations")
+    controls = models.CharField(max_length=1000, blank=True,
+                                help_text="The controls it concerns, by name, separated by ;")
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.recommendation[:60]}"
+
+
+class AuditRevision(models.Model):
+    """A due date revised, with its reason: every revision is kept (the latest is the recommendation's)."""
+
+    recommendation = models.ForeignKey(AuditRecommendation, on_delete=models.CASCADE, related_name="revisions")
+    previous_due = models.DateField(null=True, blank=True)
+    revised_due = models.DateField()
+    reason = models.TextField(validators=[TEXT_VALIDATOR])
+    by_name = models.CharField(max_length=255, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class RiskAcceptance(models.Model):
+    """A formal acceptance of a risk outside appetite, by a second-line approver who is not its owner, with a
+    justification, until an expiry date (risks/assurance.py)."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    accepted_by_name = models.CharField(max_length=255)
+    justification = models.TextField(validators=[TEXT_VALIDATOR])
+    accepted_on = models.DateField()
+    expires = models.DateField()
+    likelihood = models.PositiveSmallIntegerField(help_text="The rating accepted: likelihood")
+    impact = models.PositiveSmallIntegerField(help_text="The rating accepted: impact")
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_by_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-accepted_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.risk_id} accepted until {self.expires}"
+
+
 class Judgement(models.Model):
     """A risk as a quarter's register shows it, stored so that pages read it rather than score it.
 
@@ -309,6 +437,9 @@ class Judgement(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     inherent_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
     inherent_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A formal acceptance in force when judged (risks.RiskAcceptance): its expiry and approver.
+    accepted_until = models.DateField(null=True, blank=True)
+    accepted_by_name = models.CharField(max_length=255, blank=True)
     # The five-quarter "risk performance summary" as it read: [[quarter, rating, travel], ...], oldest first.
     history = models.JSONField(default=list, blank=True)
 
@@ -333,6 +464,9 @@ class RecordedRegister(models.Model):
     # Every risk's status and register at the lock ({"CRR23": ["closed", "corporate"]}): what a pack of the
     # quarter says of a risk that left the register (closed, or de-escalated), whatever happens to it later.
     risks = models.JSONField(default=dict)
+    # The internal-audit recommendations as they stood at the lock ([{source, recommendation, ...}]): what the
+    # quarter reported of agreed actions, overdue or not, whatever is implemented or revised later.
+    audit_actions = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"{self.scheme_name} for quarter {self.quarter_id}"

@@ -554,6 +554,9 @@ def register(user, quarter: ReportingPeriod, *, level: str = "all", filters: dic
         rows = [r for r in rows if r.review is not None and r.outside == (filters["outside"] == "yes")]
     if filters.get("appetite"):
         rows = _by_appetite(rows, quarter, filters["appetite"] == "outside")
+    if filters.get("prompted"):
+        prompted = prompted_ids(quarter)
+        rows = [r for r in rows if r.risk.pk in prompted]
     if cell is not None:
         basis, likelihood, impact = cell
         rows = [r for r in rows if r.review is not None and (r.scheme is None or r.scheme.name == scheme.name) and (
@@ -749,7 +752,8 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
         name = max(counts, key=lambda n: (counts[n], n == active.name, n))  # as quarter_scheme()
         scheme = next((s for s in schemes.values() if s.name == name), active)
     unjudged = None
-    narrowed = bool(filters.get("band") or filters.get("outside") or filters.get("appetite") or cell is not None)
+    narrowed = bool(filters.get("band") or filters.get("outside") or filters.get("appetite") or filters.get("prompted")
+                    or cell is not None)
     if not quarter.is_locked and not narrowed:
         unjudged = risks.exclude(pk__in=Judgement.objects.filter(quarter=quarter).values("risk_id"))
     if filters.get("band"):
@@ -758,6 +762,8 @@ def stored_register(user, quarter: ReportingPeriod, *, level: str = "all", filte
         judged = judged.filter(outside=filters["outside"] == "yes")
     if filters.get("appetite"):
         judged = judged.filter(outside_appetite=filters["appetite"] == "outside")
+    if filters.get("prompted"):
+        judged = judged.filter(risk_id__in=sorted(prompted_ids(quarter)))
     if cell is not None:
         basis, likelihood, impact = cell
         same = [pk for pk, found in schemes.items() if found.name == scheme.name]
@@ -925,6 +931,21 @@ def reviews_prompted(risk_ids, quarter: ReportingPeriod) -> dict[int, list[str]]
             since = last.get(risk_id)
             out[risk_id] = [k.code for k in indicators if k.red_in and (since is None or max(k.red_in) >= since)]
     return out
+
+
+def linked_codes(risk_ids) -> dict[int, list[str]]:
+    """Each risk's key risk indicator codes, in natural order (one query)."""
+    out: dict[int, list[str]] = {}
+    for risk_id, code in Risk.indicators.through.objects.filter(risk_id__in=list(risk_ids)).values_list(
+            "risk_id", "indicator__code"):
+        out.setdefault(risk_id, []).append(code)
+    return {pk: sorted(codes, key=natural) for pk, codes in out.items()}
+
+
+def prompted_ids(quarter: ReportingPeriod) -> set[int]:
+    """Every risk whose review its key risk indicators prompt in the quarter (for the register's filter)."""
+    linked = Risk.indicators.through.objects.values_list("risk_id", flat=True).distinct()
+    return set(reviews_prompted(list(linked), quarter))
 
 
 @dataclass

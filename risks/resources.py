@@ -16,16 +16,17 @@ from organisation.resources import CouncilResource, shown
 from organisation.services import directorate_get_or_create, service_area_get_or_create
 
 from . import queries, services, validation
-from .models import Risk, RiskReview
+from .models import Judgement, Risk, RiskReview
 
 COLUMNS = ("reference", "title", "description", "causes", "kind", "register", "directorate", "service_area",
            "risk_owner", "action_owner", "portfolio", "strategy_themes", "period", "likelihood", "impact",
            "tolerance_likelihood", "tolerance_impact", "controls", "actions")
 OPTIONAL_COLUMNS = ("exempt", "exempt_paragraph", "category", "inherent_likelihood", "inherent_impact",
-                    "next_review")
+                    "next_review", "indicators")
 IMPORT_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 DERIVED_COLUMNS = ("rating", "level", "tolerance_rating", "tolerance_level", "previous_rating", "travel",
-                   "outside_tolerance", "last_reviewed", "scheme", "appetite", "outside_appetite", "inherent_rating", "review_prompted")
+                   "outside_tolerance", "last_reviewed", "scheme", "appetite", "outside_appetite", "inherent_rating", "review_prompted",
+                   "accepted_until")
 EXPORT_COLUMNS = IMPORT_COLUMNS + DERIVED_COLUMNS
 REQUIRED = ("reference", "register", "directorate", "period", "likelihood", "impact", "tolerance_likelihood",
             "tolerance_impact")
@@ -74,6 +75,8 @@ class RiskResource(CouncilResource):
                 self._newest[key] = max(self._newest.get(key, (0, 0)), (value.year, value.quarter or 0))
 
     def find(self, row, errors):
+        self._indicators = None  # the key risk indicators the row gives (newest row only); None: kept
+        self._indicator_change = None
         reference = self.guard(errors, "reference", parsing.check_code, self.cell(row, "reference"),
                                what="risk reference")
         period = self.guard(errors, "period", self.period, self.cell(row, "period"), quarter=True,
@@ -102,6 +105,14 @@ class RiskResource(CouncilResource):
         self._risk_before = {f: getattr(risk, f) for f in RISK_COMPARED} if risk.pk else None
         if (period.year, period.quarter) >= self._newest.get(reference.lower(), (0, 0)):
             self._apply_risk(risk, row, errors, kind, register)
+            if self.has("indicators"):
+                self._indicators = self.guard(errors, "indicators", _indicator_codes, self.cell(row, "indicators"))
+                if self._indicators is not None:
+                    before = sorted(risk.indicators.values_list("code", flat=True)) if risk.pk else []
+                    if sorted(c.upper() for c in before) == sorted(c.upper() for c in self._indicators):
+                        self._indicators = None
+                    else:
+                        self._indicator_change = ("; ".join(before), "; ".join(self._indicators))
         self._risk = risk
         existing = RiskReview.objects.filter(risk=risk, period=period).first() if risk.pk else None
         if existing is not None:
@@ -178,9 +189,13 @@ class RiskResource(CouncilResource):
         if risk_changes and self._row_number is not None:
             self.row_changes.setdefault(self._row_number, [])[:0] = [
                 (name, _name(old), _name(new)) for name, old, new in risk_changes]
+        change = self._indicator_change
+        if change is not None and self._row_number is not None:
+            self.row_changes.setdefault(self._row_number, []).append(("indicators", _name(change[0]),
+                                                                      _name(change[1])))
         if import_validation_errors or before is None:
             return False
-        return unchanged_review and not risk_changes
+        return unchanged_review and not risk_changes and change is None
 
     def save(self, instance, is_create, row):
         user = self.importing_user()
@@ -197,6 +212,29 @@ class RiskResource(CouncilResource):
                                     given=frozenset(given))
         services.review_save(user=user, risk=risk, period=instance.period, version=None, data=data,
                              reason="imported")
+        if self._indicators is not None:
+            services.risk_indicators_set(user=user, risk=risk, codes=self._indicators)
+
+
+def _indicator_codes(text: str) -> list[str]:
+    """formats.md: linked indicator codes separated by ";", each checked as a code and known."""
+    from kpis.models import Indicator
+
+    codes = []
+    for part in (text or "").split(";"):
+        code = part.strip()
+        if code:
+            codes.append(parsing.check_code(code, what="indicator code"))
+    if len(codes) > 50:
+        raise parsing.InvalidValue(f"{len(codes)} indicators is too many: link at most 50")
+    known = {c.upper(): c for c in Indicator.objects.filter(code__in=codes).values_list("code", flat=True)}
+    for code in codes:
+        if code.upper() not in known:
+            match = Indicator.objects.filter(code__iexact=code).values_list("code", flat=True).first()
+            if match is None:
+                raise parsing.InvalidValue(f'there is no indicator with the code "{code}"')
+            known[code.upper()] = match
+    return list(dict.fromkeys(known[c.upper()] for c in codes))
 
 
 def _name(value) -> str:
@@ -216,6 +254,10 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
     rows = [r for r in queries.rows_for(risks, quarter) if r.review is not None]
     appetites = queries.appetite_judged(rows, quarter)
     prompted = queries.reviews_prompted([r.risk.pk for r in rows], quarter)
+    linked = queries.linked_codes([r.risk.pk for r in rows])
+    # The acceptance in force as the quarter judged it (a locked quarter's as reported).
+    accepted = dict(Judgement.objects.filter(quarter=quarter, risk_id__in=[r.risk.pk for r in rows]).values_list(
+        "risk_id", "accepted_until"))
     for r in queries.with_review_detail(rows):
         if r.detail is None:  # deleted since the rows were scored
             continue
@@ -231,6 +273,7 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
             review.inherent_likelihood if review.inherent_likelihood is not None else "",
             review.inherent_impact if review.inherent_impact is not None else "",
             review.next_review_date.isoformat() if review.next_review_date else "",
+            "; ".join(linked.get(risk.pk, [])),
             r.rating, r.level.name, r.tolerance_rating, r.tolerance_level.name,
             r.previous_rating if r.previous_rating is not None else "", r.travel.value,
             "yes" if r.outside else "no", scores.period_label, r.scheme.name if r.scheme else "",
@@ -238,6 +281,7 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
             review.inherent_likelihood * review.inherent_impact
             if review.inherent_likelihood is not None and review.inherent_impact is not None else "",
             "yes" if risk.pk in prompted else "no",
+            accepted[risk.pk].isoformat() if accepted.get(risk.pk) else "",
         ])
     return data
 

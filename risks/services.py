@@ -113,6 +113,9 @@ def review_save(*, user, risk: Risk, period: ReportingPeriod, version: int | Non
         insert(review, Conflict(key=risk, theirs=None))
     else:
         review.save()
+    from . import controls
+
+    controls.carry_forward(risk, period)  # the controls are reviewed with the risk: the quarter has its own
     return review
 
 
@@ -459,7 +462,11 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     rows = [r for r in rows if r.risk.pk not in kept and r.risk.pk in on_now]
     Judgement.objects.filter(quarter=quarter).exclude(risk_id__in=kept).delete()
     Judgement.objects.bulk_create(judging.judgements_from(rows, quarter, recorded=True), batch_size=1000)
+    from . import controls
     from .models import RecordedRegister
+
+    # Each risk's controls as the quarter shows them are kept in the quarter itself (never read from another).
+    controls.carry_forward_all(quarter, on_now | kept)
 
     states = {reference: [status, register] for reference, status, register in
               Risk.objects.values_list("reference", "status", "register")}

@@ -49,4 +49,25 @@ def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, da
                 url=reverse("risks:risk", args=[reference]), area_id=area_id,
                 area=areas[area_id].name if area_id in areas else "", people=owners.get(area_id) or officers,
                 kind="action"))
+    tasks += _expired_acceptances(today, areas, officers)
     return tasks
+
+
+def _expired_acceptances(today: date, areas, officers) -> list[Task]:
+    """An acceptance outside appetite that has expired is the second line's task: accept again, or treat."""
+    from .controls import acceptances
+
+    found = acceptances(Risk.objects.filter(status=Risk.Status.OPEN).values_list("pk", flat=True))
+    out = []
+    for acceptance in found.values():
+        if acceptance.expires >= today:
+            continue
+        risk = acceptance.risk
+        out.append(Task(
+            key=f"acceptance:{acceptance.pk}:{acceptance.expires:%Y%m%d}",
+            title=f"Acceptance of {risk.reference} outside appetite expired on {acceptance.expires:%-d %B %Y}: "
+                  "accept it again or treat the risk",
+            due=acceptance.expires, url=reverse("risks:accept", args=[risk.reference]), area_id=risk.service_area_id,
+            area=areas[risk.service_area_id].name if risk.service_area_id in areas else "", people=officers,
+            kind="acceptance"))
+    return out

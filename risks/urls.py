@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_controls
 
 app_name = "risks"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path("<str:reference>/status/<str:status>/", views.risk_status, name="status"),
     path("<str:reference>/actions/", views.action_add, name="action_add"),
     path("<str:reference>/indicators/", views.risk_indicators, name="indicators"),
+    path("<str:reference>/controls/<str:period>/", views_controls.controls_page, name="controls"),
+    path("<str:reference>/controls/<str:period>/add/", views_controls.control_edit, name="control_add"),
+    path("<str:reference>/controls/<str:period>/<int:pk>/", views_controls.control_edit, name="control_edit"),
+    path("<str:reference>/accept/", views_controls.accept, name="accept"),
 ]

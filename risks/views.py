@@ -106,6 +106,18 @@ def register(request: HttpRequest) -> HttpResponse:
     prompted = queries.reviews_prompted([row.risk.pk for row in page.object_list], quarter)
     for row in page.object_list:
         row.prompted = prompted.get(row.risk.pk)
+    # Each row's inherent rating and formal acceptance as the quarter judged them (one query).
+    judged = {risk_id: rest for risk_id, *rest in Judgement.objects.filter(
+        quarter=quarter, risk_id__in=[row.risk.pk for row in page.object_list]).values_list(
+        "risk_id", "inherent_likelihood", "inherent_impact", "accepted_until")}
+    today = clock.today()
+    for row in page.object_list:
+        likelihood, impact, accepted_until = judged.get(row.risk.pk, (None, None, None))
+        row.inherent = (likelihood, impact, likelihood * impact) if likelihood and impact else None
+        row.accepted_until = accepted_until
+        # A locked quarter says whether the acceptance had run out by the quarter's end; an open one, by today.
+        row.acceptance_expired = bool(accepted_until and accepted_until < (quarter.end if quarter.is_locked
+                                                                           else today))
     return render(request, "risks/register.html", {
         "quarter": quarter, "rows": page.object_list, "total": len(rows), "page": page, "page_query": page_query,
         "filter": filterset, "level": level, "levels": levels,
@@ -136,6 +148,7 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
         })
         row = history_rows[-1]
         row["effect"] = row["inherent"] - review.rating if row["inherent"] is not None else None
+        row["effect_abs"] = abs(row["effect"]) if row["effect"] is not None else None
     # Each quarter's appetite judgement as stored (a locked quarter's as reported), and the appetite now.
 
     judged = {quarter_id: (outside, level) for quarter_id, outside, level in Judgement.objects.filter(
@@ -155,7 +168,10 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
     latest = reviews[0] if reviews else None
     review_overdue = bool(latest and latest.next_review_date and latest.next_review_date < today)
     changes = _changes(risk, hide_detail=hide_detail) if access.can_view_history(request.user) else None
-    return render(request, "risks/risk.html", {
+    from .views_controls import risk_page_extras
+
+    extras = risk_page_extras(request.user, risk, shown_quarter)
+    return render(request, "risks/risk.html", extras | {
         "risk": risk, "history_rows": history_rows, "scheme": scheme, "actions": actions,
         "open_quarter": open_quarter, "review_overdue": review_overdue, "changes": changes,
         "hide_detail": hide_detail, "appetite_now": appetite_now, "kris": kris, "prompted": prompted,

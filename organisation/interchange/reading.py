@@ -249,7 +249,8 @@ def read_table(kind: Kind, filename: str, content: bytes) -> Table:
     # Trailing blank header cells are harmless (spreadsheets often add them).
     while header_row and header_row[-1] == "":
         header_row = header_row[:-1]
-    header = [normalise_header(h) for h in header_row]
+    synonyms = dict(kind.synonyms)
+    header = [synonyms.get(normalise_header(h), normalise_header(h)) for h in header_row]
     problems = []
     for position, name in enumerate(header, start=1):
         if name == "":
@@ -257,7 +258,9 @@ def read_table(kind: Kind, filename: str, content: bytes) -> Table:
         elif name not in kind.columns:
             problems.append(f'"{header_row[position - 1][:40]}" is not a column of {kind.name}')
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
-    problems += [f'column "{d}" appears more than once' for d in duplicates]
+    also = {name: other for other, name in synonyms.items()}
+    problems += [f'column "{d}" appears more than once' + (f' (or as "{also[d]}", which means the same)'
+                                                          if d in also else "") for d in duplicates]
     missing = [c for c in kind.required if c not in header]
     if missing:
         problems.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(f'"{m}"' for m in missing))

@@ -23,6 +23,8 @@ class Kind:
     description: str = ""
     # What its imports' audit entries are about (organisation/audit_trail.SCOPES): "" for all readers.
     audit_about: str = ""
+    # Other names a file may give a column ({"target_likelihood": "tolerance_likelihood"}): read as that column.
+    synonyms: tuple[tuple[str, str], ...] = ()
 
     def resource(self, **kwargs):
         assert self.resource_class is not None

@@ -61,7 +61,8 @@ def test_export_data_risks_adds_the_scores_highest_first(db):
     call_command("export_data", "risks", "--period", "2018/19 Q4", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0].endswith("rating,level,tolerance_rating,tolerance_level,previous_rating,travel,"
-                             "outside_tolerance,last_reviewed,scheme,appetite,outside_appetite,inherent_rating,review_prompted")
+                             "outside_tolerance,last_reviewed,scheme,appetite,outside_appetite,inherent_rating,review_prompted,"
+                                 "accepted_until")
     # then the appetite it was judged against (no category: the council's default, cautious), whether outside
     # it, and the inherent rating (none given)
     assert lines[1].startswith("CRR9,") and lines[1].endswith(
