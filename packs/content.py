@@ -17,6 +17,7 @@ from django.utils import timezone
 from kpis import queries as kpi_queries
 from kpis import status as rules
 from kpis.templatetags.kpis import ARROWS, format_value
+from organisation import clock
 from organisation.models import Directorate, ReportingPeriod, recorded_directorate_name
 from organisation.periods import Period
 from placements import costing
@@ -143,6 +144,37 @@ class Change:
 
 
 @dataclass
+class AssuranceLine:
+    """One risk on the pack's assurance map: per line of defence, its controls and their weakest assurance."""
+
+    reference: str
+    title: str
+    rating: str  # "14 High"
+    lines: list[tuple[str, int, str]]  # (line, controls on it, weakest assurance or "")
+    gaps: list[str]
+
+
+@dataclass
+class Assurance:
+    """The audit committee's questions of the register (the Orange Book): ratings before and after controls,
+    assurance over the three lines and its gaps, key risk indicators, formal acceptances, agreed actions
+    overdue and the deep-dive candidates. Part A is public: an exempt risk's controls and indicators are left
+    out (counted in exempt_left_out)."""
+
+    ratings: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    map: list[AssuranceLine] = field(default_factory=list)
+    exempt_left_out: int = 0
+    kris: list[tuple[str, str, str, bool]] = field(default_factory=list)  # ref, title, statuses, prompted
+    acceptances: list[tuple[str, str, str, str, bool]] = field(default_factory=list)  # ref, title, until, by, expired
+    overdue: list = field(default_factory=list)  # risks.audit_actions.PackAction rows
+    deep_dives: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # ref, title, rating, run, why
+
+    @property
+    def gaps(self) -> list[tuple[str, str, str]]:
+        return [(line.reference, line.title, gap) for line in self.map for gap in line.gaps]
+
+
+@dataclass
 class Risks:
     scheme_name: str
     levels: list[tuple[str, int, int | None]]
@@ -165,6 +197,7 @@ class Risks:
     outside_appetite: list = field(default_factory=list)
     # The scoring criteria: (value, likelihood label, threat impact label, opportunity impact label).
     criteria: list[tuple[int, str, str, str]] = field(default_factory=list)
+    assurance: Assurance = field(default_factory=Assurance)
 
 
 @dataclass
@@ -361,6 +394,70 @@ def _outside_appetite(quarter: ReportingPeriod, lines: list) -> list[tuple[str, 
                   key=lambda item: natural_key(item[0]))
 
 
+def _rated(likelihood, impact) -> str:
+    return f"{likelihood} x {impact} = {likelihood * impact}" if likelihood and impact else "-"
+
+
+def _assurance(quarter: ReportingPeriod, register, lines: list[RiskLine]) -> Assurance:
+    """The pack's assurance section, from what the quarter stored (a locked quarter's as reported: its own
+    control rows, its judgements' inherent ratings and acceptances, its indicators' judgements, the agreed
+    actions as they stood at the lock)."""
+    from risks import audit_actions, assurance, controls
+    from risks.models import Judgement as RiskJudgement
+
+    by_reference = {line.reference: line for line in lines}
+    rows = [r for r in register.rows if r.review is not None and r.risk.reference in by_reference]
+    public = [r for r in rows if not by_reference[r.risk.reference].exempt]
+    ids = [r.risk.pk for r in rows]
+    stored = {j["risk_id"]: j for j in RiskJudgement.objects.filter(quarter=quarter, risk_id__in=ids).values(
+        "risk_id", "inherent_likelihood", "inherent_impact", "accepted_until", "accepted_by_name")}
+    out = Assurance(exempt_left_out=len(rows) - len(public))
+    for r in sorted(public, key=lambda r: natural_key(r.risk.reference)):
+        line = by_reference[r.risk.reference]
+        found = stored.get(r.risk.pk, {})
+        inherent_l, inherent_i = found.get("inherent_likelihood"), found.get("inherent_impact")
+        effect = "-"
+        if inherent_l and inherent_i:
+            reduction = inherent_l * inherent_i - line.rating
+            effect = f"down {reduction}" if reduction > 0 else ("none" if reduction == 0 else f"up {-reduction}")
+        out.ratings.append((line.reference, line.title, _rated(inherent_l, inherent_i),
+                            _rated(line.likelihood, line.impact), _rated(line.tolerance_likelihood,
+                                                                         line.tolerance_impact), effect))
+    for row in controls.assurance_map(sorted(public, key=lambda r: natural_key(r.risk.reference)), quarter):
+        line = by_reference[row.risk.risk.reference]
+        if not row.count and not row.gaps:
+            continue
+        out.map.append(AssuranceLine(line.reference, line.title, f"{line.rating} {line.level}",
+                                     [(assurance.SHORT_LINES[c.line], len(c.controls), c.weakest or "")
+                                      for c in row.lines], row.gaps))
+    indicators = risk_queries.key_indicators([r.risk.pk for r in public], quarter, recent=1)
+    prompted = risk_queries.reviews_prompted([r.risk.pk for r in public], quarter)
+    for r in sorted(public, key=lambda r: natural_key(r.risk.reference)):
+        if r.risk.pk in indicators:
+            said = "; ".join(f"{k.code} {k.latest[1]}" + (f" ({k.latest[2]})" if k.latest[2] else "")
+                             if k.latest else f"{k.code} no figures" for k in indicators[r.risk.pk])
+            out.kris.append((r.risk.reference, r.risk.title, said, r.risk.pk in prompted))
+    on_the_day = quarter.end if quarter.is_locked else clock.today()
+    for r in sorted(rows, key=lambda r: natural_key(r.risk.reference)):
+        until = stored.get(r.risk.pk, {}).get("accepted_until")
+        if until:
+            out.acceptances.append((r.risk.reference, r.risk.title, f"{until:%-d %B %Y}",
+                                    stored[r.risk.pk]["accepted_by_name"], until < on_the_day))
+    shown = set(by_reference)
+    out.overdue = [a for a in audit_actions.overdue_for_pack(quarter)
+                   if not a.risks or any(ref in shown for ref in a.risks)]
+    for dive in risk_queries.deep_dives(None, quarter):
+        j = dive.judgement
+        if j.reference not in shown:
+            continue
+        why = " and ".join(part for part in (
+            f"outside target {dive.outside_target_run} quarters" if dive.outside_target_run >= 3 else "",
+            f"outside appetite {dive.outside_appetite_run} quarters" if dive.outside_appetite_run >= 3 else "")
+            if part) or f"outside target or appetite {dive.quarters_outside} quarters"
+        out.deep_dives.append((j.reference, j.title, str(j.likelihood * j.impact), dive.quarters_outside, why))
+    return out
+
+
 def _five_quarters(quarter: ReportingPeriod, register, exempt: set[str]) -> tuple[list[str], list]:
     """Each open risk's rating and travel for the five quarters to this one; each rating as likelihood x
     impact where the review gives it."""
@@ -436,6 +533,7 @@ def _risks(quarter: ReportingPeriod, directorate_id: int | None, previous) -> tu
                                       | set(scheme.impacts[scoring.Kind.OPPORTUNITY]))],
         level_counts=list(reversed(list(counts.items()))),
         significant=sorted(lines, key=lambda line: (-line.rating, natural_key(line.reference)))[:SIGNIFICANT],
+        assurance=_assurance(quarter, register, lines),
     ), snapshot
 
 

@@ -283,6 +283,72 @@ def _risks(document, content: PackContent) -> None:
                                    f"{line.quarters_outside} quarters", style="List Bullet")
     else:
         document.add_paragraph("None.")
+    _assurance(document, r.assurance)
+
+
+def _assurance(document, a) -> None:
+    """The pack's controls, assurance and agreed actions (packs.content.Assurance), as in the PDF."""
+    document.add_heading("Controls, assurance and agreed actions", level=1)
+    if a.exempt_left_out:
+        document.add_paragraph(f"The controls and indicators of {a.exempt_left_out} exempt "
+                               f"risk{'s' if a.exempt_left_out != 1 else ''} are in Part B.")
+    document.add_heading("Ratings before and after controls", level=2)
+    if a.ratings:
+        _table(document, ["Risk", "Inherent", "Current", "Target", "Controls' effect"],
+               [[f"{ref} {title}", inherent, current, target, effect]
+                for ref, title, inherent, current, target, effect in a.ratings], widths=[9, 3.5, 3.5, 3.5, 3])
+    else:
+        document.add_paragraph("No risk on these registers this quarter.")
+    document.add_heading("Assurance over the three lines", level=2)
+    if a.map:
+        def cell(count, weakest):
+            if not count:
+                return "None"
+            text = weakest or "not assessed"
+            return f"{count} control{'s' if count != 1 else ''}: {text}{' assurance' if text == 'No' else ''}"
+
+        _table(document, ["Risk", "First line", "Second line", "Third line", "Gaps"],
+               [[f"{m.reference} {m.title} ({m.rating})"] + [cell(count, weakest) for _, count, weakest in m.lines]
+                + ["; ".join(m.gaps) or "None"] for m in a.map], widths=[7, 3.5, 3.5, 3.5, 5])
+    else:
+        document.add_paragraph("No controls are itemised for these risks.")
+    if a.gaps:
+        document.add_paragraph("Gaps in assurance:")
+        for reference, title, gap in a.gaps:
+            document.add_paragraph(f"{reference} {title}: {gap}", style="List Bullet")
+    else:
+        document.add_paragraph("No High or Critical risk lacks second- or third-line assurance.")
+    document.add_heading("Agreed actions overdue", level=2)
+    if a.overdue:
+        _table(document, ["Audit", "Recommendation", "Priority", "Owner", "Due", "Days overdue", "Risks"],
+               [[o.source, o.recommendation, o.priority, o.owner or "-", o.due, str(o.days_overdue),
+                 ", ".join(o.risks) or "-"] for o in a.overdue], widths=[4, 6, 2, 3, 2.5, 2, 3])
+    else:
+        document.add_paragraph("None: every agreed action is implemented or not yet due.")
+    document.add_heading("Key risk indicators", level=2)
+    if a.kris:
+        for reference, title, said, prompted in a.kris:
+            document.add_paragraph(f"{reference} {title}: {said}" + (
+                ". Review prompted: a linked indicator read Red since the risk was last reviewed" if prompted else ""),
+                style="List Bullet")
+    else:
+        document.add_paragraph("No indicators are linked to these risks.")
+    document.add_heading("Risks accepted outside appetite", level=2)
+    if a.acceptances:
+        for reference, title, until, by, expired in a.acceptances:
+            document.add_paragraph(f"{reference} {title}: " + (f"acceptance expired on {until}" if expired
+                                                                else f"accepted by {by} until {until}"),
+                                   style="List Bullet")
+    else:
+        document.add_paragraph("None.")
+    document.add_heading("Deep-dive candidates", level=2)
+    if a.deep_dives:
+        document.add_paragraph("Risks outside appetite or target for three quarters or more, from which the "
+                               "committee may choose its deep dives:")
+        for reference, title, rating, run, why in a.deep_dives:
+            document.add_paragraph(f"{reference} {title}, rated {rating}: {why}", style="List Bullet")
+    else:
+        document.add_paragraph("None: no risk has been outside appetite or target for three quarters running.")
 
 
 def _register(document, lines, *, public: bool) -> None:

@@ -20,6 +20,25 @@ class RisksConfig(AppConfig):
             description="One row per risk and quarter: the risk's details and its review scores.",
             export=resources.risks_export,
         ))
+        from . import control_resources
+
+        interchange.register(interchange.Kind(
+            name="controls", label="Controls", resource_class=control_resources.ControlResource,
+            columns=control_resources.COLUMNS, required=control_resources.REQUIRED,
+            key=("reference", "period", "control"),
+            description="One row per control of a risk as reviewed in a quarter: its owner, type, line of "
+                        "defence, assurance and tests.",
+            export=control_resources.controls_export,
+        ))
+        from . import audit_resources
+
+        interchange.register(interchange.Kind(
+            name="audit-actions", label="Internal-audit recommendations", resource_class=audit_resources.AuditActionResource,
+            columns=audit_resources.COLUMNS, required=audit_resources.REQUIRED, key=("source", "recommendation"),
+            description="One row per recommendation of an internal audit report: the management action agreed, its "
+                        "owner, due and revised due dates, status and the risks it concerns.",
+            export=audit_resources.export,
+        ))
         home.register(panels.risk_panel)
         from organisation import audit_trail
 

@@ -60,15 +60,21 @@ def weakest(assurances: Iterable[str], labels: Sequence[str] = DEFAULT_LABELS) -
     return labels[max(ranked)] if ranked else None
 
 
+def weak_labels(labels: Sequence[str] = DEFAULT_LABELS) -> tuple[str, ...]:
+    """Limited and No: the two weakest labels (of only two, the weaker: the strongest is never weak)."""
+    return tuple(labels[max(len(labels) - 2, 1):])
+
+
 def is_weak(label: str | None, labels: Sequence[str] = DEFAULT_LABELS) -> bool:
-    """Limited or No: one of the two weakest labels."""
+    """Limited or No: one of the two weakest labels (never the strongest)."""
     position = rank(label or "", labels)
-    return position is not None and position >= len(labels) - 2
+    return position is not None and position >= max(len(labels) - 2, 1)
 
 
 def is_severe(level_index: int, level_count: int) -> bool:
-    """High or Critical: one of the two highest levels of the risk's scheme (levels counted from 0, lowest)."""
-    return level_count > 0 and level_index >= max(level_count - 2, 0)
+    """High or Critical: one of the two highest levels of the risk's scheme (levels counted from 0, lowest;
+    the lowest level is never severe, even on a scheme of only two)."""
+    return level_count > 1 and max(level_count - 2, 1) <= level_index < level_count
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ def gaps(level_index: int, level_count: int, controls: Sequence[ControlFact],
     if not independent:
         return [Gap("no second- or third-line assurance")]
     if all(is_weak(c.assurance, labels) for c in independent):
-        return [Gap(f"second- and third-line assurance is only {' or '.join(labels[-2:])}")]
+        return [Gap(f"second- and third-line assurance is only {' or '.join(weak_labels(labels))}")]
     return []
 
 

@@ -15,7 +15,6 @@ implemented or revised afterwards; a re-lock after a reopen keeps what the first
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -62,12 +61,12 @@ def split_references(text: str) -> list[str]:
     return [part for part in SPLIT.split(text or "") if part]
 
 
-def _key(text: str) -> str:
+def text_key(text: str) -> str:
     """A recommendation's text as the import's key compares it: case and runs of spaces ignored."""
     return " ".join((text or "").split()).lower()
 
 
-def _natural(reference: str) -> tuple:
+def natural_key(reference: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", reference))
 
 
@@ -173,10 +172,10 @@ def validate(rec: AuditRecommendation, *, before: AuditRecommendation | None, ri
             errors["revision_reason"] = ("a reason goes with a new revised due date: change the revised due date "
                                          "too, or leave the reason as it was")
     if "source" not in errors and "recommendation" not in errors:
-        key = _key(rec.recommendation)
+        key = text_key(rec.recommendation)
         for other in AuditRecommendation.objects.filter(source__iexact=rec.source).exclude(
                 pk=rec.pk).only("pk", "recommendation"):
-            if _key(other.recommendation) == key:
+            if text_key(other.recommendation) == key:
                 errors["recommendation"] = (f"{rec.source[:80]} already has this recommendation: change that one "
                                             "instead")
                 break
@@ -217,8 +216,8 @@ def recommendation_save(*, user, rec: AuditRecommendation, risk_refs: Iterable[s
     new = audit.field_values(rec, names)
     if before is None:
         new = {name: value for name, value in new.items() if value not in (None, "")}
-    refs_before = sorted(before.risks.values_list("reference", flat=True), key=_natural) if before else []
-    refs_after = refs_before if risks is None else sorted((r.reference for r in risks), key=_natural)
+    refs_before = sorted(before.risks.values_list("reference", flat=True), key=natural_key) if before else []
+    refs_after = refs_before if risks is None else sorted((r.reference for r in risks), key=natural_key)
     detail = audit.changes(old, new)
     if refs_after != refs_before:
         detail = "; ".join(part for part in (detail, f"risks: {', '.join(refs_before) or 'none'} -> "
@@ -226,7 +225,7 @@ def recommendation_save(*, user, rec: AuditRecommendation, risk_refs: Iterable[s
     if before is not None and not detail:
         return before
     revised = rec.revised_due is not None and rec.revised_due != (before.revised_due if before else None)
-    previous_due = (before.revised_due or before.due) if before is not None and before.revised_due else rec.due
+    previous_due = before.revised_due if before is not None and before.revised_due else rec.due
     rec.version = before.version + 1 if before is not None else 1
     rec._history_user = user if getattr(user, "is_authenticated", False) else None
     rec._change_reason = (reason or via or ("created" if before is None else "changed"))[:100]
@@ -342,7 +341,7 @@ class Row:
 def _linked(user, risks: Iterable[dict]) -> list[LinkedRisk]:
     exempt_readable = access.can_view_exempt(user)
     out = []
-    for risk in sorted(risks, key=lambda r: _natural(r["reference"])):
+    for risk in sorted(risks, key=lambda r: natural_key(r["reference"])):
         openable = access.can_view_risk(user, risk["register"], risk["service_area_id"])
         shown = openable and (not risk["exempt"] or exempt_readable)
         out.append(LinkedRisk(risk["reference"], risk["title"] if shown else "", openable))
@@ -412,18 +411,7 @@ def _date(value: str | None) -> date | None:
 def snapshot(today: date) -> list[dict]:
     """Every recommendation as it stands today, for a quarter's record at its lock (services.lock_step): its
     fields, its state and days overdue on the day, and its linked risks as they were named then."""
-    out = []
-    for rec in AuditRecommendation.objects.prefetch_related(_prefetch()).order_by("pk"):
-        state = assurance.action_state(rec.status, rec.due, rec.revised_due, today)
-        out.append({
-            "id": rec.pk, "source": rec.source, "recommendation": rec.recommendation, "priority": rec.priority,
-            "agreed_action": rec.agreed_action, "owner": rec.owner, "due": _iso(rec.due),
-            "revised_due": _iso(rec.revised_due), "revision_reason": rec.revision_reason, "status": rec.status,
-            "implemented_on": _iso(rec.implemented_on), "controls": rec.controls, "state": state.value,
-            "days_overdue": _days_overdue(rec.status, rec.due, rec.revised_due, today), "as_at": today.isoformat(),
-            "risks": sorted((_risk_facts(r) for r in rec.risks.all()), key=lambda r: _natural(r["reference"])),
-        })
-    return out
+    return entries_of(AuditRecommendation.objects.all(), today)
 
 
 def recorded(quarter: ReportingPeriod) -> list[dict] | None:
@@ -507,7 +495,7 @@ def tasks(today: date, owners: dict[int, tuple[int, ...]], officers: tuple[int, 
     out = []
     for pk, source, due, revised_due in overdue:
         by = assurance.due_date(due, revised_due)
-        risks = sorted(linked.get(pk, []), key=lambda r: _natural(r[0]))
+        risks = sorted(linked.get(pk, []), key=lambda r: natural_key(r[0]))
         area_id = risks[0][1] if risks else None
         references = f" ({', '.join(r for r, _ in risks)})" if risks else ""
         out.append(Task(
@@ -548,7 +536,7 @@ def overdue_for_pack(quarter: ReportingPeriod) -> list[PackRow]:
         entries = [e for e in recorded(quarter) or [] if e.get("state") == State.OVERDUE]
     else:
         today = clock.today()
-        entries = [e for e in _entries(AuditRecommendation.objects.filter(_overdue(today)), today)]
+        entries = entries_of(AuditRecommendation.objects.filter(_overdue(today)), today)
     rows = [PackRow(
         source=e["source"], recommendation=e["recommendation"],
         priority=Priority(e["priority"]).label if e["priority"] in Priority.values else e["priority"],
@@ -561,7 +549,7 @@ def overdue_for_pack(quarter: ReportingPeriod) -> list[PackRow]:
     return sorted(rows, key=lambda r: (-r.days_overdue, order.get(r.priority, 9), r.source.lower()))
 
 
-def _entries(recs: QuerySet[AuditRecommendation], today: date) -> list[dict]:
+def entries_of(recs: QuerySet[AuditRecommendation], today: date) -> list[dict]:
     """Recommendations in the record's shape (two queries)."""
     out = []
     for rec in recs.prefetch_related(_prefetch()).order_by("pk"):
@@ -572,6 +560,6 @@ def _entries(recs: QuerySet[AuditRecommendation], today: date) -> list[dict]:
             "implemented_on": _iso(rec.implemented_on), "controls": rec.controls,
             "state": assurance.action_state(rec.status, rec.due, rec.revised_due, today).value,
             "days_overdue": _days_overdue(rec.status, rec.due, rec.revised_due, today), "as_at": today.isoformat(),
-            "risks": sorted((_risk_facts(r) for r in rec.risks.all()), key=lambda r: _natural(r["reference"])),
+            "risks": sorted((_risk_facts(r) for r in rec.risks.all()), key=lambda r: natural_key(r["reference"])),
         })
     return out

@@ -239,6 +239,12 @@ def _open_quarter(period: ReportingPeriod) -> ReportingPeriod:
     return periods[period.pk]
 
 
+def _ensure_risk_open(risk: Risk) -> None:
+    # As a review (services.review_save): a closed risk's controls are no longer reviewed, by any route.
+    if risk.status != Risk.Status.OPEN:
+        raise RecordError(f"{risk.reference} is closed: reopen it before reviewing its controls")
+
+
 @transaction.atomic
 def control_save(*, user, risk: Risk, period: ReportingPeriod, data: ControlInput, original: str | None = None,
                  version: int | None = None, reason: str = "") -> ControlReview:
@@ -246,6 +252,7 @@ def control_save(*, user, risk: Risk, period: ReportingPeriod, data: ControlInpu
     the form showed it (a rename); version: the version the form saw (None: an import, not checked)."""
     _open_quarter(period)
     risk = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk)
+    _ensure_risk_open(risk)
     values = check_control(data, clock.today())
     carry_forward(risk, period)
     mine = ControlReview.objects.filter(risk=risk, period=period)
@@ -292,6 +299,7 @@ def control_remove(*, user, risk: Risk, period: ReportingPeriod, control: str, r
     """A control no longer in place: gone from this open quarter on (earlier quarters keep it)."""
     _open_quarter(period)
     risk = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk)
+    _ensure_risk_open(risk)
     carry_forward(risk, period)
     row = next((c for c in ControlReview.objects.filter(risk=risk, period=period)
                 if c.control.lower() == (control or "").strip().lower()), None)
@@ -320,13 +328,19 @@ def latest_judgement(risk: Risk) -> Judgement | None:
 
 @transaction.atomic
 @judging.deferring
-def risk_accept(*, user, risk: Risk, justification: str, expires: date | None) -> RiskAcceptance:
+def risk_accept(*, user, risk: Risk, justification: str, expires: date | None, on: date | None = None,
+                approver_name: str = "") -> RiskAcceptance:
     """Formally accept a risk outside appetite: by the second line (the risk and performance team), never by
-    the risk's own owner, with a justification and an expiry. A new acceptance replaces the one before."""
+    the risk's own owner, with a justification and an expiry. A new acceptance replaces the one before.
+    A loader (user None) names the approver and may date it (on)."""
     from organisation import access
 
-    if not access.is_performance_officer(user):
+    if user is not None and not access.is_performance_officer(user):
         raise RecordError("Only the second line (the risk and performance team) can accept a risk")
+    if user is None and not approver_name.strip():
+        raise RecordError("An acceptance names who gave it")
+    if user is not None:
+        on = None  # a person accepts today
     risk = Risk.objects.select_for_update(of=("self",)).get(pk=risk.pk)
     if _owns(user, risk):
         raise RecordError(f"You own {risk.reference}: its acceptance must come from someone else in the second line")
@@ -336,7 +350,7 @@ def risk_accept(*, user, risk: Risk, justification: str, expires: date | None) -
     if judged is None or not judged.outside_appetite:
         raise RecordError(f"{risk.reference} is not outside appetite"
                           + (f" in {judged.quarter.label}" if judged else "") + ": there is nothing to accept")
-    today = clock.today()
+    today = on or clock.today()
     errors = {}
     justification = (justification or "").strip()
     try:
@@ -354,12 +368,13 @@ def risk_accept(*, user, risk: Risk, justification: str, expires: date | None) -
         errors["expires"] = str(exc)
     if errors:
         raise InvalidWrite(errors, risk.reference)
+    name = user_name(user) if user is not None else approver_name.strip()[:255]
     for earlier in RiskAcceptance.objects.filter(risk=risk, withdrawn_on__isnull=True):
-        earlier.withdrawn_on, earlier.withdrawn_by_name = today, user_name(user)
+        earlier.withdrawn_on, earlier.withdrawn_by_name = today, name
         earlier._history_user = user
         earlier._change_reason = "replaced by a new acceptance"
         earlier.save()
-    acceptance = RiskAcceptance(risk=risk, accepted_by=user, accepted_by_name=user_name(user),
+    acceptance = RiskAcceptance(risk=risk, accepted_by=user, accepted_by_name=name,
                                 justification=justification, accepted_on=today, expires=expires,
                                 likelihood=judged.likelihood, impact=judged.impact)
     acceptance._history_user = user

@@ -972,7 +972,9 @@ def deep_dives(user, quarter: ReportingPeriod) -> list[DeepDive]:
     periods = {(p.year, p.quarter): p.pk for p in ReportingPeriod.objects.quarters().filter(
         year__in={v.year for v in values})}
     order = [periods.get((v.year, v.quarter)) for v in values]
-    registers, areas = access.risk_visibility(user)
+    # user None: the committee's registers (corporate and directorate), as register() reads them.
+    registers, areas = access.risk_visibility(user) if user is not None else (
+        (Risk.Register.CORPORATE, Risk.Register.DIRECTORATE), frozenset())
     stored = Judgement.objects.filter(quarter_id__in=[pk for pk in order if pk]).filter(
         Q(register__in=registers) | Q(service_area_id__in=areas))
     flags: dict[int, dict[int, tuple[bool, bool]]] = {}

@@ -462,7 +462,9 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
     rows = [r for r in rows if r.risk.pk not in kept and r.risk.pk in on_now]
     Judgement.objects.filter(quarter=quarter).exclude(risk_id__in=kept).delete()
     Judgement.objects.bulk_create(judging.judgements_from(rows, quarter, recorded=True), batch_size=1000)
-    from . import controls
+    from organisation import clock
+
+    from . import audit_actions, controls
     from .models import RecordedRegister
 
     # Each risk's controls as the quarter shows them are kept in the quarter itself (never read from another).
@@ -476,7 +478,7 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
             RecordedRegister.objects.create(
                 quarter=quarter, scheme=scheme, scheme_name=scheme.name, definition=scheme.definition,
                 names={str(pk): name for pk, name in ScoringScheme.objects.values_list("pk", "name")},
-                risks=states)
+                risks=states, audit_actions=audit_actions.snapshot(clock.today()))  # as they stand at the lock
     else:  # the risks' states as this lock leaves them (a reopen may have closed or moved one)
         RecordedRegister.objects.filter(quarter=quarter).update(risks=states)
     total = len(rows) + len(kept)

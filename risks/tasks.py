@@ -50,6 +50,9 @@ def provider(quarters: list[ReportingPeriod], dates: dict[int, dict[Deadline, da
                 area=areas[area_id].name if area_id in areas else "", people=owners.get(area_id) or officers,
                 kind="action"))
     tasks += _expired_acceptances(today, areas, officers)
+    from . import audit_actions
+
+    tasks += audit_actions.tasks(today, owners, officers, areas)  # internal audit's agreed actions overdue
     return tasks
 
 

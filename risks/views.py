@@ -17,7 +17,7 @@ from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 from organisation.shortcuts import get_quarter_or_404
 from organisation.typed_work import keeps_typed_work
 
-from . import committee, queries, scoring, services
+from . import audit_actions, committee, queries, scoring, services
 from .filters import RegisterFilter
 from .forms import ActionForm, NoChangeForm, ReviewForm, RiskForm
 from .models import Judgement, Risk, RiskReview, ScoringScheme
@@ -106,6 +106,10 @@ def register(request: HttpRequest) -> HttpResponse:
     prompted = queries.reviews_prompted([row.risk.pk for row in page.object_list], quarter)
     for row in page.object_list:
         row.prompted = prompted.get(row.risk.pk)
+    # An internal-audit agreed action overdue (as the quarter's lock recorded it, for a locked one): one query.
+    audit_overdue = audit_actions.overdue_risk_ids([row.risk.pk for row in page.object_list], quarter, clock.today())
+    for row in page.object_list:
+        row.audit_overdue = row.risk.pk in audit_overdue
     # Each row's inherent rating and formal acceptance as the quarter judged them (one query).
     judged = {risk_id: rest for risk_id, *rest in Judgement.objects.filter(
         quarter=quarter, risk_id__in=[row.risk.pk for row in page.object_list]).values_list(
@@ -178,6 +182,7 @@ def risk_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "kri_codes": ", ".join(k.code for k in kris), "kri_quarter": shown_quarter,
         "can_review": bool(open_quarter and access.can_view_review_form(request.user, risk.service_area_id)),
         "can_manage": access.can_manage_risks(request.user), "action_form": ActionForm(prefix="a"),
+        "audit_recommendations": audit_actions.for_risk(risk, request.user, today),
     })
 
 

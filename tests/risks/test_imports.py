@@ -61,10 +61,10 @@ def test_export_data_risks_adds_the_scores_highest_first(db):
     call_command("export_data", "risks", "--period", "2018/19 Q4", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0].endswith("rating,level,tolerance_rating,tolerance_level,previous_rating,travel,"
-                             "outside_tolerance,last_reviewed,scheme,appetite,outside_appetite,inherent_rating,review_prompted,"
-                                 "accepted_until")
+                             "outside_tolerance,last_reviewed,scheme,appetite,outside_appetite,inherent_rating,"
+                             "review_prompted,accepted_until")
     # then the appetite it was judged against (no category: the council's default, cautious), whether outside
     # it, and the inherent rating (none given)
     assert lines[1].startswith("CRR9,") and lines[1].endswith(
-        ",14,High,7,Medium,,New,yes,2018/19 Q4,Council 4x4,cautious,yes,,no")
-    assert lines[2].startswith("CRR1,") and lines[2].endswith(",1,Low,1,Low,,New,no,2018/19 Q4,Council 4x4,cautious,no,,no")
+        ",14,High,7,Medium,,New,yes,2018/19 Q4,Council 4x4,cautious,yes,,no,")
+    assert lines[2].startswith("CRR1,") and lines[2].endswith(",1,Low,1,Low,,New,no,2018/19 Q4,Council 4x4,cautious,no,,no,")

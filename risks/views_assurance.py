@@ -1,0 +1,101 @@
+"""The assurance map: each risk of a quarter's register against the three lines of defence (the Orange Book),
+each line's controls with the assurance a person gave them and who gave it, the weakest on each line, and
+the gaps in words (risks/assurance.py: a High or Critical risk with no second- or third-line assurance, or
+only Limited or No).
+
+It reads the register as the register page does (risks.queries.register: a locked quarter's as it was
+reported) and each risk's controls as the quarter shows them (risks.controls.shown: a locked quarter's own,
+kept at the lock), in a fixed number of queries whatever the number of risks or controls.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from organisation import access
+from organisation.collation import natural
+from organisation.models import ReportingPeriod
+
+from . import assurance, controls
+from .models import ControlReview
+from .views import LEVELS, _page, _quarter, _register
+
+TAGS = ("govuk-tag--green", "govuk-tag--turquoise", "govuk-tag--orange", "govuk-tag--red")
+
+
+def tag_class(label: str | None, labels) -> str:
+    """The colour of an assurance tag: the strongest green, the weakest red, Limited orange, the rest
+    turquoise; not assessed grey. The words are always on the tag too."""
+    position = assurance.rank(label or "", labels)
+    if position is None:
+        return "govuk-tag--grey"
+    if position == len(labels) - 1:
+        return "govuk-tag--red"
+    if assurance.is_weak(label, labels):
+        return "govuk-tag--orange"
+    return "govuk-tag--green" if position == 0 else "govuk-tag--turquoise"
+
+
+def tag_text(label: str) -> str:
+    """ "Limited assurance", "No assurance": the label as the auditors' opinion reads."""
+    return label if "assurance" in label.lower() else f"{label} assurance"
+
+
+def _severe(row) -> bool:
+    """High or Critical on the scheme the risk's review was scored on (as assurance.gaps judges it)."""
+    if row.rating is None or row.level is None or row.scheme is None:
+        return False
+    levels = list(row.scheme.levels)
+    index = next((i for i, lv in enumerate(levels) if lv.name == row.level.name), None)
+    return index is not None and assurance.is_severe(index, len(levels))
+
+
+@require_http_methods(["GET", "HEAD"])
+def assurance_map(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_risks(request.user):
+        raise PermissionDenied
+    quarter = _quarter(request.GET.get("period"), request.user)
+    found, filterset, level = _register(request, quarter)
+    rows = sorted(found.rows, key=lambda r: natural(r.risk.reference))
+    mapped = controls.assurance_map(rows, quarter)
+    labels = controls.labels()
+    part_b = access.can_view_exempt(request.user)
+    sources = dict(ControlReview.Source.choices)
+    severe = hidden_severe = 0
+    gapped = []
+    for m in mapped:
+        m.hidden = bool(getattr(m.risk.risk, "exempt", False)) and not part_b  # its controls are Part B
+        m.severe = _severe(m.risk)
+        if m.hidden:
+            hidden_severe += m.severe
+            m.gaps = []
+            m.lines = []
+            continue
+        severe += m.severe
+        if m.gaps:
+            gapped.append(m)
+        for line in m.lines:
+            line.weakest_class = tag_class(line.weakest, labels)
+            line.weakest_text = tag_text(line.weakest) if line.weakest else ""
+            for c in line.controls:
+                c.tag_class = tag_class(c.assurance, labels)
+                c.tag_text = tag_text(c.assurance) if c.assurance else "Not assessed"
+                c.source_text = sources.get(c.assurance_source, "")
+    page, page_query = _page(request, mapped)
+    levels = [(value, label) for value, label in LEVELS
+              if value == "all" or value in access.visible_registers(request.user)
+              or access.is_service_manager(request.user)]
+    scheme = found.scheme
+    severe_names = [lv.name for i, lv in enumerate(scheme.levels) if assurance.is_severe(i, len(scheme.levels))]
+    return render(request, "risks/assurance_map.html", {
+        "quarter": quarter, "rows": page.object_list, "page": page, "page_query": page_query, "total": len(mapped),
+        "filter": filterset, "level": level, "levels": levels, "scheme": scheme,
+        "band_names": [b.name for b in scheme.levels], "severe_words": " or ".join(severe_names) or "High or Critical",
+        "severe": severe, "gapped": gapped, "hidden_severe": hidden_severe, "part_b": part_b,
+        "weak_words": " or ".join(assurance.weak_labels(labels)), "labels": labels,
+        "line_names": [assurance.LINES[n] for n in (1, 2, 3)],
+        "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
+    })
