@@ -111,6 +111,7 @@ def load_data() -> list[str]:
         lines += categorise_risks()
         lines += report_earlier_quarters()
         services.demo_clock_set(DEMO_TODAY)
+        lines += log_audit_recommendations()  # on the demo's day: CRR9's agreed action is overdue on it
         lines.append(f"Demo date: {DEMO_TODAY.day} {DEMO_TODAY:%B %Y} (deadlines and tasks read as on that day; "
                      "DEMO_TODAY=off shows the real date)")
     return lines
@@ -208,6 +209,54 @@ def categorise_risks() -> list[str]:
             justification="Demand from hospital discharges over the winter is beyond the council's control; the "
                           "safeguarding adults team triages every concern and the position is reviewed monthly.")
     return [f"risk categories: {named} risks categorised for their appetite"] if named else []
+
+
+# Internal audit's recommendations and the actions agreed for them (risks/audit_actions.py), in our own words.
+# CRR9's was due on 31 March 2019, revised to 30 June 2019, and is still open: overdue on the demo's day.
+DEMO_AUDIT_RECOMMENDATIONS = (
+    {"source": "Internal audit 2018/19: Placement commissioning and costs", "priority": "high", "risks": ["CRR9"],
+     "recommendation": "Check each external placement's weekly cost against the framework rates before it is "
+                       "agreed, and record why any placement above them is made.",
+     "agreed_action": "A placement panel approves every external placement above the framework rate, with the "
+                      "reason recorded; finance reports the exceptions to the panel each month.",
+     "owner": "Director for Children's and Families Services", "due": date(2019, 3, 31),
+     "revised_due": date(2019, 6, 30),
+     "revision_reason": "The panel's terms of reference wait for the new commissioning strategy, agreed in May "
+                        "2019."},
+    {"source": "Internal audit 2018/19: Adult safeguarding referrals", "priority": "medium", "risks": ["CRR10"],
+     "recommendation": "Screen every safeguarding referral within the time the multi-agency procedures set, and "
+                       "record the date it was screened.",
+     "agreed_action": "The screening date is now a required field in the case system, and team managers check a "
+                      "weekly list of referrals not screened in time.",
+     "owner": "Interim Director Adult Social Care", "due": date(2019, 7, 31), "status": "implemented"},
+    {"source": "Internal audit 2019/20: Better Lives programme benefits", "priority": "medium", "risks": ["CRR23"],
+     "recommendation": "Track each savings line against its benefits profile every month and report any "
+                       "slippage to the transformation board.",
+     "agreed_action": "The programme office adds a benefits tracker, with a named owner for each savings line, "
+                      "to the monthly highlight report.",
+     "owner": "Interim Director Adult Social Care", "due": date(2019, 12, 31)},
+)
+
+
+def log_audit_recommendations() -> list[str]:
+    """The demo's internal-audit recommendations, logged through the services as the performance officer would
+    (a revised due date is a second save, with its reason)."""
+    from risks import audit_actions
+    from risks.models import AuditRecommendation, Risk
+
+    known = set(Risk.objects.values_list("reference", flat=True))
+    logged = 0
+    for item in DEMO_AUDIT_RECOMMENDATIONS:
+        if not set(item["risks"]) <= known:
+            continue
+        fields = {k: v for k, v in item.items() if k not in ("risks", "revised_due", "revision_reason")}
+        rec = audit_actions.recommendation_save(user=None, rec=AuditRecommendation(**fields),
+                                                risk_refs=item["risks"], via="demo")
+        if item.get("revised_due"):
+            rec.revised_due, rec.revision_reason = item["revised_due"], item["revision_reason"]
+            audit_actions.recommendation_save(user=None, rec=rec, via="demo")
+        logged += 1
+    return [f"internal audit recommendations: {logged} logged"] if logged else []
 
 
 def report_earlier_quarters() -> list[str]:

@@ -168,6 +168,9 @@ class Assurance:
     acceptances: list[tuple[str, str, str, str, bool]] = field(default_factory=list)  # ref, title, until, by, expired
     overdue: list = field(default_factory=list)  # risks.audit_actions.PackAction rows
     deep_dives: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # ref, title, rating, run, why
+    # Part B: each exempt risk's controls in full - (ref, title, [(control, line, type, assurance, given by)], gaps)
+    exempt_controls: list[tuple[str, str, list[tuple[str, int, str, str, str]], list[str]]] = field(
+        default_factory=list)
 
     @property
     def gaps(self) -> list[tuple[str, str, str]]:
@@ -430,6 +433,14 @@ def _assurance(quarter: ReportingPeriod, register, lines: list[RiskLine]) -> Ass
         out.map.append(AssuranceLine(line.reference, line.title, f"{line.rating} {line.level}",
                                      [(assurance.SHORT_LINES[c.line], len(c.controls), c.weakest or "")
                                       for c in row.lines], row.gaps))
+    exempt = sorted((r for r in rows if by_reference[r.risk.reference].exempt),
+                    key=lambda r: natural_key(r.risk.reference))
+    for row in controls.assurance_map(exempt, quarter):
+        every = [c for line in row.lines for c in line.controls]
+        out.exempt_controls.append((row.risk.risk.reference, by_reference[row.risk.risk.reference].title, [
+            (c.control, c.line, c.get_type_display(), c.assurance or "Not assessed",
+             c.get_assurance_source_display() or "-") for c in sorted(every, key=lambda c: (c.line, c.position))],
+            row.gaps))
     indicators = risk_queries.key_indicators([r.risk.pk for r in public], quarter, recent=1)
     prompted = risk_queries.reviews_prompted([r.risk.pk for r in public], quarter)
     for r in sorted(public, key=lambda r: natural_key(r.risk.reference)):

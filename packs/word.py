@@ -602,6 +602,13 @@ def render(content: PackContent, part: str) -> bytes:
             _register(document, content.exempt, public=False)
         else:
             document.add_paragraph("No risk on these registers is exempt this quarter.")
+        if content.risks.assurance.exempt_controls:
+            document.add_heading("Controls and assurance of the exempt risks", level=2)
+            for reference, title, items, gaps in content.risks.assurance.exempt_controls:
+                document.add_paragraph(f"{reference} {title}" + (f": {'; '.join(gaps)}" if gaps else ""))
+                _table(document, ["Control", "Line", "Type", "Assurance", "Given by"],
+                       [[control, str(line), kind, assurance, source] for control, line, kind, assurance, source in items]
+                       or [["No controls are itemised for this risk.", "", "", "", ""]], widths=[10, 1.5, 3, 3, 3.5])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_audit_actions, views_controls
+from . import views, views_assurance, views_audit_actions, views_controls
 
 app_name = "risks"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("schemes/", views.schemes, name="schemes"),
     path("appetite/", views.appetite_statement, name="appetite"),
     path("deep-dives/", views.deep_dives, name="deep_dives"),
+    path("assurance/", views_assurance.assurance_map, name="assurance_map"),
     path("audit-actions/", views_audit_actions.audit_actions_list, name="audit_actions"),
     path("audit-actions/new/", views_audit_actions.audit_action_new, name="audit_action_new"),
     path("audit-actions/<str:pk>/", views_audit_actions.audit_action, name="audit_action"),

@@ -71,6 +71,7 @@ MATRIX = {
     "risks:schemes": ("get", "/risks/schemes/", OFFICER_ONLY),
     "risks:appetite": ("get", "/risks/appetite/", outcome(403, **RISK_READERS)),
     "risks:deep_dives": ("get", "/risks/deep-dives/", outcome(403, **RISK_READERS)),
+    "risks:assurance_map": ("get", "/risks/assurance/", outcome(403, **RISK_READERS)),
     "risks:appetite_new": ("get", "/risks/appetite/new/", OFFICER_ONLY),
     "risks:appetite_edit": ("get", "/risks/appetite/1/", OFFICER_ONLY),
     "risks:new": ("get", "/risks/new/", OFFICER_ONLY),
