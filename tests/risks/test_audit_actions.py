@@ -87,7 +87,6 @@ def test_each_revision_of_the_due_date_is_kept_with_its_reason(crr9, officer_use
 
 @pytest.mark.parametrize(("change", "field", "words"), [
     ({"revised_due": None}, "revised_due", "instead of clearing it"),
-    ({"revised_due": date(2019, 6, 30), "revision_reason": "again"}, "revised_due", "already agreed"),
     ({"revision_reason": "A new reason with no new date"}, "revision_reason", "change the revised due date too"),
 ])
 def test_a_revision_must_be_a_new_date_with_its_own_reason(crr9, officer_user, change, field, words):
@@ -101,6 +100,12 @@ def test_a_revision_must_be_a_new_date_with_its_own_reason(crr9, officer_user, c
         audit_actions.recommendation_save(user=officer_user, rec=rec)
     assert words in refused.value.errors[field]
     assert AuditRevision.objects.count() == 1 and fresh(rec).revised_due == date(2019, 6, 30)
+
+
+def test_a_first_revision_to_the_date_agreed_is_no_revision(crr9, officer_user):
+    with pytest.raises(InvalidWrite) as refused:
+        add(officer_user, revised_due=date(2019, 3, 31), revision_reason="Why")
+    assert "already agreed" in refused.value.errors["revised_due"]
 
 
 def test_a_revised_date_needs_a_first_due_date(crr9, officer_user):
