@@ -33,7 +33,8 @@ class RisksConfig(AppConfig):
         from . import audit_resources
 
         interchange.register(interchange.Kind(
-            name="audit-actions", label="Internal-audit recommendations", resource_class=audit_resources.AuditActionResource,
+            name="audit-actions", label="Internal-audit recommendations",
+            resource_class=audit_resources.AuditActionResource,
             columns=audit_resources.COLUMNS, required=audit_resources.REQUIRED, key=("source", "recommendation"),
             description="One row per recommendation of an internal audit report: the management action agreed, its "
                         "owner, due and revised due dates, status and the risks it concerns.",

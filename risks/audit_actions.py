@@ -71,8 +71,10 @@ def natural_key(reference: str) -> tuple:
 
 
 def label_of(rec) -> str:
-    text = " ".join((rec.recommendation or "").split())
-    return f"{rec.source}: {text[:60]}{'...' if len(text) > 60 else ''}"
+    """ "Internal audit 2018/19: ...: Check each external placement's..." for the trail and messages."""
+    text = " ".join(str(rec.recommendation or "").replace("\x00", "").split())
+    source = " ".join(str(rec.source or "").replace("\x00", "").split())[:120]
+    return f"{source}: {text[:60]}{'...' if len(text) > 60 else ''}"
 
 
 # --- services --------------------------------------------------------------------------------------------

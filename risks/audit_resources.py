@@ -64,7 +64,9 @@ class AuditActionResource(CouncilResource):
                       if audit_actions.text_key(rec.recommendation) == key), None)
         if found is None:
             return AuditRecommendation(source=source, recommendation=recommendation), True
-        self._stored = AuditRecommendation(**{f.attname: getattr(found, f.attname) for f in found._meta.concrete_fields})
+        # The stored values, for the checks that compare with them (a revised due date needs a new reason).
+        self._stored = AuditRecommendation(**{f.attname: getattr(found, f.attname)
+                                              for f in found._meta.concrete_fields})
         self._refs_before = sorted(found.risks.values_list("reference", flat=True), key=audit_actions.natural_key)
         return found, False
 

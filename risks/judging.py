@@ -23,7 +23,7 @@ from .models import Judgement, Risk, RiskReview
 
 COMPARED = ("review_id", "review_period_label", "register", "kind", "outside", "directorate_id", "service_area_id",
             "scheme_id", "likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "previous_rating",
-            "travel", "reviewed_this_quarter", "outside_appetite", "appetite_level", "appetite_source", "accepted_until")
+            "travel", "reviewed_this_quarter", "outside_appetite", "appetite_level", "appetite_source", "accepted_until", "key_indicators")
 
 
 def judgements_of(quarter: ReportingPeriod, risk_ids: Iterable[int] | None = None, *,
@@ -61,6 +61,10 @@ def judgements_from(rows, quarter: ReportingPeriod, *, recorded: bool) -> list[J
         own_appetite=F("appetite_level"))}
     appetite_for = queries.appetite_reader() if rows else None
     accepted = controls.acceptance_in_force(risks) if rows else {}
+    linked: dict[int, list[list[str]]] = {}
+    for risk_id, code, title in Risk.indicators.through.objects.filter(risk_id__in=list(risks)).values_list(
+            "risk_id", "indicator__code", "indicator__title").order_by("indicator__code"):
+        linked.setdefault(risk_id, []).append([code, title])
     reviews = {}
     for review in RiskReview.objects.filter(pk__in=[r.review.pk for r in rows]).select_related(
             "reviewed_by", "scheme").only("pk", *REVIEW_FACTS, "reviewed_by_name", "reviewed_by", "scheme__name"):
@@ -88,6 +92,7 @@ def judgements_from(rows, quarter: ReportingPeriod, *, recorded: bool) -> list[J
             history=[[label, rating, travel.value if travel else None] for label, rating, travel in r.history],
             accepted_until=accepted.get(r.risk.pk, (None, ""))[0],
             accepted_by_name=accepted.get(r.risk.pk, (None, ""))[1],
+            key_indicators=sorted(linked.get(r.risk.pk, []), key=lambda item: natural(item[0])),
         ))
     return out
 

@@ -437,6 +437,8 @@ class Judgement(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     inherent_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
     inherent_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The key risk indicators linked when judged ([[code, title], ...]): a locked quarter reads these.
+    key_indicators = models.JSONField(default=list, blank=True)
     # A formal acceptance in force when judged (risks.RiskAcceptance): its expiry and approver.
     accepted_until = models.DateField(null=True, blank=True)
     accepted_by_name = models.CharField(max_length=255, blank=True)

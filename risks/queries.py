@@ -892,10 +892,22 @@ def key_indicators(risk_ids, quarter: ReportingPeriod, *, recent: int = 4) -> di
     """Each risk's key risk indicators up to ``quarter``, in two queries whatever the number of risks."""
     from kpis.models import Judgement as IndicatorJudgement
 
+    from kpis.models import Indicator
+
     links: dict[int, list[tuple[int, str, str]]] = {}
-    for risk_id, pk, code, title in Risk.indicators.through.objects.filter(risk_id__in=list(risk_ids)).values_list(
-            "risk_id", "indicator_id", "indicator__code", "indicator__title").order_by("indicator__code"):
-        links.setdefault(risk_id, []).append((pk, code, title))
+    if quarter.is_locked and quarter.has_record:
+        # A locked quarter's links are those its judgements recorded (a link made or undone later is not).
+        recorded = {risk_id: found for risk_id, found in Judgement.objects.filter(
+            quarter=quarter, risk_id__in=list(risk_ids)).values_list("risk_id", "key_indicators") if found}
+        codes = {code for found in recorded.values() for code, _ in found}
+        ids_by_code = dict(Indicator.objects.filter(code__in=codes).values_list("code", "pk")) if codes else {}
+        for risk_id, found in recorded.items():
+            links[risk_id] = [(ids_by_code[code], code, title) for code, title in found if code in ids_by_code]
+    else:
+        for risk_id, pk, code, title in Risk.indicators.through.objects.filter(
+                risk_id__in=list(risk_ids)).values_list("risk_id", "indicator_id", "indicator__code",
+                                                        "indicator__title").order_by("indicator__code"):
+            links.setdefault(risk_id, []).append((pk, code, title))
     ids = {pk for found in links.values() for pk, _, _ in found}
     statuses: dict[int, list] = {}
     for pk, year, q, _label, status, rag in IndicatorJudgement.objects.filter(
@@ -933,13 +945,19 @@ def reviews_prompted(risk_ids, quarter: ReportingPeriod) -> dict[int, list[str]]
     return out
 
 
-def linked_codes(risk_ids) -> dict[int, list[str]]:
-    """Each risk's key risk indicator codes, in natural order (one query)."""
+def linked_codes(risk_ids, quarter: ReportingPeriod | None = None) -> dict[int, list[str]]:
+    """Each risk's key risk indicator codes, in natural order (one query): as linked now, or as a locked
+    quarter's judgements recorded them."""
     out: dict[int, list[str]] = {}
-    for risk_id, code in Risk.indicators.through.objects.filter(risk_id__in=list(risk_ids)).values_list(
-            "risk_id", "indicator__code"):
-        out.setdefault(risk_id, []).append(code)
-    return {pk: sorted(codes, key=natural) for pk, codes in out.items()}
+    if quarter is not None and quarter.is_locked and quarter.has_record:
+        for risk_id, found in Judgement.objects.filter(quarter=quarter, risk_id__in=list(risk_ids)).values_list(
+                "risk_id", "key_indicators"):
+            out[risk_id] = [code for code, _ in found or []]
+    else:
+        for risk_id, code in Risk.indicators.through.objects.filter(risk_id__in=list(risk_ids)).values_list(
+                "risk_id", "indicator__code"):
+            out.setdefault(risk_id, []).append(code)
+    return {pk: sorted(codes, key=natural) for pk, codes in out.items() if codes}
 
 
 def prompted_ids(quarter: ReportingPeriod) -> set[int]:

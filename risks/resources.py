@@ -254,7 +254,7 @@ def export_rows(quarter: ReportingPeriod, user=None, *, risks=None) -> tablib.Da
     rows = [r for r in queries.rows_for(risks, quarter) if r.review is not None]
     appetites = queries.appetite_judged(rows, quarter)
     prompted = queries.reviews_prompted([r.risk.pk for r in rows], quarter)
-    linked = queries.linked_codes([r.risk.pk for r in rows])
+    linked = queries.linked_codes([r.risk.pk for r in rows], quarter)
     # The acceptance in force as the quarter judged it (a locked quarter's as reported).
     accepted = dict(Judgement.objects.filter(quarter=quarter, risk_id__in=[r.risk.pk for r in rows]).values_list(
         "risk_id", "accepted_until"))

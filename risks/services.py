@@ -549,6 +549,7 @@ def category_save(*, user, category, cells: dict | None = None, reason: str = ""
 
 
 @transaction.atomic
+@judging.deferring
 def risk_indicators_set(*, user, risk: Risk, codes: list[str]) -> list[str]:
     """Link a risk to its key risk indicators (the council's own indicators, by code); the links replace
     those it had. Audited with what was added and removed."""
@@ -579,6 +580,7 @@ def risk_indicators_set(*, user, risk: Risk, codes: list[str]) -> list[str]:
     before = set(risk.indicators.values_list("code", flat=True))
     chosen = [found[code.upper()] for code in wanted]
     risk.indicators.set(chosen)
+    judging.touched([risk.pk])  # open quarters' judgements name the indicators linked
     after = {i.code for i in chosen}
     added, removed = sorted(after - before), sorted(before - after)
     if added or removed:

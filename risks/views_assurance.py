@@ -77,6 +77,7 @@ def assurance_map(request: HttpRequest) -> HttpResponse:
         severe += m.severe
         if m.gaps:
             gapped.append(m)
+        m.unreviewed = 0  # controls shown as an earlier quarter left them, not reviewed in this one
         for line in m.lines:
             line.weakest_class = tag_class(line.weakest, labels)
             line.weakest_text = tag_text(line.weakest) if line.weakest else ""
@@ -84,6 +85,8 @@ def assurance_map(request: HttpRequest) -> HttpResponse:
                 c.tag_class = tag_class(c.assurance, labels)
                 c.tag_text = tag_text(c.assurance) if c.assurance else "Not assessed"
                 c.source_text = sources.get(c.assurance_source, "")
+                c.unreviewed = c.carried_forward or c.period_id != quarter.pk
+                m.unreviewed += c.unreviewed
     page, page_query = _page(request, mapped)
     levels = [(value, label) for value, label in LEVELS
               if value == "all" or value in access.visible_registers(request.user)

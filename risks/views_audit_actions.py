@@ -137,7 +137,8 @@ def audit_action(request: HttpRequest, pk: str) -> HttpResponse:
                     setattr(changed, name, data[name])
             try:
                 audit_actions.recommendation_save(
-                    user=user, rec=changed, reason=data["reason"], expected_version=data["version"],
+                    user=user, rec=changed, reason=data["reason"],
+                    expected_version=data["version"] if data["version"] is not None else 0,  # none posted: stale
                     risk_refs=audit_actions.split_references(data["risks"]) if full else None)
             except ConcurrentEdit as exc:
                 form.add_error(None, _conflict_message(exc))

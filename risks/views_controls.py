@@ -13,16 +13,27 @@ from organisation.records import ConcurrentEdit, InvalidWrite, RecordError
 
 from . import assurance, controls
 from .forms import AcceptanceForm, ControlForm, WithdrawForm
-from .models import ControlReview, Risk
+from .models import Judgement, Risk
 from .views import _quarter, _visible_risk
 
 
-def _controls_risk(request: HttpRequest, reference: str) -> Risk:
+def _controls_risk(request: HttpRequest, reference: str, quarter=None) -> tuple[Risk, str]:
+    """The risk, and its reference and title as the quarter reported them (a locked quarter's, as locked)."""
     risk = _visible_risk(request.user, reference)
-    if risk.exempt and not access.can_view_exempt(request.user):
-        # A control of an exempt risk is its detail: Part B, for those who may read it.
+    judged = None
+    if quarter is not None and quarter.is_locked:
+        judged = Judgement.objects.filter(risk=risk, quarter=quarter).only("reference", "title", "exempt").first()
+    # A control of an exempt risk is its detail: Part B, for those who may read it - exempt now, or when the
+    # quarter was locked.
+    if (risk.exempt or (judged is not None and judged.exempt)) and not access.can_view_exempt(request.user):
         raise PermissionDenied
-    return risk
+    if judged is not None:
+        named = f"{judged.reference or risk.reference} {judged.title}"
+    elif quarter is not None and quarter.is_locked:
+        named = f"{risk.reference} (not on the register in {quarter.label})"  # nothing it reported to name it by
+    else:
+        named = f"{risk.reference} {risk.title}"
+    return risk, named
 
 
 def _editable(user, risk: Risk, quarter) -> bool:
@@ -31,12 +42,13 @@ def _editable(user, risk: Risk, quarter) -> bool:
 
 @require_http_methods(["GET", "HEAD"])
 def controls_page(request: HttpRequest, reference: str, period: str) -> HttpResponse:
-    risk = _controls_risk(request, reference)
     quarter = _quarter(period)
+    risk, named = _controls_risk(request, reference, quarter)
     rows = controls.shown([risk.pk], quarter).get(risk.pk, [])
     chosen = controls.labels()
     return render(request, "risks/controls.html", {
-        "risk": risk, "quarter": quarter, "rows": rows, "editable": _editable(request.user, risk, quarter),
+        "risk": risk, "named": named, "quarter": quarter, "rows": rows,
+        "editable": _editable(request.user, risk, quarter),
         "from_label": rows[0].period.label if rows and rows[0].period_id != quarter.pk else "",
         "weakest": [(name, assurance.weakest([c.assurance for c in rows if c.line == n], chosen))
                     for n, name in assurance.LINES.items()],
@@ -45,8 +57,8 @@ def controls_page(request: HttpRequest, reference: str, period: str) -> HttpResp
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def control_edit(request: HttpRequest, reference: str, period: str, pk: int | None = None) -> HttpResponse:
-    risk = _controls_risk(request, reference)
     quarter = _quarter(period)
+    risk, _ = _controls_risk(request, reference, quarter)
     if not _editable(request.user, risk, quarter):
         raise PermissionDenied
     row = None

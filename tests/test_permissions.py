@@ -71,6 +71,13 @@ MATRIX = {
     "risks:schemes": ("get", "/risks/schemes/", OFFICER_ONLY),
     "risks:appetite": ("get", "/risks/appetite/", outcome(403, **RISK_READERS)),
     "risks:deep_dives": ("get", "/risks/deep-dives/", outcome(403, **RISK_READERS)),
+    # Internal-audit recommendations: every reader of the registers opens the list (a service manager sees their
+    # areas' ones); one linked to CRR9 (area A) is read by all but area B's manager, and changed by the officer
+    # and area A's manager (its agreed action, status and revised due date).
+    "risks:audit_actions": ("get", "/risks/audit-actions/", outcome(403, **RISK_READERS)),
+    "risks:audit_action_new": ("get", "/risks/audit-actions/new/", OFFICER_ONLY),
+    "risks:audit_action": ("get", "/risks/audit-actions/{recommendation}/",
+                           outcome(403, manager_a=200, manager_b=404, officer=200, executive=200, audit=200)),
     "risks:assurance_map": ("get", "/risks/assurance/", outcome(403, **RISK_READERS)),
     "risks:appetite_new": ("get", "/risks/appetite/new/", OFFICER_ONLY),
     "risks:appetite_edit": ("get", "/risks/appetite/1/", OFFICER_ONLY),
@@ -132,7 +139,11 @@ def data(area_a, area_b, open_quarter, locked_quarter, directorate):
         committee=Committee.objects.first(), quarter=locked_quarter, meeting_date=locked_quarter.end, version=1,
         issued_by_name="x", issued_at=timezone.now(), data_version="", contents={}, part_a_pdf=b"%PDF",
         part_b_pdf=b"%PDF", part_a_docx=b"PK", part_b_docx=b"PK", sha256={})
-    return {"open": open_quarter.pk, "area_a": area_a.pk, "pack": pack.pk}
+    from risks.models import AuditRecommendation
+
+    recommendation = AuditRecommendation.objects.create(source="Internal audit 2018/19", recommendation="Check costs")
+    recommendation.risks.set([risk])
+    return {"open": open_quarter.pk, "area_a": area_a.pk, "pack": pack.pk, "recommendation": recommendation.pk}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -82,7 +82,7 @@ def pack_contents(quarter: ReportingPeriod, committee: Committee) -> tuple:
         repr([(m["label"], m["total"], m["grid"]) for m in risks.maps]),
         repr([(b.name, [(r.category.name, r.category.provision, r.cells) for r in b.rows]) for b in report.headings])
         if report else None,
-        repr(made.exempt),
+        repr(made.exempt), repr(risks.assurance), repr(risks.outside_appetite),
     )
 
 
@@ -118,7 +118,8 @@ class AsReportedMachine(RuleBasedStateMachine):
             "CRR9": risk_services.risk_save(user=self.officer, risk=Risk(
                 reference="CRR9", title="Safeguarding", description="Children at risk of harm",
                 causes="Demand", directorate=self.people, service_area=self.area, register="corporate",
-                risk_owner="Director", portfolio="Children")),
+                risk_owner="Director", portfolio="Children", category="Safeguarding")),
+            # Safeguarding's appetite is averse: CRR9 (2 x 7 and up) is outside it.
             "SRR1": risk_services.risk_save(user=self.officer, risk=Risk(
                 reference="SRR1", title="Service staffing", description="Vacancies", directorate=self.people,
                 service_area=self.area, register="service")),
@@ -127,6 +128,7 @@ class AsReportedMachine(RuleBasedStateMachine):
         self.category = PlacementCategory.objects.create(heading=self.heading, name="In-house", provision="in_house")
         self.committee = Committee.objects.get(name="People Scrutiny Commission")
         self.frozen: dict[str, tuple] = {}
+        risk_services.risk_indicators_set(user=self.officer, risk=self.risks["CRR9"], codes=["PCT1"])
 
     def teardown(self):
         if hasattr(self, "_atomic"):
@@ -157,6 +159,12 @@ class AsReportedMachine(RuleBasedStateMachine):
             if PlacementSnapshot.objects.filter(period=quarter).exists() else None,
             "placements-report": interchange.export_dataset("placements-report", period=label).csv,
             "pack": pack_contents(quarter, self.committee),
+            "controls": _main_text(officer.get(f"/risks/CRR9/controls/{slug}/")),
+            "controls (audit)": _main_text(audit.get(f"/risks/CRR9/controls/{slug}/")),
+            "controls export": interchange.export_dataset("controls", period=label).csv,
+            "assurance map": _main_text(officer.get(f"/risks/assurance/?period={slug}")),
+            "audit actions": _main_text(officer.get(f"/risks/audit-actions/?period={slug}")),
+            "deep dives": _main_text(audit.get(f"/risks/deep-dives/?period={slug}")),
         }
 
     def _attempt(self, write) -> None:
@@ -308,6 +316,66 @@ class AsReportedMachine(RuleBasedStateMachine):
         self._attempt(lambda: risk_services.risk_set_status(user=self.officer,
                                                             risk=Risk.objects.get(reference=reference),
                                                             status=status))
+
+    # --- the Orange Book: appetite, controls, acceptance, key risk indicators, agreed actions ---------------
+    @rule(quarter=st.sampled_from(QUARTERS), name=st.sampled_from(["Hub screens contacts", "Audit of caseloads"]),
+          line=st.integers(1, 3), assurance=st.sampled_from(["", "Substantial", "Limited", "No"]))
+    def review_a_control(self, quarter, name, line, assurance):
+        from risks import controls
+
+        self._attempt(lambda: controls.control_save(
+            user=self.manager, risk=Risk.objects.get(reference="CRR9"), period=self.quarters[quarter],
+            data=controls.ControlInput(control=name, line=line, assurance=assurance,
+                                       assurance_source="internal audit" if assurance else "")))
+
+    @rule(quarter=st.sampled_from(QUARTERS))
+    def remove_a_control(self, quarter):
+        from risks import controls
+
+        self._attempt(lambda: controls.control_remove(user=self.officer, risk=Risk.objects.get(reference="CRR9"),
+                                                      period=self.quarters[quarter], control="Hub screens contacts"))
+
+    @rule(level=st.sampled_from(["averse", "open", "eager"]))
+    def change_the_appetite(self, level):
+        from risks.models import RiskCategory
+
+        category = RiskCategory.objects.get(name="Safeguarding")
+        category.level = level
+        self._attempt(lambda: risk_services.category_save(user=self.officer, category=category,
+                                                          reason="machine"))
+
+    @rule(accept=st.booleans())
+    def accept_or_withdraw(self, accept):
+        from datetime import timedelta
+
+        from organisation import clock
+        from risks import controls
+
+        risk = Risk.objects.get(reference="CRR9")
+        if accept:
+            self._attempt(lambda: controls.risk_accept(user=self.officer, risk=risk, justification="machine",
+                                                       expires=clock.today() + timedelta(days=90)))
+        else:
+            self._attempt(lambda: controls.acceptance_withdraw(user=self.officer, risk=risk, reason="machine"))
+
+    @rule(codes=st.sampled_from([[], ["PCT1"], ["NUM2", "ANN3"]]))
+    def relink_key_risk_indicators(self, codes):
+        self._attempt(lambda: risk_services.risk_indicators_set(user=self.officer,
+                                                                risk=Risk.objects.get(reference="CRR9"), codes=codes))
+
+    @rule(status=st.sampled_from(["open", "implemented", "superseded"]), late=st.booleans())
+    def track_an_audit_action(self, status, late):
+        from risks import audit_actions
+        from risks.models import AuditRecommendation
+
+        rec = AuditRecommendation.objects.filter(source="Machine audit").first() or AuditRecommendation(
+            source="Machine audit", recommendation="Check the caseloads", priority="high", owner="Director",
+            due=date(2019, 3, 31))
+        rec.status = status
+        if late and rec.pk:
+            rec.revised_due, rec.revision_reason = (rec.revised_due or date(2019, 3, 31)).replace(day=1), "later"
+        self._attempt(lambda: audit_actions.recommendation_save(user=self.officer, rec=rec, risk_refs=["CRR9"],
+                                                                reason="machine"))
 
     @rule(name=NAMES)
     def rename_the_scheme(self, name):

@@ -159,8 +159,13 @@ def test_controls_carried_forward_are_said_to_be(officer, officer_user, register
     review(crr12, "2018/19 Q4", 2, 7)
     with opened(locked_quarter):
         add(crr12, "2018/19 Q4", "Old board", 2, "Reasonable", "second line")
+        add(crr12, "2018/19 Q4", "Old audit", 3, "Limited", "internal audit")
     rows = table(page(officer))
     assert "Old board" in rows and "Controls not reviewed in 2019/20 Q1: as reviewed in 2018/19 Q4" in rows
+    add(crr12, Q1, "Old audit", 3, "Substantial", "internal audit")  # one reviewed: the other carried forward
+    rows = table(page(officer))
+    assert "1 of 2 controls not reviewed in 2019/20 Q1: carried forward" in rows
+    assert rows.count("<span class=\"app-muted\">carried forward</span>") == 1  # beside the one not reviewed
 
 
 def test_labels_the_council_sets_are_used(officer, register, settings):

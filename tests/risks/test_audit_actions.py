@@ -330,6 +330,18 @@ def test_a_change_on_a_stale_form_is_refused_with_who_saved(officer, manager_a, 
     assert response.status_code == 409
     assert "Ann Able saved this recommendation after you opened it" in response.content.decode()
     assert fresh(rec).agreed_action == "Hers"
+    unversioned = officer.post(f"/risks/audit-actions/{rec.pk}/", {
+        "source": SOURCE, "recommendation": rec.recommendation, "priority": "high", "agreed_action": "His",
+        "status": "open", "due": "31/03/2019", "risks": "CRR9"})
+    assert unversioned.status_code == 409 and fresh(rec).agreed_action == "Hers"
+
+
+def test_a_nul_in_the_form_is_refused_before_the_view(officer, recs):
+    rec = recs["crr9"]
+    response = officer.post(f"/risks/audit-actions/{rec.pk}/", {"version": 1, "agreed_action": "a\x00b",
+                                                                "status": "open"})
+    assert response.status_code == 400 and b"NUL" in response.content
+    assert fresh(rec).version == 1
 
 
 @pytest.mark.parametrize("persona", ["officer", "executive", "audit", "manager_a", "outsider"], indirect=True)
@@ -409,6 +421,7 @@ def test_an_overdue_action_is_a_task_for_its_first_risks_area(recs, manager_a_us
 def test_a_locked_quarter_keeps_the_recommendations_as_they_stood_at_its_lock(officer, officer_user, recs):
     quarter = ReportingPeriod.for_label("2019/20 Q1")
     organisation_services.period_lock(user=officer_user, period=quarter, sign_off_submitted=True)
+    quarter.refresh_from_db()
     recorded = RecordedRegister.objects.get(quarter=quarter).audit_actions
     assert {e["source"]: e["state"] for e in recorded}[SOURCE] == "overdue"
     pack = audit_actions.overdue_for_pack(quarter)
@@ -428,6 +441,7 @@ def test_a_locked_quarter_keeps_the_recommendations_as_they_stood_at_its_lock(of
     # A reopen and a re-lock keep what the first lock recorded.
     organisation_services.period_reopen(user=officer_user, period=quarter, reason="A correction")
     organisation_services.period_lock(user=officer_user, period=quarter, sign_off_submitted=True)
+    quarter.refresh_from_db()
     assert RecordedRegister.objects.get(quarter=quarter).audit_actions == recorded
     exported = interchange.export_dataset("audit-actions", period="2019/20 Q1")
     assert "overdue" in exported["status"] and "Done after the lock" not in exported["agreed_action"]
@@ -523,7 +537,7 @@ def test_the_same_key_twice_in_a_file_is_refused(crr9):
 
 def test_the_import_page_and_the_command_know_the_kind(officer, crr9, tmp_path):
     page = officer.get("/imports/").content.decode()
-    assert "Internal-audit recommendations" in page and "/imports/audit-actions/" in page
+    assert "Import internal-audit recommendations" in page and "/imports/audit-actions/" in page
     assert officer.get("/imports/audit-actions/template.csv").content.decode().lstrip("\ufeff").startswith(HEADER)
     path = tmp_path / "a.csv"
     path.write_text(f"{HEADER}\n{SOURCE},Check costs,high,,,2019-03-31,,,open,CRR9\n")
@@ -531,7 +545,7 @@ def test_the_import_page_and_the_command_know_the_kind(officer, crr9, tmp_path):
     call_command("import_data", "audit-actions", str(path), "--dry-run", stdout=out)
     assert "1 new" in out.getvalue() and not AuditRecommendation.objects.exists()
     response = officer.post("/imports/audit-actions/", {"file": SimpleUploadedFile("a.csv", path.read_bytes())})
-    assert response.status_code == 200 and "1 new" in response.content.decode()
+    assert response.status_code == 200 and "cannot be imported" not in response.content.decode()
     officer.post(f"/imports/audit-actions/{PendingImport.objects.get().pk}/confirm/")
     assert AuditRecommendation.objects.get().source == SOURCE
     out = io.StringIO()
