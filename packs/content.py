@@ -405,7 +405,7 @@ def _assurance(quarter: ReportingPeriod, register, lines: list[RiskLine]) -> Ass
     """The pack's assurance section, from what the quarter stored (a locked quarter's as reported: its own
     control rows, its judgements' inherent ratings and acceptances, its indicators' judgements, the agreed
     actions as they stood at the lock)."""
-    from risks import audit_actions, assurance, controls
+    from risks import assurance, audit_actions, controls
     from risks.models import Judgement as RiskJudgement
 
     by_reference = {line.reference: line for line in lines}

@@ -345,7 +345,7 @@ def _assurance(document, a) -> None:
     if a.deep_dives:
         document.add_paragraph("Risks outside appetite or target for three quarters or more, from which the "
                                "committee may choose its deep dives:")
-        for reference, title, rating, run, why in a.deep_dives:
+        for reference, title, rating, _run, why in a.deep_dives:
             document.add_paragraph(f"{reference} {title}, rated {rating}: {why}", style="List Bullet")
     else:
         document.add_paragraph("None: no risk has been outside appetite or target for three quarters running.")

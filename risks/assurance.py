@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 DEFAULT_LABELS: tuple[str, ...] = ("Substantial", "Reasonable", "Limited", "No")
-LINES = {1: "First line: management", 2: "Second line: oversight", 3: "Third line: independent assurance"}
+LINES = {1: "First line (management)", 2: "Second line (oversight)", 3: "Third line (independent assurance)"}
 SHORT_LINES = {1: "First line", 2: "Second line", 3: "Third line"}
 TYPES = ("preventive", "detective", "corrective", "directive")
 SOURCES = ("self-assessment", "second line", "internal audit")

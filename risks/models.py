@@ -342,6 +342,9 @@ class AuditRevision(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.recommendation_id}: due {self.revised_due} ({self.reason[:40]})"
+
 
 class RiskAcceptance(models.Model):
     """A formal acceptance of a risk outside appetite, by a second-line approver who is not its owner, with a

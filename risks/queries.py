@@ -890,9 +890,8 @@ class KeyIndicator:
 
 def key_indicators(risk_ids, quarter: ReportingPeriod, *, recent: int = 4) -> dict[int, list[KeyIndicator]]:
     """Each risk's key risk indicators up to ``quarter``, in two queries whatever the number of risks."""
-    from kpis.models import Judgement as IndicatorJudgement
-
     from kpis.models import Indicator
+    from kpis.models import Judgement as IndicatorJudgement
 
     links: dict[int, list[tuple[int, str, str]]] = {}
     if quarter.is_locked and quarter.has_record:

@@ -90,6 +90,15 @@ MATRIX = {
     "risks:status": ("post", "/risks/CRR9/status/closed/", OFFICER_POST),
     "risks:indicators": ("post", "/risks/CRR9/indicators/",
                          outcome(404, officer=302, executive=403, audit=403, manager_a=403)),
+    # A risk's controls: read by all who read the risk, changed by whoever reviews it (in an open quarter).
+    "risks:controls": ("get", "/risks/CRR9/controls/2019-20-Q1/",
+                       outcome(404, manager_a=200, officer=200, executive=200, audit=200)),
+    "risks:control_add": ("get", "/risks/CRR9/controls/2019-20-Q1/add/",
+                          outcome(404, manager_a=200, officer=200, executive=403, audit=403)),
+    "risks:control_edit": ("get", "/risks/CRR9/controls/2019-20-Q1/999999/",
+                           outcome(404, executive=403, audit=403)),
+    # Acceptance outside appetite: read by all who read the risk; given by the second line (a POST: the officer).
+    "risks:accept": ("get", "/risks/CRR9/accept/", outcome(404, manager_a=200, officer=200, executive=200, audit=200)),
     "risks:action_add": ("post", "/risks/CRR9/actions/",
                          outcome(404, manager_a=302, officer=302, executive=403, audit=403)),
     # The audit committee's pack holds the placements report in full: it may open the page too.

@@ -33,7 +33,8 @@ WRITES = {"save", "delete", "update", "create", "bulk_create", "bulk_update", "g
 DOMAIN_MODELS = {
     "organisation": {"Directorate", "ServiceArea", "ReportingPeriod", "RecordedOrganisation"},
     "kpis": {"KeyCommitment", "Indicator", "Target", "Actual", "Comparator", "RecordedIndicator"},
-    "risks": {"ScoringScheme", "Risk", "RiskReview", "RiskAction", "RecordedRegister"},
+    "risks": {"ScoringScheme", "Risk", "RiskReview", "RiskAction", "RecordedRegister", "ControlReview",
+              "RiskAcceptance", "AuditRecommendation", "AuditRevision"},
     "placements": {"PlacementHeading", "PlacementCategory", "PlacementSnapshot", "RecordedCategory",
                    "RecordedSnapshot"},
     "packs": {"Committee", "Pack", "CoveringReport"},
@@ -73,7 +74,9 @@ ALLOWED = {
 SERVICE_MODULES = {"kpis/judging.py": "the stored judgements, written by the services that change their facts",
                    "risks/judging.py": "the stored judgements, written by the services that change their facts",
                    "risks/audit_actions.py": "internal-audit recommendations: its services section is their one "
-                                             "write path (the forms, the import and the demo call it)"}
+                                             "write path (the forms, the import and the demo call it)",
+                   "risks/controls.py": "controls and acceptances: its writes section is their one write path "
+                                        "(the pages, the import, the lock and the demo call it)"}
 
 
 def _app_modules():
@@ -157,8 +160,8 @@ def _domain(model) -> bool:
 
 
 def _from_a_service() -> bool:
-    return any(frame.filename.endswith("services.py") and "/site-packages/" not in frame.filename
-               for frame in inspect.stack(context=0))
+    return any((frame.filename.endswith("services.py") or frame.filename.endswith(tuple(SERVICE_MODULES)))
+               and "/site-packages/" not in frame.filename for frame in inspect.stack(context=0))
 
 
 @contextmanager

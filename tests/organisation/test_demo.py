@@ -85,7 +85,8 @@ def test_every_demo_file_has_a_registered_kind_and_loads_into_an_empty_database_
 
     assert {kind for kind, _ in demo.DEMO_FILES} <= set(interchange.kind_names(importable=True))
     first = demo.load_data()
-    assert [line.split(":")[0] for line in first[:5]] == ["indicators", "targets", "actuals", "risks", "placements"]
+    assert [line.split(":")[0] for line in first[:6]] == ["indicators", "targets", "actuals", "risks", "controls",
+                                                          "placements"]
     counts = (Indicator.objects.count(), Target.objects.count(), Actual.objects.count(), RiskReview.objects.count(),
               PlacementSnapshot.objects.count())
     assert counts == (38, 37, 64, 3, 72)

@@ -15,7 +15,6 @@ from tests.conftest import make_user
 
 from .conftest import make_risk, review
 
-
 # --- the rule, without a database -------------------------------------------------------------------
 
 @pytest.mark.parametrize(("expires", "withdrawn", "today", "state"), [

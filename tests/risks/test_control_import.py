@@ -232,6 +232,17 @@ def test_an_export_without_its_derived_columns_imports_back_unchanged(crr9, tmp_
     assert (report.new, report.updated, report.unchanged) == (0, 0, 2), report.errors
 
 
+def test_an_excel_export_imports_back_unchanged_dates_and_lines_as_excel_holds_them(crr9):
+    import tablib
+
+    run(GOOD, AUDIT)
+    headers, rows = _export()
+    kept = len(control_resources.COLUMNS)
+    book = interchange.write(tablib.Dataset(*[row[:kept] for row in rows], headers=headers[:kept]), "xlsx")
+    report = interchange.import_file("controls", "back.xlsx", book, dry_run=False)
+    assert (report.new, report.updated, report.unchanged) == (0, 0, 2), report.errors
+
+
 def test_an_exempt_risks_controls_are_left_out_for_a_reader_who_may_not_read_part_b(crr9, manager_a_user,
                                                                                     executive_user):
     run(GOOD, AUDIT)

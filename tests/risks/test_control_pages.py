@@ -4,8 +4,8 @@ register's inherent column and its review-prompted filter; the risks import's op
 the target_* synonyms."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from organisation.models import ReportingPeriod
 from risks import controls

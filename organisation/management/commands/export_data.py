@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "Export one kind of data as CSV (default), XLSX or JSON, in the formats of shared/formats.md."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="indicators, targets, actuals, risks, placements, kpi-report or placements-report")
+        parser.add_argument("kind", help="a kind of data: indicators, targets, actuals, risks, controls, audit-actions, placements, kpi-report, placements-report, audit-trail, ... (a wrong kind lists them)")
         parser.add_argument("--period", help='a quarter such as "2019/20 Q1" or a year such as "2019/20"')
         parser.add_argument("--format", default="csv", choices=interchange.FORMATS)
         parser.add_argument("--output", help="file to write (default: standard output)")

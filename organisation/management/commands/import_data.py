@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "Import a CSV or XLSX file of one kind (all rows or none), as the web import page does."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="indicators, targets, actuals, risks or placements")
+        parser.add_argument("kind", help="a kind of data: indicators, targets, actuals, risks, controls, audit-actions, placements, ... (the full list: shared/formats.md, or a wrong kind lists them)")
         parser.add_argument("file", help="path to a .csv or .xlsx file")
         parser.add_argument("--dry-run", action="store_true", help="check and report, but save nothing")
 
