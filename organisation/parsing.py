@@ -117,11 +117,16 @@ def check_code(text: str, *, what: str = "code") -> str:
     return text
 
 
+# Characters a stored text may not hold: NUL, and the other control characters that an Excel sheet or a Word
+# document (XML) cannot hold, so a value saved with one would break the exports and the committee pack.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def check_text(text: str, *, limit: int = TEXT_MAX, what: str = "text") -> str:
     text = text or ""
     if len(text) > limit:
         raise InvalidValue(f"the {what} is {len(text):,} characters long: the most allowed is {limit:,}")
-    if "\x00" in text:
+    if UNSTORABLE.search(text):
         raise InvalidValue(f"the {what} holds a character that cannot be stored")
     return text
 

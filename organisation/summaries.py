@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 # The models whose change history stamps the summaries (app_label.Model).
 STAMPED_MODELS = (
     "kpis.Indicator", "kpis.Target", "kpis.Actual",
-    "risks.Risk", "risks.RiskReview", "risks.RiskAction",
+    "risks.Risk", "risks.RiskReview", "risks.RiskAction", "risks.ControlReview", "risks.RiskAcceptance",
+    "risks.AuditRecommendation", "risks.RiskCategory",
     "placements.PlacementHeading", "placements.PlacementCategory", "placements.PlacementSnapshot",
 )
 

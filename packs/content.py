@@ -422,7 +422,8 @@ def _assurance(quarter: ReportingPeriod, register, lines: list[RiskLine]) -> Ass
         effect = "-"
         if inherent_l and inherent_i:
             reduction = inherent_l * inherent_i - line.rating
-            effect = f"down {reduction}" if reduction > 0 else ("none" if reduction == 0 else f"up {-reduction}")
+            effect = f"reduced by {reduction}" if reduction > 0 else ("none" if reduction == 0 else
+                                                                     f"raised by {-reduction}")
         out.ratings.append((line.reference, line.title, _rated(inherent_l, inherent_i),
                             _rated(line.likelihood, line.impact), _rated(line.tolerance_likelihood,
                                                                          line.tolerance_impact), effect))

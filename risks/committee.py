@@ -32,9 +32,10 @@ COLUMNS = [
     "Further actions (what we are doing)", "Tolerance likelihood", "Tolerance impact", "Tolerance rating",
     "Tolerance level", "Outside tolerance", "Previous rating", "Last reviewed", "Next review", "Scheme",
     "Risk owner", "Action owner", "Portfolio", "Strategy themes", "Register", "Exempt",
+    "Inherent rating", "Outside appetite", "Appetite", "Accepted until",
 ]
 NUMBERS = {"Current likelihood", "Current impact", "Current rating", "Tolerance likelihood", "Tolerance impact",
-           "Tolerance rating", "Previous rating"}
+           "Tolerance rating", "Previous rating", "Inherent rating"}
 
 
 @dataclass
@@ -71,12 +72,22 @@ class RiskLine:
     paragraph: int
     not_reviewed_since: str | None
     quarters_outside: int = 0
+    # As the quarter judged them (risks.Judgement): the inherent rating, appetite and a formal acceptance.
+    inherent_rating: int | None = None
+    outside_appetite: bool = False
+    appetite: str = ""
+    accepted_until: str = ""
 
 
 def lines(found: queries.Register) -> list[RiskLine]:
     """The register's rows as committee lines (reading each review's controls and actions in one query)."""
     positions = {band.name: index + 1 for index, band in enumerate(found.scheme.levels)}
     rows = queries.with_review_detail([r for r in found.rows if r.review is not None])
+    from .models import Judgement
+
+    judged = {risk_id: rest for risk_id, *rest in Judgement.objects.filter(
+        quarter=found.quarter, risk_id__in=[r.risk.pk for r in rows]).values_list(
+        "risk_id", "inherent_likelihood", "inherent_impact", "outside_appetite", "appetite_level", "accepted_until")}
     out = []
     for row in rows:
         risk, review, detail = row.risk, row.review, row.detail
@@ -95,8 +106,17 @@ def lines(found: queries.Register) -> list[RiskLine]:
             next_review=f"{detail.next_review_date:%d/%m/%Y}" if detail.next_review_date else "",
             last_reviewed=review.period_label, scheme=row.scheme.name if row.scheme else found.scheme.name,
             exempt=risk.exempt, paragraph=risk.exempt_paragraph, not_reviewed_since=row.not_reviewed_since,
+            **_judged(judged.get(risk.pk)),
         ))
     return out
+
+
+def _judged(values) -> dict:
+    if values is None:
+        return {}
+    likelihood, impact, outside, level, until = values
+    return {"inherent_rating": likelihood * impact if likelihood and impact else None, "outside_appetite": outside,
+            "appetite": (level or "").capitalize(), "accepted_until": f"{until:%d/%m/%Y}" if until else ""}
 
 
 def count(n: int) -> str:
@@ -117,6 +137,8 @@ def dataset(risk_lines: list[RiskLine], *, public: bool) -> tablib.Dataset:
             "" if hidden else line.next_review, line.scheme, "" if hidden else line.risk_owner,
             "" if hidden else line.action_owner, "" if hidden else line.portfolio,
             "" if hidden else line.strategy_themes, line.register, "Yes" if line.exempt else "No",
+            None if hidden else line.inherent_rating, "Yes" if line.outside_appetite else "No", line.appetite,
+            line.accepted_until,
         ])
     return data
 
@@ -158,7 +180,8 @@ def xlsx(risk_lines: list[RiskLine], *, quarter_label: str, public: bool, scope:
         at += 1  # the row just appended (sheet.max_row would scan every cell, for every row)
         for column in (3, 4, 10):
             sheet.cell(row=at, column=column).alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [10, 30, 50, 45, 12, 10, 10, 10, 10, 45, 10, 10, 10, 10, 10, 10, 12, 12, 14, 24, 24, 20, 24, 12, 8]
+    widths = [10, 30, 50, 45, 12, 10, 10, 10, 10, 45, 10, 10, 10, 10, 10, 10, 12, 12, 14, 24, 24, 20, 24, 12, 8,
+              10, 10, 10, 12]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)

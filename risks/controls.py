@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from organisation import audit, clock, parsing
+from organisation import audit, clock, parsing, summaries
 from organisation.models import ReportingPeriod
 from organisation.records import (
     ConcurrentEdit,
@@ -57,10 +57,15 @@ def shown(risk_ids, quarter: ReportingPeriod) -> dict[int, list[ControlReview]]:
     ids = list(risk_ids)
     if not ids:
         return {}
-    latest = ControlReview.objects.filter(_up_to(quarter), risk_id=OuterRef("risk_id")).order_by(
-        "-period__year", "-period__quarter").values("period_id")[:1]
-    rows = ControlReview.objects.filter(risk_id__in=ids).filter(period_id=Subquery(latest)).select_related(
-        "period").order_by("risk_id", "position", "pk")
+    if quarter.has_record:
+        # The lock copied every risk's controls into the quarter: it reads only its own rows, so that a
+        # control added later to an earlier quarter (reopened for a correction) never reaches it.
+        rows = ControlReview.objects.filter(risk_id__in=ids, period=quarter)
+    else:
+        latest = ControlReview.objects.filter(_up_to(quarter), risk_id=OuterRef("risk_id")).order_by(
+            "-period__year", "-period__quarter").values("period_id")[:1]
+        rows = ControlReview.objects.filter(risk_id__in=ids).filter(period_id=Subquery(latest))
+    rows = rows.select_related("period").order_by("risk_id", "position", "pk")
     out: dict[int, list[ControlReview]] = defaultdict(list)
     for row in rows:
         out[row.risk_id].append(row)
@@ -291,6 +296,7 @@ def control_save(*, user, risk: Risk, period: ReportingPeriod, data: ControlInpu
     audit.record(user=user, action=Action.CREATED if not before else Action.CHANGED, object_type="Control",
                  object_label=f"{risk.reference}: {row.control}"[:255], period=period,
                  detail=detail or "reviewed, no change", reason=reason, about="risk", about_id=risk.pk)
+    summaries.changed()  # the pages and downloads cached for this data
     return row
 
 
@@ -311,6 +317,7 @@ def control_remove(*, user, risk: Risk, period: ReportingPeriod, control: str, r
     audit.record(user=user, action=Action.DELETED, object_type="Control",
                  object_label=f"{risk.reference}: {row.control}"[:255], period=period, detail="removed",
                  reason=reason, about="risk", about_id=risk.pk)
+    summaries.changed()
 
 
 # --- writes: acceptance -----------------------------------------------------------------------------
@@ -383,6 +390,7 @@ def risk_accept(*, user, risk: Risk, justification: str, expires: date | None, o
                  detail=f"accepted outside appetite at {judged.likelihood} x {judged.impact} until "
                         f"{expires:%-d %B %Y}", reason=justification, about="risk", about_id=risk.pk)
     judging.touched([risk.pk])
+    summaries.changed()
     return acceptance
 
 
@@ -411,4 +419,5 @@ def acceptance_withdraw(*, user, risk: Risk, reason: str) -> RiskAcceptance:
     audit.record(user=user, action=Action.CHANGED, object_type="Risk", object_label=risk.reference,
                  detail="acceptance withdrawn", reason=reason, about="risk", about_id=risk.pk)
     judging.touched([risk.pk])
+    summaries.changed()
     return acceptance

@@ -67,6 +67,8 @@ class RiskCategory(models.Model):
                                  help_text="The appetite statement, as the council publishes it.")
     active = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "risk categories"

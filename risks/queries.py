@@ -960,7 +960,12 @@ def linked_codes(risk_ids, quarter: ReportingPeriod | None = None) -> dict[int, 
 
 
 def prompted_ids(quarter: ReportingPeriod) -> set[int]:
-    """Every risk whose review its key risk indicators prompt in the quarter (for the register's filter)."""
+    """Every risk whose review its key risk indicators prompt in the quarter (for the register's filter): a
+    locked quarter's, from the links its judgements recorded (a link made or undone later is not)."""
+    if quarter.is_locked and quarter.has_record:
+        linked = [pk for pk, found in Judgement.objects.filter(quarter=quarter).values_list(
+            "risk_id", "key_indicators") if found]
+        return set(reviews_prompted(linked, quarter))
     linked = Risk.indicators.through.objects.values_list("risk_id", flat=True).distinct()
     return set(reviews_prompted(list(linked), quarter))
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from organisation import audit, parsing
+from organisation import audit, parsing, summaries
 from organisation.models import ReportingPeriod
 from organisation.records import (
     ConcurrentEdit,
@@ -545,6 +545,7 @@ def category_save(*, user, category, cells: dict | None = None, reason: str = ""
     names = {old_name.strip().lower(), category.name.strip().lower()}
     judging.touched({pk for pk, name in Risk.objects.exclude(category="").values_list("pk", "category")
                      if name.strip().lower() in names})
+    summaries.changed()  # the pages and downloads cached for this data
     return category
 
 
@@ -581,6 +582,7 @@ def risk_indicators_set(*, user, risk: Risk, codes: list[str]) -> list[str]:
     chosen = [found[code.upper()] for code in wanted]
     risk.indicators.set(chosen)
     judging.touched([risk.pk])  # open quarters' judgements name the indicators linked
+    summaries.changed()
     after = {i.code for i in chosen}
     added, removed = sorted(after - before), sorted(before - after)
     if added or removed:

@@ -101,4 +101,19 @@ def assurance_map(request: HttpRequest) -> HttpResponse:
         "weak_words": " or ".join(assurance.weak_labels(labels)), "labels": labels,
         "line_names": [assurance.LINES[n] for n in (1, 2, 3)],
         "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),
+        "can_export": access.can_export_register(request.user),
     })
+
+
+def assurance_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The quarter's controls as a download (formats.md's `controls` export), of what the user reads: an
+    exempt risk's controls only to those who read Part B."""
+    from organisation.interchange.responses import download_response
+
+    from . import control_resources
+
+    if not access.can_export_register(request.user):
+        raise PermissionDenied
+    quarter = _quarter(request.GET.get("period"), request.user)
+    return download_response(control_resources.export_rows(quarter, request.user), fmt, f"controls-{quarter.slug}",
+                             title=f"Controls and assurance, {quarter.label}")

@@ -155,3 +155,23 @@ def audit_action(request: HttpRequest, pk: str) -> HttpResponse:
     return render(request, "risks/audit_action.html", {
         "form": form, "rec": rec, "row": row, "full": full, "revisions": audit_actions.revisions_of(rec),
     }, status=status)
+
+
+def audit_actions_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The list as a download (formats.md's `audit-actions` columns), of what the user reads: now, or with
+    ?period= a locked quarter's record."""
+    from organisation.interchange.responses import download_response
+
+    from . import audit_resources
+
+    user = request.user
+    if not access.can_view_audit_actions(user):
+        raise PermissionDenied
+    quarter = get_quarter_or_404(request.GET.get("period"), lambda: None) if request.GET.get("period") else None
+    if quarter is not None and quarter.is_locked:
+        entries = [e for e in audit_actions.recorded(quarter) or [] if audit_actions._entry_visible(user, e)]
+        name = f"audit-actions-{quarter.slug}"
+    else:
+        entries = audit_actions.entries_of(audit_actions.visible(user), clock.today())
+        name = f"audit-actions-{clock.today():%Y-%m-%d}"
+    return download_response(audit_resources._rows(entries), fmt, name, title="Internal audit recommendations")

@@ -33,7 +33,7 @@ def built(quarter_label=Q1, *, draft=True):
 def test_the_demo_pack_says_what_the_orange_book_asks(demo_data):
     a = built().risks.assurance
     ratings = {ref: (inherent, current, target, effect) for ref, _, inherent, current, target, effect in a.ratings}
-    assert ratings["CRR9"] == ("4 x 7 = 28", "2 x 7 = 14", "1 x 7 = 7", "down 14")
+    assert ratings["CRR9"] == ("4 x 7 = 28", "2 x 7 = 14", "1 x 7 = 7", "reduced by 14")
     gaps = {ref: gap for ref, _, gap in a.gaps}
     assert gaps["CRR9"] == "second- and third-line assurance is only Limited or No"
     assert gaps["CRR10"] == "no second- or third-line assurance"
