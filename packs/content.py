@@ -176,6 +176,12 @@ class Assurance:
     def gaps(self) -> list[tuple[str, str, str]]:
         return [(line.reference, line.title, gap) for line in self.map for gap in line.gaps]
 
+    @property
+    def exempt_overdue(self) -> list:
+        """The overdue agreed actions linked to an exempt risk: Part A withholds their recommendation, Part B
+        lists them in full."""
+        return [o for o in self.overdue if o.exempt]
+
 
 @dataclass
 class Risks:

@@ -321,7 +321,8 @@ def _assurance(document, a) -> None:
     document.add_heading("Agreed actions overdue", level=2)
     if a.overdue:
         _table(document, ["Audit", "Recommendation", "Priority", "Owner", "Due", "Days overdue", "Risks"],
-               [[o.source, o.recommendation, o.priority, o.owner or "-", o.due, str(o.days_overdue),
+               [[o.source, "Exempt: the recommendation concerns an exempt risk and is in Part B" if o.exempt
+                 else o.recommendation, o.priority, o.owner or "-", o.due, str(o.days_overdue),
                  ", ".join(o.risks) or "-"] for o in a.overdue], widths=[4, 6, 2, 3, 2.5, 2, 3])
     else:
         document.add_paragraph("None: every agreed action is implemented or not yet due.")
@@ -602,6 +603,12 @@ def render(content: PackContent, part: str) -> bytes:
             _register(document, content.exempt, public=False)
         else:
             document.add_paragraph("No risk on these registers is exempt this quarter.")
+        if content.risks.assurance.exempt_overdue:
+            document.add_heading("Agreed actions overdue on the exempt risks", level=2)
+            _table(document, ["Audit", "Recommendation", "Agreed action", "Owner", "Due", "Days overdue", "Risks"],
+                   [[o.source, o.recommendation, o.agreed_action or "-", o.owner or "-", o.due, str(o.days_overdue),
+                     ", ".join(o.risks)] for o in content.risks.assurance.exempt_overdue],
+                   widths=[4, 6, 4, 3, 2.5, 2, 3])
         if content.risks.assurance.exempt_controls:
             document.add_heading("Controls and assurance of the exempt risks", level=2)
             for reference, title, items, gaps in content.risks.assurance.exempt_controls:

@@ -439,7 +439,13 @@ def rows_recorded(entries: list[dict], user, *, status: str = "", priority: str 
     """A locked quarter's recorded recommendations as the list page shows them to the user, filtered, in the
     order of the live list."""
     out = []
+    # A risk exempt at the lock or made exempt since: its title is for readers of Part B only (one query).
+    exempt_now = set() if access.can_view_exempt(user) else set(Risk.objects.filter(
+        pk__in={r.get("id") for e in entries for r in e.get("risks", [])}, exempt=True).values_list("pk", flat=True))
     for entry in entries:
+        if exempt_now:
+            entry = entry | {"risks": [r | {"exempt": True} if r.get("id") in exempt_now else r
+                                       for r in entry.get("risks", [])]}
         if not _entry_visible(user, entry):
             continue
         state = State(entry["state"])

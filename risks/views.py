@@ -603,8 +603,9 @@ def appetite_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     problem = ""
     if request.method == "POST" and form.is_valid():
         follow = request.POST.get("boundary", "level") == "level"
+        # "2-7": ASCII digits only, and short (a typed "²-7" or a 5,000-digit number is no cell, not an error).
         ticked = [] if follow else [[int(v) for v in value.split("-", 1)] for value in request.POST.getlist("cell")
-                                    if len(value.split("-")) == 2 and all(p.isdigit() for p in value.split("-"))]
+                                    if re.fullmatch(r"[0-9]{1,6}-[0-9]{1,6}", value)]
         try:
             services.category_save(user=request.user, category=form.save(commit=False),
                                    cells={model.pk: None if follow else ticked}, reason=form.cleaned_data["reason"])
@@ -649,6 +650,14 @@ def deep_dives(request: HttpRequest) -> HttpResponse:
     quarter = _quarter(request.GET.get("period"), request.user)
     found = queries.deep_dives(request.user, quarter)
     readable = access.can_view_exempt(request.user)
+    if not readable and quarter.is_locked:
+        # A locked quarter's judgements say whether each risk was exempt then; one made exempt since keeps its
+        # detail to readers of Part B too (the judgement is only read here, never saved).
+        exempt_now = set(Risk.objects.filter(pk__in=[d.judgement.risk_id for d in found], exempt=True).values_list(
+            "pk", flat=True))
+        for d in found:
+            if d.judgement.risk_id in exempt_now:
+                d.judgement.exempt = True
     return render(request, "risks/deep_dives.html", {
         "quarter": quarter, "found": found, "can_read_exempt": readable,
         "quarters": ReportingPeriod.objects.quarters().order_by("-year", "-quarter"),

@@ -20,7 +20,7 @@ from organisation.collation import natural
 from organisation.models import ReportingPeriod
 
 from . import assurance, controls
-from .models import ControlReview
+from .models import ControlReview, Risk
 from .views import LEVELS, _page, _quarter, _register
 
 TAGS = ("govuk-tag--green", "govuk-tag--turquoise", "govuk-tag--orange", "govuk-tag--red")
@@ -66,8 +66,11 @@ def assurance_map(request: HttpRequest) -> HttpResponse:
     sources = dict(ControlReview.Source.choices)
     severe = hidden_severe = 0
     gapped = []
+    # A locked quarter's rows say whether each risk was exempt then; one made exempt since is kept to Part B too.
+    exempt_now = set(Risk.objects.filter(pk__in=[m.risk.risk.pk for m in mapped], exempt=True).values_list(
+        "pk", flat=True)) if quarter.is_locked and not part_b else set()
     for m in mapped:
-        m.hidden = bool(getattr(m.risk.risk, "exempt", False)) and not part_b  # its controls are Part B
+        m.hidden = (bool(getattr(m.risk.risk, "exempt", False)) or m.risk.risk.pk in exempt_now) and not part_b
         m.severe = _severe(m.risk)
         if m.hidden:
             hidden_severe += m.severe

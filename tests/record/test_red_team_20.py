@@ -17,14 +17,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from organisation import clock, interchange
 from organisation import services as organisation_services
 from organisation.models import ReportingPeriod
 from risks import audit_actions, controls
 from risks.controls import ControlInput
-from risks.models import AuditRecommendation, ControlReview, Judgement, RiskAcceptance
+from risks.models import AuditRecommendation, ControlReview, Judgement, Risk, RiskAcceptance
 from tests.kpis.conftest import make_indicator, set_actual, set_target
 from tests.risks.conftest import make_risk, review
 
@@ -450,12 +450,12 @@ CONTROL = {"control": "Monthly panel", "owner": "Head", "type": "preventive", "l
 
 @pytest.mark.parametrize(("field", "value", "said"), [
     ("control", "x" * 5000, "255"),
-    ("control", "Panel\x00", "null characters"),
+    ("control", "Panel\x00", "NUL character"),
     ("control", "Panel\x01 bell", "cannot be stored"),
     ("control", "Panel\x1b", "cannot be stored"),
     ("control", "   ", "Enter what the control is"),
     ("owner", "Head\u2028of service", "more than one line"),
-    ("owner", "Head\x0b", "cannot be stored"),
+    ("owner", "Head\x0bof service", "cannot be stored"),
     ("owner", "o" * 201, "200"),
     ("line", "4", "Choose 1, 2 or 3"),
     ("line", "-1", "Choose 1, 2 or 3"),
@@ -516,7 +516,7 @@ def test_the_prompted_filter_with_a_bad_value_still_shows_the_register(risks, of
 
 @pytest.mark.parametrize(("data", "field", "said"), [
     ({"justification": "x" * 4001}, "justification", "4000"),
-    ({"justification": "Because\x00"}, "justification", "null characters"),
+    ({"justification": "Because\x00"}, "justification", "NUL character"),
     ({"justification": "Because\x07"}, "justification", "cannot be stored"),
     ({"justification": "   "}, "justification", "Say why"),
     ({"expires": "31/12/9999"}, "expires", ""),
@@ -535,7 +535,7 @@ def test_a_hostile_acceptance_is_refused_and_saves_nothing(risks, officer, data,
     assert Judgement.objects.get(risk=risks["CRR9"], quarter=ReportingPeriod.for_label(Q1)).accepted_until is None
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "x" * 2001, "No\x00", "No\x1f"])
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 2001, "No\x00", "No\x1fway", "No\x02"])
 def test_a_hostile_withdrawal_is_refused(risks, officer, officer_user, reason):
     controls.risk_accept(user=officer_user, risk=risks["CRR9"], justification="Second line",
                          expires=clock.today() + timedelta(days=90))
@@ -544,16 +544,17 @@ def test_a_hostile_withdrawal_is_refused(risks, officer, officer_user, reason):
     assert RiskAcceptance.objects.get(risk=risks["CRR9"]).withdrawn_on is None
 
 
-def test_a_risk_inside_appetite_or_closed_is_not_accepted(risks, officer):
+def test_a_risk_inside_appetite_or_closed_is_not_accepted(risks, directorate, area_a, officer):
+    inside = make_risk("SRR3", directorate, area_a, register="service")
+    review(inside, Q1, 1, 1, (1, 1))
     expiry = (clock.today() + timedelta(days=100)).strftime("%d/%m/%Y")
-    response = officer.post("/risks/SRR2/accept/", {"justification": "x", "expires": expiry})
-    assert response.status_code in (200, 400)
+    response = officer.post("/risks/SRR3/accept/", {"justification": "x", "expires": expiry})
+    assert response.status_code == 400 and "not outside appetite" in text(response)
     risks["CRR9"].status = Risk.Status.CLOSED
     risks["CRR9"].save()
     response = officer.post("/risks/CRR9/accept/", {"justification": "x", "expires": expiry})
-    assert response.status_code == 400
-    assert not RiskAcceptance.objects.filter(risk__in=[risks["CRR9"], risks["SRR2"]]).exists() or \
-        not Judgement.objects.get(risk=risks["SRR2"], quarter=ReportingPeriod.for_label(Q1)).outside_appetite
+    assert response.status_code == 400 and "closed" in text(response)
+    assert not RiskAcceptance.objects.exists()
 
 
 RECOMMENDATION = {"source": "Internal audit 2019/20: Contracts", "recommendation": "Check each contract",
@@ -580,7 +581,7 @@ RECOMMENDATION = {"source": "Internal audit 2019/20: Contracts", "recommendation
     ("priority", "urgent", "high, medium or low"),
     ("risks", "CRR9; NOPE", "NOPE"),
     ("risks", "CRR9/../x", "not a risk reference"),
-    ("risks", "CRR9\x00", "null characters"),
+    ("risks", "CRR9\x00", "NUL character"),
     ("risks", ";".join(f"R{n}" for n in range(60)), "at most 50"),
     ("risks", "X" * 40, "too long"),
     ("controls", "c" * 1001, "1,000"),
@@ -700,7 +701,7 @@ def test_long_and_unicode_values_that_are_allowed_render_everywhere(risks, offic
                 assert b"'=HYPERLINK" in written or kind == "audit-actions"
 
 
-@pytest.mark.parametrize("value", ["Bell\x07", "Esc\x1b", "Form\x0cfeed", "Nul\x00", "\ufffe"])
+@pytest.mark.parametrize("value", ["Bell\x07", "Esc\x1b", "Back\x08space", "\ufffe"])
 def test_a_control_character_that_would_break_a_sheet_or_the_pack_is_refused_by_every_route(risks, officer_user,
                                                                                          value):
     from organisation.records import InvalidWrite
@@ -708,14 +709,544 @@ def test_a_control_character_that_would_break_a_sheet_or_the_pack_is_refused_by_
     with pytest.raises(InvalidWrite):
         add_control(officer_user, risks["CRR9"], Q1, f"Control {value}")
     with pytest.raises(InvalidWrite):
+        add_control(officer_user, risks["CRR9"], Q1, "Control", owner=f"Owner {value}")
+    with pytest.raises(InvalidWrite):
         audit_actions.recommendation_save(user=officer_user, rec=AuditRecommendation(
             source="Audit", recommendation=f"Recommendation {value}", priority="low", status="open"))
     with pytest.raises(InvalidWrite):
         controls.risk_accept(user=officer_user, risk=risks["CRR9"], justification=f"Because {value}",
                              expires=clock.today() + timedelta(days=30))
-    report = run_import("controls", f"reference,period,control\nCRR9,{Q1},\"Control {value}\"\n")
+    report = run_import("controls", f"reference,period,control,owner\nCRR9,{Q1},Control,\"Owner {value}\"\n")
     assert not report.ok and "row 2" in errors_of(report)
     report = run_import("audit-actions", f"source,recommendation,priority,status\nAudit,\"Rec {value}\",low,open\n")
     assert not report.ok and "row 2" in errors_of(report)
     assert not ControlReview.objects.exists() and not AuditRecommendation.objects.exists()
     assert not RiskAcceptance.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["Form\x0cfeed", "Vertical\x0btab", "Unit\x1fsep"])
+def test_a_control_character_that_is_white_space_is_tidied_out_of_a_controls_name(risks, officer_user, value):
+    saved = add_control(officer_user, risks["CRR9"], Q1, f"Control {value}")
+    assert saved.control == "Control " + " ".join(value.split())
+    assert not any(ord(ch) < 32 for ch in saved.control)
+
+
+def test_a_nul_in_an_import_file_refuses_the_file(risks):
+    report = run_import("controls", f"reference,period,control\nCRR9,{Q1},\"Control\x00\"\n")
+    assert not report.ok and "binary data" in errors_of(report)
+    assert not ControlReview.objects.exists()
+
+
+# --- the imports: controls, audit-actions and the risks file's new columns -------------------------------
+
+CONTROLS_HEADER = "reference,period,control,owner,type,line,assurance,assurance_source,last_tested,next_test_due"
+
+
+@pytest.mark.parametrize(("row", "column", "said"), [
+    (f"CRR9,{Q4},Panel,,,,,,,", "period", "locked"),
+    ("CRR9,2019/20,Panel,,,,,,,", "period", "quarter"),
+    ("CRR9,2099/00 Q1,Panel,,,,,,,", "period", "outside the periods"),
+    ("CRR9,1999/00 Q1,Panel,,,,,,,", "period", "outside the periods"),
+    ("CRR9,2029/30 Q1,Panel,,,,,,,", "period", ""),
+    ("CRR9,banana,Panel,,,,,,,", "period", "banana"),
+    ("CRR9/../x,2019/20 Q1,Panel,,,,,,,", "reference", "not a risk reference"),
+    ("NOPE,2019/20 Q1,Panel,,,,,,,", "reference", "there is no risk"),
+    ("CRR9,2019/20 Q1,,,,,,,,", "control", "enter what the control is"),
+    ("CRR9,2019/20 Q1," + "x" * 256 + ",,,,,,,", "control", "255"),
+    ("CRR9,2019/20 Q1,Panel,,reactive,,,,,", "type", "reactive"),
+    ("CRR9,2019/20 Q1,Panel,,,4,,,,", "line", "line of defence"),
+    ("CRR9,2019/20 Q1,Panel,,,1e0,,,,", "line", "line of defence"),
+    ("CRR9,2019/20 Q1,Panel,,,-1,,,,", "line", "line of defence"),
+    ("CRR9,2019/20 Q1,Panel,,,,Partial,,,", "assurance", "Partial"),
+    ("CRR9,2019/20 Q1,Panel,,,,,auditors,,", "assurance_source", "auditors"),
+    ("CRR9,2019/20 Q1,Panel,,,,,,9999-12-31,", "last_tested", "outside the dates"),
+    ("CRR9,2019/20 Q1,Panel,,,,,,2019-02-30,", "last_tested", "not a date"),
+    ("CRR9,2019/20 Q1,Panel,,,,,,30/06/2019,", "last_tested", "YYYY-MM-DD"),
+    ("CRR9,2019/20 Q1,Panel,,,,,,,+10000-01-01", "next_test_due", "not a date"),
+    ("CRR9,2019/20 Q1,Panel,,,,,,2019-06-01,2019-05-01", "next_test_due", "before the last"),
+    ("CRR9,2019/20 Q1,\"Panel\u2028two\",\"Head\u2028of\",,,,,,", "owner", "more than one line"),
+])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_bad_controls_row_is_refused_naming_row_and_column_and_saves_nothing(risks, officer_user, row, column,
+                                                                               said, dry_run):
+    lock(officer_user, Q4)
+    good = f"SRR1,{Q1},Good control,Head,preventive,1,Reasonable,self-assessment,2019-05-01,2019-11-01"
+    report = run_import("controls", "\n".join((CONTROLS_HEADER, good, row)) + "\n", dry_run=dry_run,
+                        user=officer_user)
+    assert not report.ok
+    said_all = errors_of(report)
+    assert "row 3" in said_all and said.lower() in said_all.lower(), said_all
+    if column != "period" or "locked" not in said:
+        assert f'"{column}"' in said_all or column in said_all
+    assert "row 2" not in said_all
+    assert not ControlReview.objects.exists()
+
+
+def test_the_same_control_twice_in_a_file_in_any_case_and_spacing_is_refused(risks, officer_user):
+    report = run_import("controls", f"reference,period,control\nCRR9,{Q1},Monthly panel\ncrr9,{Q1},MONTHLY   panel\n")
+    assert not report.ok and "row 3" in errors_of(report)
+    assert not ControlReview.objects.exists()
+
+
+def test_a_controls_import_of_an_exempt_risk_by_the_command_line_keeps_it_out_of_part_a(risks, officer_user):
+    from packs import content
+    from packs.models import Committee
+
+    report = run_import("controls", f"reference,period,control,line,assurance,assurance_source\n"
+                                    f"XRR1,{Q1},{SECRET},2,No,second line\n")
+    assert report.ok, report.errors
+    pack = content.build(quarter=ReportingPeriod.for_label(Q1), committee=Committee.objects.get(name="Audit Committee"),
+                         meeting_date=date(2019, 10, 14), draft=True)
+    from packs import services
+
+    from .test_red_team_20 import pdf_text
+
+    assert SECRET not in pdf_text(services.render(pack, "a", "pdf"))
+    assert SECRET in pdf_text(services.render(pack, "b", "pdf"))
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_a_web_import_previewed_while_open_is_refused_once_the_quarter_is_locked(risks, officer, officer_user):
+    from organisation.models import PendingImport
+
+    content = f"reference,period,control,line\nCRR9,{Q1},Imported after the preview,3\n".encode()
+    preview = officer.post("/imports/controls/", {"file": SimpleUploadedFile("c.csv", content)})
+    assert preview.status_code == 200
+    pending = PendingImport.objects.get(kind="controls")
+    lock(officer_user, Q1)
+    response = officer.post(f"/imports/controls/{pending.pk}/confirm/")
+    assert response.status_code in (200, 302)
+    assert "locked" in text(response) or "locked" in text(officer.get("/imports/"))
+    assert not ControlReview.objects.filter(control="Imported after the preview").exists()
+
+
+def test_another_officers_pending_import_cannot_be_confirmed(risks, officer, officer_user):
+    from organisation import roles
+    from organisation.models import PendingImport
+    from tests.conftest import client_for, make_user
+
+    content = f"reference,period,control\nCRR9,{Q1},Someone else's\n".encode()
+    assert officer.post("/imports/controls/", {"file": SimpleUploadedFile("c.csv", content)}).status_code == 200
+    pending = PendingImport.objects.get(kind="controls")
+    other = client_for(make_user("officer.two", roles.PERFORMANCE_OFFICER))
+    assert other.post(f"/imports/controls/{pending.pk}/confirm/").status_code == 404
+    assert other.post(f"/imports/audit-actions/{pending.pk}/confirm/").status_code == 404
+    assert officer.post(f"/imports/audit-actions/{pending.pk}/confirm/").status_code == 404
+    assert not ControlReview.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "content", "said"), [
+    ("c.csv", b"", ""),
+    ("c.csv", b"\xff\xfe\x00garbage", ""),
+    ("c.csv", CONTROLS_HEADER.encode(), ""),
+    ("c.csv", b"reference,period,control,colour\nCRR9,2019/20 Q1,X,red\n", "colour"),
+    ("c.csv", b"reference,period\nCRR9,2019/20 Q1\n", "control"),
+    ("c.csv", b"reference,period,control,control\nCRR9,2019/20 Q1,X,Y\n", ""),
+    ("c.csv", b"reference,period,control\n\"CRR9,2019/20 Q1,unterminated\n", ""),
+    ("c.xlsx", b"PK\x03\x04not really a zip", ""),
+    ("c.xlsx", b"plain text in an xlsx", ""),
+    ("c.exe", b"MZ\x90\x00", ""),
+    ("c.csv", ("reference,period,control\n" + "CRR9,2019/20 Q1,X\n" * 50_001).encode(), "50,000"),
+])
+@pytest.mark.parametrize("kind", ["controls", "audit-actions"])
+def test_a_malformed_file_is_refused_in_words_and_saves_nothing(risks, officer, name, content, said, kind):
+    response = officer.post(f"/imports/{kind}/", {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code in (200, 400)
+    body = text(response)
+    assert said in body or (kind == "audit-actions" and said == "control")
+    assert "Confirm" not in body or "error" in body.lower()
+    report = run_import(kind, content, name=name)
+    assert not report.ok and report.errors
+    assert not ControlReview.objects.exists() and not AuditRecommendation.objects.exists()
+
+
+def test_import_data_refuses_a_bad_file_and_exits_non_zero(risks, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(f"reference,period,control,line\nCRR9,{Q1},X,7\n")
+    with pytest.raises((CommandError, SystemExit)):
+        call_command("import_data", "controls", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert not ControlReview.objects.exists()
+    with pytest.raises((CommandError, SystemExit)):
+        call_command("import_data", "audit-actions", str(tmp_path / "missing.csv"), stdout=io.StringIO(),
+                     stderr=io.StringIO())
+
+
+AUDIT_HEADER = "source,recommendation,priority,agreed_action,owner,due,revised_due,revision_reason,status,risks"
+
+
+@pytest.mark.parametrize(("row", "column", "said"), [
+    ("Audit,Rec,high,,,2019-06-30,,,overdue,CRR9", "status", "worked out from the due dates"),
+    ("Audit,Rec,urgent,,,2019-06-30,,,open,CRR9", "priority", "urgent"),
+    ("Audit,Rec,high,,,30/06/2019,,,open,CRR9", "due", "YYYY-MM-DD"),
+    ("Audit,Rec,high,,,9999-12-31,,,open,CRR9", "due", "outside the dates"),
+    ("Audit,Rec,high,,,2019-06-30,2019-09-30,,open,CRR9", "revision_reason", "give the reason"),
+    ("Audit,Rec,high,,,,2019-09-30,Late,open,CRR9", "due", "first agreed"),
+    ("Audit,Rec,high,,,2019-06-30,,,open,CRR9;NOPE", "risks", "NOPE"),
+    ("Audit,Rec,high,,,2019-06-30,,,open,CRR9/x", "risks", "risk reference"),
+    (",Rec,high,,,2019-06-30,,,open,CRR9", "source", "enter the audit report"),
+    ("Audit,,high,,,2019-06-30,,,open,CRR9", "recommendation", "enter the recommendation"),
+    ("\"Audit\nreport\",Rec,high,,,2019-06-30,,,open,", "source", "more than one line"),
+    ("Audit,Rec,high,\"" + "a" * 4001 + "\",,2019-06-30,,,open,", "agreed_action", "4,000"),
+])
+def test_a_bad_audit_actions_row_is_refused_naming_row_and_column(risks, officer_user, row, column, said):
+    good = "Good audit,Good rec,low,,,2019-06-30,,,open,SRR1"
+    report = run_import("audit-actions", "\n".join((AUDIT_HEADER, good, row)) + "\n", user=officer_user)
+    said_all = errors_of(report)
+    assert not report.ok and "row 3" in said_all and said.lower() in said_all.lower(), said_all
+    assert column in said_all
+    assert not AuditRecommendation.objects.exists()
+
+
+def test_the_same_recommendation_twice_in_a_file_is_refused_or_saved_once(risks, officer_user):
+    report = run_import("audit-actions", f"{AUDIT_HEADER}\nAudit,Check  it,high,,,2019-06-30,,,open,CRR9\n"
+                                         "AUDIT,check it,low,,,2019-07-30,,,open,SRR1\n", user=officer_user)
+    assert AuditRecommendation.objects.count() <= 1
+    if report.ok:
+        pytest.fail("two rows with one key were both accepted: " + repr(list(
+            AuditRecommendation.objects.values("priority", "due"))))
+    assert "row 3" in errors_of(report)
+
+
+def test_an_audit_actions_export_imports_back_unchanged(recs, officer_user):
+    out = interchange.write(interchange.export_dataset("audit-actions"), "csv").decode("utf-8-sig")
+    exported = out.replace(",overdue,", ",open,")
+    report = run_import("audit-actions", exported, user=officer_user)
+    assert report.ok and report.new == 0 and report.updated == 0, (report.errors, report.rows)
+    assert {r.version for r in AuditRecommendation.objects.all()} == {1}
+
+
+def test_a_controls_export_imports_back_unchanged_and_a_locked_export_says_what_was_reported(with_controls,
+                                                                                             officer_user):
+    from risks import control_resources
+
+    data = control_resources.controls_export(Q1)
+    data_back = "\n".join([",".join(control_resources.COLUMNS)] + [
+        ",".join(str(v) for v in row[:len(control_resources.COLUMNS)]) for row in data]) + "\n"
+    report = run_import("controls", data_back, user=officer_user)
+    assert report.ok and report.new == 0 and report.updated == 0, report.errors
+    lock(officer_user, Q1)
+    before = [tuple(r) for r in control_resources.controls_export(Q1)]
+    risk = with_controls["SRR1"]
+    risk.title = "Renamed after the lock"
+    risk.status = Risk.Status.CLOSED
+    risk.save()
+    after = [tuple(r) for r in control_resources.controls_export(Q1)]
+    assert after == before
+    assert not any("Renamed after the lock" in str(cell) for row in after for cell in row)
+
+
+@pytest.mark.parametrize(("extra_header", "extra", "said"), [
+    ("indicators", "NOPE1", "NOPE1"),
+    ("indicators", "DPE007;NOPE1", "NOPE1"),
+    ("indicators", "DPE007/x", "indicator code"),
+    ("indicators", ";".join(f"I{n}" for n in range(51)), ""),
+    ("target_likelihood,tolerance_likelihood", "1,1", ""),
+])
+def test_the_risks_files_new_columns_refuse_bad_values_and_save_nothing(risks, area_a, officer_user, extra_header,
+                                                                        extra, said):
+    make_indicator(area_a, "DPE007")
+    header = ("reference,title,kind,register,directorate,service_area,period,likelihood,impact,"
+              "tolerance_impact," + extra_header)
+    if "tolerance_likelihood" not in extra_header:
+        header = header.replace("tolerance_impact,", "tolerance_likelihood,tolerance_impact,")
+        row = f"CRR9,Risk CRR9,threat,corporate,People,Children & Families Services,{Q1},3,7,1,7,{extra}"
+    else:
+        row = f"CRR9,Risk CRR9,threat,corporate,People,Children & Families Services,{Q1},3,7,7,{extra}"
+    report = run_import("risks", f"{header}\n\"{row}\"\n".replace("\"", "") if ";" not in extra
+                        else f"{header}\n{row}\n", user=officer_user)
+    assert not report.ok, report.rows
+    assert said in errors_of(report)
+    assert not risks["CRR9"].indicators.exists()
+    assert RiskReviewOf(risks["CRR9"], Q1).likelihood == 2
+
+
+def RiskReviewOf(risk, label):
+    from risks.models import RiskReview
+
+    return RiskReview.objects.get(risk=risk, period=ReportingPeriod.for_label(label))
+
+
+def test_the_risks_files_indicators_column_links_on_the_newest_row_and_a_blank_unlinks(risks, area_a, officer_user):
+    make_indicator(area_a, "DPE007")
+    make_indicator(area_a, "DPE006")
+    header = ("reference,title,kind,register,directorate,service_area,period,likelihood,impact,"
+              "target_likelihood,target_impact,indicators")
+    base = "CRR9,Risk CRR9,threat,corporate,People,Children & Families Services"
+    report = run_import("risks", f"{header}\n{base},{Q1},2,7,1,7,dpe007; DPE006 ;DPE007\n", user=officer_user)
+    assert report.ok, report.errors
+    assert sorted(risks["CRR9"].indicators.values_list("code", flat=True)) == ["DPE006", "DPE007"]
+    again = run_import("risks", f"{header}\n{base},{Q1},2,7,1,7,DPE006;DPE007\n", user=officer_user)
+    assert again.ok and again.updated == 0 and again.new == 0, again.rows
+    cleared = run_import("risks", f"{header}\n{base},{Q1},2,7,1,7,\n", user=officer_user)
+    assert cleared.ok and not risks["CRR9"].indicators.exists()
+
+
+# --- exempt now, or exempt when the quarter was locked ---------------------------------------------------
+
+def _make_exempt(risk):
+    from risks import services as risk_services
+
+    risk.exempt = True
+    risk_services.risk_save(user=None, risk=risk)
+
+
+def test_a_risk_made_exempt_after_the_lock_keeps_its_controls_from_a_manager_on_every_page(with_controls,
+                                                                                         officer_user, manager_a,
+                                                                                         recs):
+    lock(officer_user, Q1)
+    _make_exempt(with_controls["CRR9"])
+    for url in ("/risks/assurance/?period=2019-20-Q1", "/risks/assurance/", "/risks/CRR9/",
+                "/risks/CRR9/controls/2019-20-Q1/", "/risks/audit-actions/?period=2019-20-Q1",
+                "/risks/audit-actions/", f"/risks/audit-actions/{recs['CRR9'].pk}/"):
+        response = manager_a.get(url)
+        body = text(response)
+        assert "Control of CRR9" not in body and "Owner of CRR9" not in body, url
+        if "audit-actions" in url:
+            assert "Risk CRR9" not in body, url  # an exempt risk's title is for readers of Part B
+
+
+def test_a_risk_exempt_at_the_lock_and_not_now_keeps_the_locked_quarters_controls_in_part_b(with_controls,
+                                                                                          officer_user, manager_a):
+    from risks import services as risk_services
+
+    lock(officer_user, Q1)
+    risk = with_controls["XRR1"]
+    risk.exempt = False
+    risk_services.risk_save(user=None, risk=risk)
+    for url in ("/risks/assurance/?period=2019-20-Q1", "/risks/XRR1/controls/2019-20-Q1/"):
+        assert SECRET not in text(manager_a.get(url)), url
+
+
+def test_the_pack_part_a_keeps_exempt_detail_out_of_the_assurance_section(recs, officer_user):
+    from packs import content, services
+    from packs.models import Committee
+
+    pack = content.build(quarter=ReportingPeriod.for_label(Q1), committee=Committee.objects.get(name="Audit Committee"),
+                         meeting_date=date(2019, 10, 14), draft=True)
+    a = pack.risks.assurance
+    assert "XRR1" not in {m.reference for m in a.map} and "XRR1" not in {r[0] for r in a.ratings}
+    assert a.exempt_left_out == 1
+    part_a = pdf_text(services.render(pack, "a", "pdf"))
+    assert SECRET not in part_a and "Owner of XRR1" not in part_a and "Exempt description" not in part_a
+    part_b = pdf_text(services.render(pack, "b", "pdf"))
+    assert SECRET in part_b
+
+
+def test_a_deep_dive_of_a_risk_made_exempt_after_the_lock_keeps_its_detail_from_a_manager(directorate, area_a,
+                                                                                        quarters, officer_user,
+                                                                                        manager_a, audit):
+    risk = make_risk("CRR40", directorate, area_a, title="Deep risk")
+    for label in ("2018/19 Q3", Q4, Q1):
+        review(risk, label, controls="Free-text controls of CRR40", actions="Free-text actions of CRR40")
+    lock(officer_user, Q1)
+    assert "Free-text controls of CRR40" in text(manager_a.get("/risks/deep-dives/?period=2019-20-Q1"))
+    _make_exempt(risk)
+    body = text(manager_a.get("/risks/deep-dives/?period=2019-20-Q1"))
+    assert "CRR40" in body
+    assert "Free-text controls of CRR40" not in body and "Free-text actions of CRR40" not in body
+    assert "Free-text controls of CRR40" in text(audit.get("/risks/deep-dives/?period=2019-20-Q1"))
+
+
+def test_an_overdue_action_of_an_exempt_risk_keeps_its_detail_out_of_part_a(recs, officer_user):
+    from packs import content, services
+    from packs.models import Committee
+
+    pack = content.build(quarter=ReportingPeriod.for_label(Q1), committee=Committee.objects.get(name="Audit Committee"),
+                         meeting_date=date(2019, 10, 14), draft=True)
+    part_a = pdf_text(services.render(pack, "a", "pdf"))
+    assert "Recommendation about CRR9" in part_a
+    assert "Recommendation about XRR1" not in part_a and "Agreed for XRR1" not in part_a
+    assert "Audit of XRR1" in part_a and "Exempt: the recommendation concerns an exempt risk" in part_a
+    part_b = pdf_text(services.render(pack, "b", "pdf"))
+    assert "Recommendation about XRR1" in part_b and "Agreed for XRR1" in part_b
+    assert "Recommendation about CRR9" not in part_b
+    from .test_red_team_20 import docx_text
+
+    word_a, word_b = docx_text(services.render(pack, "a", "docx")), docx_text(services.render(pack, "b", "docx"))
+    assert "Recommendation about XRR1" not in word_a and "Recommendation about CRR9" in word_a
+    assert "Recommendation about XRR1" in word_b and "Agreed for XRR1" in word_b
+
+
+def docx_text(data: bytes) -> str:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return re.sub(r"\s+", " ", " ".join(parts))
+
+
+# --- more routes: the lock page, another risk's control, exports after the lock --------------------------
+
+def _assurance_section(client, slug) -> str:
+    body = text(client.get(f"/risks/assurance/?period={slug}"))
+    return body[body.index("CRR9"):body.index("Bristol City Council - Performance") if "Bristol City Council - Performance" in body else None]
+
+
+@pytest.mark.parametrize("persona", ["manager_a", "executive", "audit", "outsider"], indirect=True)
+def test_only_the_officer_locks_and_the_lock_changes_nothing_the_quarter_shows(persona, risks, officer,
+                                                                              officer_user):
+    add_control(officer_user, risks["CRR9"], Q4, "Carried from Q4", line=3, assurance="Reasonable",
+                assurance_source="internal audit")
+    q1 = ReportingPeriod.for_label(Q1)
+    assert persona.post(f"/periods/{q1.pk}/lock/", {"confirm": "on", "sign_off_submitted": "on", "reason": "x"}
+                        ).status_code == 403
+    assert not ReportingPeriod.objects.get(pk=q1.pk).is_locked
+    before = text(officer.get("/risks/CRR9/controls/2019-20-Q1/"))
+    response = officer.post(f"/periods/{q1.pk}/lock/", {"confirm": "on", "sign_off_submitted": "on",
+                                                          "reason": "Reported"})
+    assert response.status_code == 302 and ReportingPeriod.objects.get(pk=q1.pk).is_locked
+    after = text(officer.get("/risks/CRR9/controls/2019-20-Q1/"))
+    assert "Carried from Q4" in before and "Carried from Q4" in after
+    assert ControlReview.objects.filter(period=q1, risk=risks["CRR9"], control="Carried from Q4").exists()
+
+
+@pytest.mark.parametrize("persona", ["manager_a", "officer"], indirect=True)
+def test_a_control_of_another_risk_is_not_reached_through_this_risks_address(persona, with_controls, quarters):
+    other = ControlReview.objects.get(risk=with_controls["XRR1"], period=quarters[1])
+    srr2 = ControlReview.objects.get(risk=with_controls["SRR2"], period=quarters[1])
+    for pk in (other.pk, srr2.pk):
+        assert persona.get(f"/risks/SRR1/controls/2019-20-Q1/{pk}/").status_code == 404
+        assert persona.post(f"/risks/SRR1/controls/2019-20-Q1/{pk}/", {"action": "remove"}).status_code == 404
+        assert persona.post(f"/risks/SRR1/controls/2019-20-Q1/{pk}/", CONTROL | {"control": "Stolen"}
+                            ).status_code == 404
+    assert ControlReview.objects.filter(pk__in=[other.pk, srr2.pk]).count() == 2
+    assert ControlReview.objects.get(pk=other.pk).control == SECRET
+
+
+def test_the_prompted_filter_shows_a_manager_only_their_areas(prompted_crr9, risks, manager_b, manager_a):
+    assert "CRR9" not in _register_refs(manager_b, "period=2019-20-Q1&prompted=yes")
+    assert "CRR9" in _register_refs(manager_a, "period=2019-20-Q1&prompted=yes")
+
+
+def test_the_risks_export_of_a_locked_quarter_keeps_prompted_and_acceptance(prompted_crr9, risks, officer,
+                                                                            officer_user):
+    import csv
+
+    controls.risk_accept(user=officer_user, risk=risks["CRR9"], justification="Beyond our control",
+                         expires=clock.today() + timedelta(days=200))
+
+    def exported():
+        out = io.StringIO()
+        call_command("export_data", "risks", "--period", Q1, stdout=out)
+        return {row["reference"]: row for row in csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff")))}
+
+    lock(officer_user, Q1)
+    before = exported()
+    assert before["CRR9"]["review_prompted"] == "yes" and before["CRR9"]["accepted_until"]
+    officer.post("/risks/CRR9/indicators/", {"indicators": ""})
+    controls.acceptance_withdraw(user=officer_user, risk=risks["CRR9"], reason="Treated")
+    after = exported()
+    assert {k: after["CRR9"][k] for k in ("review_prompted", "accepted_until", "outside_appetite")} == \
+        {k: before["CRR9"][k] for k in ("review_prompted", "accepted_until", "outside_appetite")}
+    assert Judgement.objects.get(risk=risks["CRR9"], quarter=ReportingPeriod.for_label(Q1)).accepted_until
+
+
+@pytest.mark.parametrize(("revised", "reason", "said"), [
+    ("31/12/9999", "Late", "outside the dates"),
+    ("30/09/2019", "", "give the reason"),
+    ("30/09/2019", "Late\x01", "cannot be stored"),
+    ("30/06/2019", "Same", "already agreed"),
+    ("not a date", "Late", "as a date"),
+])
+def test_a_manager_revising_a_due_date_with_hostile_values_is_refused(recs, manager_a, revised, reason, said):
+    rec = recs["SRR1"]
+    response = manager_a.post(f"/risks/audit-actions/{rec.pk}/", {
+        "agreed_action": "Ours", "status": "open", "revised_due": revised, "revision_reason": reason, "reason": "",
+        "version": str(rec.version)})
+    assert response.status_code == 400 and said.lower() in text(response).lower()
+    stored = AuditRecommendation.objects.get(pk=rec.pk)
+    assert (stored.revised_due, stored.agreed_action, stored.version) == (None, "Agreed for SRR1", rec.version)
+    assert not stored.revisions.exists()
+
+
+def test_a_manager_cannot_smuggle_the_officers_fields_or_links(recs, manager_a):
+    rec = recs["SRR1"]
+    response = manager_a.post(f"/risks/audit-actions/{rec.pk}/", {
+        "agreed_action": "Ours", "status": "superseded", "revised_due": "", "revision_reason": "", "reason": "",
+        "version": str(rec.version), "risks": "SRR2; XRR1", "priority": "low", "due": "01/01/2030",
+        "source": "Other", "recommendation": "Other", "owner": "Me", "controls": "Everything"})
+    assert response.status_code == 302
+    stored = AuditRecommendation.objects.get(pk=rec.pk)
+    assert (stored.source, stored.recommendation, stored.priority, stored.due, stored.owner, stored.controls) == (
+        "Audit of SRR1", "Recommendation about SRR1", "high", date(2019, 6, 30), "Head", "")
+    assert list(stored.risks.values_list("reference", flat=True)) == ["SRR1"]
+
+
+# --- the appetite page (appetite, judged and frozen with the quarter) ------------------------------------
+
+@pytest.fixture
+def category(db):
+    from risks.models import RiskCategory
+
+    return RiskCategory.objects.get_or_create(name="Financial", defaults={"level": "cautious"})[0]
+
+
+@pytest.mark.parametrize("cell", ["\u00b2-1", "1-\u0663", "9" * 5000 + "-1", "1-" + "9" * 5000, "0-0", "-1-1",
+                                  "99999999999999999999-7", "a-b", "", "1-1-1"],
+                         ids=["superscript", "arabic-indic", "huge-likelihood", "huge-impact", "zero", "negative",
+                              "long", "letters", "blank", "three-parts"])
+def test_a_hostile_appetite_cell_is_never_a_server_error(officer, category, risks, cell):
+    response = officer.post(f"/risks/appetite/{category.pk}/", {
+        "name": "Financial", "level": "cautious", "statement": "", "description": "", "active": "on",
+        "boundary": "cells", "cell": [cell, "1-1"], "reason": ""})
+    assert response.status_code in (200, 302, 400)
+
+
+@pytest.mark.parametrize(("field", "value"), [("name", "Fin\x01ancial"), ("statement", "We\x1b accept"),
+                                              ("description", "Desc\x08")])
+def test_a_category_with_a_character_that_breaks_a_sheet_is_refused(officer, category, risks, field, value):
+    data = {"name": "Financial", "level": "cautious", "statement": "", "description": "", "active": "on",
+            "boundary": "level", "reason": ""} | {field: value}
+    response = officer.post(f"/risks/appetite/{category.pk}/", data)
+    assert response.status_code == 400
+    category.refresh_from_db()
+    assert getattr(category, field) != value
+
+
+def test_an_appetite_changed_after_the_lock_leaves_the_locked_quarter_outside(officer, officer_user, category, risks):
+    from risks import services as risk_services
+
+    risk = risks["CRR9"]
+    risk.category = "Financial"
+    risk_services.risk_save(user=None, risk=risk)
+    q1 = lock(officer_user, Q1)
+    assert Judgement.objects.get(risk=risk, quarter=q1).outside_appetite
+    response = officer.post(f"/risks/appetite/{category.pk}/", {
+        "name": "Financial", "level": "eager", "statement": "We take risks", "description": "", "active": "on",
+        "boundary": "cells", "cell": [f"{lk}-{im}" for lk in range(1, 5) for im in (1, 3, 5, 7)], "reason": "Agreed"})
+    assert response.status_code == 302, text(response)[:2000]
+    assert Judgement.objects.get(risk=risk, quarter=q1).outside_appetite
+    assert "CRR9" in _register_refs(officer, "period=2019-20-Q1&appetite=outside")
+
+
+@pytest.mark.parametrize("persona", ["manager_a", "manager_b", "audit", "outsider"], indirect=True)
+@pytest.mark.parametrize("locked", [False, True])
+def test_the_new_downloads_follow_the_areas_and_part_b(persona, request, recs, officer_user, locked):
+    name = request.node.callspec.params["persona"]
+    query = "?period=2019-20-Q1"
+    if locked:
+        lock(officer_user, Q1)
+    actions = persona.get(f"/risks/audit-actions/export.csv{query}")
+    controls_file = persona.get(f"/risks/assurance/export.csv{query}")
+    if name == "outsider":
+        assert actions.status_code == 403 and controls_file.status_code == 403
+        return
+    body = text(actions)
+    listed = set(re.findall(r"Recommendation about (\w+)", body))
+    assert listed == {"manager_a": {"SRR1", "CRR9", "XRR1"}, "manager_b": {"SRR2"}}.get(name, set(recs))
+    assert "Commercial exposure" not in body or name == "audit"
+    if name.startswith("manager"):
+        assert controls_file.status_code == 403
+    else:
+        got = text(controls_file)
+        assert SECRET in got and "Control of CRR9" in got and "Control of SRR1" not in got
+    for fmt in ("pdf", "exe", "%00"):
+        assert persona.get(f"/risks/audit-actions/export.{fmt}").status_code in (403, 404)
