@@ -433,16 +433,16 @@ def _assurance(quarter: ReportingPeriod, register, lines: list[RiskLine]) -> Ass
         out.ratings.append((line.reference, line.title, _rated(inherent_l, inherent_i),
                             _rated(line.likelihood, line.impact), _rated(line.tolerance_likelihood,
                                                                          line.tolerance_impact), effect))
-    for row in controls.assurance_map(sorted(public, key=lambda r: natural_key(r.risk.reference)), quarter):
+    # One read of every risk's controls (the public and the exempt alike), whatever the number of risks.
+    mapped = controls.assurance_map(sorted(rows, key=lambda r: natural_key(r.risk.reference)), quarter)
+    for row in mapped:
         line = by_reference[row.risk.risk.reference]
-        if not row.count and not row.gaps:
+        if line.exempt or (not row.count and not row.gaps):
             continue
         out.map.append(AssuranceLine(line.reference, line.title, f"{line.rating} {line.level}",
                                      [(assurance.SHORT_LINES[c.line], len(c.controls), c.weakest or "")
                                       for c in row.lines], row.gaps))
-    exempt = sorted((r for r in rows if by_reference[r.risk.reference].exempt),
-                    key=lambda r: natural_key(r.risk.reference))
-    for row in controls.assurance_map(exempt, quarter):
+    for row in (m for m in mapped if by_reference[m.risk.risk.reference].exempt):
         every = [c for line in row.lines for c in line.controls]
         out.exempt_controls.append((row.risk.risk.reference, by_reference[row.risk.risk.reference].title, [
             (c.control, c.line, c.get_type_display(), c.assurance or "Not assessed",
