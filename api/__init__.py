@@ -1,1 +1,0 @@
-"""The read-only JSON API under /api/v1/ (Django REST framework), and its tokens."""
