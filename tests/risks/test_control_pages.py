@@ -114,7 +114,6 @@ def test_an_exempt_risks_controls_are_part_b(with_controls, manager_a, audit):
 
 def test_the_risk_page_shows_the_controls_and_the_ratings_side_by_side(with_controls, officer):
     from risks.models import RiskReview
-
     from tests.conftest import opened
 
     with opened(ReportingPeriod.for_label("2018/19 Q4")):  # set up as it was before the lock
