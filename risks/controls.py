@@ -201,9 +201,9 @@ def check_control(data: ControlInput, today: date) -> dict[str, object]:
 
 
 def _earlier(risk: Risk, period: ReportingPeriod) -> list[ControlReview]:
-    earlier = ControlReview.objects.filter(risk=risk).filter(
-        Q(period__year__lt=period.year) | Q(period__year=period.year, period__quarter__lt=period.quarter)
-    ).order_by("-period__year", "-period__quarter").values_list("period_id", flat=True).first()
+    from .queries import _before
+
+    earlier = ControlReview.objects.filter(risk=risk).filter(_before(period)).order_by("-period__year", "-period__quarter").values_list("period_id", flat=True).first()
     if earlier is None:
         return []
     return list(ControlReview.objects.filter(risk=risk, period_id=earlier).order_by("position", "pk"))
