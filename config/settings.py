@@ -90,6 +90,10 @@ INSTALLED_APPS = [
     "risks",
     "placements",
     "packs",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API documentation page's Swagger UI, served from our own static files
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -324,6 +328,43 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# The read API under /api/v1/ (api/): session or token (header or ?api_key=), GET only, JSON, paged,
+# rate-limited per token (or per signed-in user) at API_THROTTLE_RATE ("600/hour"; "off" for none).
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/hour").strip()
+if API_THROTTLE_RATE.lower() in ("", "off", "none"):
+    API_THROTTLE_RATE = None
+elif not (API_THROTTLE_RATE.partition("/")[0].isdigit()
+          and API_THROTTLE_RATE.partition("/")[2] in ("second", "minute", "hour", "day", "s", "m", "h", "d")):
+    raise ImproperlyConfigured(f"API_THROTTLE_RATE must be like 600/hour (or off), not {API_THROTTLE_RATE!r}")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.HeaderTokenAuthentication",  # first: its "Token" challenge makes refusals 401
+        "api.authentication.QueryKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Council performance and risk: read API",
+    "DESCRIPTION": "Read-only JSON: indicators, figures, risks, controls, internal audit actions and placements, "
+                   "exactly as the pages show them to the caller. Authenticate with the session, the header "
+                   "Authorization: Token <key>, or the query parameter api_key.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

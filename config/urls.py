@@ -30,6 +30,7 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("placements/", include("placements.urls")),
     path("packs/", include("packs.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

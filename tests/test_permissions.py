@@ -124,6 +124,19 @@ MATRIX = {
     "password_reset_complete": ("get", "/account/reset/done/", outcome(200, anonymous=200)),
     "account:keep_alive": ("post", "/account/keep-alive/", outcome(204)),
     "account:timed_out": ("post", "/account/timed-out/", outcome(302)),
+    # The read API (api/): what the pages show each role; not signed in and no token is a 401, not a redirect.
+    "api:indicators": ("get", "/api/v1/indicators/", outcome(403, **RISK_READERS, anonymous=401)),
+    "api:figures": ("get", "/api/v1/figures/", outcome(403, **RISK_READERS, anonymous=401)),
+    "api:risks": ("get", "/api/v1/risks/", outcome(403, **RISK_READERS, anonymous=401)),
+    "api:controls": ("get", "/api/v1/controls/", outcome(403, **RISK_READERS, anonymous=401)),
+    "api:audit_actions": ("get", "/api/v1/audit-actions/", outcome(403, **RISK_READERS, anonymous=401)),
+    "api:placements": ("get", "/api/v1/placements/", outcome(403, **READERS, audit=200, anonymous=401)),
+    "api:schema": ("get", "/api/v1/schema/", outcome(200, anonymous=401)),
+    "api:docs": ("get", "/api/v1/docs/", outcome(200)),
+    # API tokens: every role holds its own (a token acts as its owner); revoking another's is a 404.
+    "api:tokens": ("get", "/api/tokens/", outcome(403, **RISK_READERS)),
+    "api:token_revoke": ("post", "/api/tokens/999999/revoke/",
+                         outcome(403, manager_a=404, manager_b=404, officer=404, executive=404, audit=404)),
 }
 
 

@@ -14,12 +14,26 @@ def test_the_walk_finds_the_url_configuration():
     assert {"login", "home", "periods:list", "imports:index", "admin:index"} <= names
 
 
-@pytest.mark.parametrize(("name", "path"), [u for u in ALL_URLS if u[0] not in PUBLIC], ids=lambda v: str(v))
+# The read API's JSON answers a caller with no session or token 401 (and anything but GET 405), never a
+# sign-in page a program cannot follow; its documentation and tokens pages are pages, as the rest.
+API_JSON = {"api:indicators", "api:figures", "api:risks", "api:controls", "api:audit_actions", "api:placements",
+            "api:schema"}
+
+
+@pytest.mark.parametrize(("name", "path"), [u for u in ALL_URLS if u[0] not in PUBLIC | API_JSON],
+                         ids=lambda v: str(v))
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_every_page_but_sign_in_needs_a_signed_in_user(anonymous, name, path, method):
     response = getattr(anonymous, method)(path)
     assert response.status_code == 302, f"{method.upper()} {path} gave {response.status_code}"
     assert response.url.startswith(("/login/", "/admin/login/"))
+
+
+@pytest.mark.parametrize(("name", "path"), [u for u in ALL_URLS if u[0] in API_JSON], ids=lambda v: str(v))
+def test_the_api_refuses_an_anonymous_caller(anonymous, name, path):
+    response = anonymous.get(path)
+    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Token")
+    assert anonymous.post(path).status_code == 405
 
 
 def test_the_sign_in_page_is_public(anonymous):

@@ -1,0 +1,411 @@
+"""The read API's resources. Each list reads the query its page reads (the same access rules, the same stored
+judgements, a locked quarter as reported) and pages it; nothing here decides access (organisation/access.py
+does) or judges a figure (the apps' rules and stored judgements do)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+
+from kpis import queries as kpi_queries
+from kpis import status as kpi_rules
+from organisation import access, clock
+from organisation.models import ReportingPeriod
+from placements import report as placement_report
+from risks import audit_actions
+from risks import queries as risk_queries
+from risks.control_resources import export_rows as control_rows
+from risks.models import AuditRecommendation
+from risks.models import Judgement as RiskJudgement
+
+from . import params
+from . import serializers as shapes
+
+SAFE_METHODS = ("GET", "HEAD")
+
+
+class Pages(PageNumberPagination):
+    """``count``, ``next``, ``previous``, ``results``; ``?page=`` (and ``?page_size=``, at most 500)."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _param(name: str, description: str, enum=None) -> OpenApiParameter:
+    return OpenApiParameter(name, str, OpenApiParameter.QUERY, required=False, description=description, enum=enum)
+
+
+PERIOD = _param("period", "A quarter: 2019/20 Q1 or 2019-20-Q1 (default: the quarter the page opens on).")
+DIRECTORATE = OpenApiParameter("directorate", int, OpenApiParameter.QUERY, required=False,
+                               description="A directorate's id.")
+SERVICE_AREA = OpenApiParameter("service_area", int, OpenApiParameter.QUERY, required=False,
+                                description="A service area's id.")
+LEVEL = _param("level", "The register: all, corporate, directorate or service (as the register page).",
+               list(risk_queries.LEVELS))
+REGISTER = _param("register", "Another name for level.", list(risk_queries.LEVELS))
+FIGURE_STATUSES = [s.value for s in kpi_rules.Status] + ["exceptions"]
+
+
+class ReadView(generics.ListAPIView):
+    """GET only (anything else 405, before anything is read); signed in or a token (else 401); and
+    ``allowed`` says whether the caller's roles open this resource at all (else 403)."""
+
+    http_method_names = ["get", "head"]
+    pagination_class = Pages
+
+    def allowed(self, user) -> bool:  # pragma: no cover - each resource says
+        raise NotImplementedError
+
+    def initial(self, request, *args, **kwargs):
+        if request.method not in SAFE_METHODS:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+        if not self.allowed(request.user):
+            raise PermissionDenied("Your role does not give you this resource.")
+
+    def rows(self, request):  # pragma: no cover - each resource says
+        raise NotImplementedError
+
+    def list(self, request, *args, **kwargs):
+        found, shape = self.rows(request)
+        page = self.paginate_queryset(found)
+        return self.get_paginated_response(self.get_serializer(shape(page), many=True).data)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+# --- indicators -----------------------------------------------------------------------------------------
+
+@extend_schema(parameters=[DIRECTORATE, SERVICE_AREA], summary="Performance indicators (the active ones)")
+class IndicatorList(ReadView):
+    serializer_class = shapes.IndicatorSerializer
+
+    def allowed(self, user):
+        return access.can_view_performance(user)
+
+    def rows(self, request):
+        directorate = params.directorate(request)
+        area = params.service_area(request, directorate)
+        found = kpi_queries.indicators_visible_to(request.user)
+        if directorate is not None:
+            found = found.filter(service_area__directorate=directorate)
+        if area is not None:
+            found = found.filter(service_area=area)
+        found = found.order_by("code", "pk").values_list(*kpi_queries.FACT_FIELDS)
+
+        def shape(page):
+            return [{
+                "code": f.code, "title": f.title, "unit": f.unit, "precision": f.precision, "polarity": f.polarity,
+                "frequency": f.frequency, "accumulation": f.accumulation, "tolerance": f.tolerance,
+                "directorate_id": f.directorate_id, "directorate": f.directorate_name,
+                "service_area_id": f.service_area_id, "service_area": f.service_area_name,
+                "commitment": f.commitment_code,
+            } for f in (kpi_queries.facts_of(values) for values in page)]
+        return found, shape
+
+
+# --- figures --------------------------------------------------------------------------------------------
+
+def _indicator_place(indicator) -> tuple[int | None, str, int | None, str]:
+    """(directorate id, name, service area id, name) of a row's indicator: as reported (facts) or live."""
+    if hasattr(indicator, "service_area_name"):
+        return (indicator.directorate_id, indicator.directorate_name, indicator.service_area_id,
+                indicator.service_area_name)
+    area = getattr(indicator, "service_area", None)
+    return (area.directorate_id if area else None, area.directorate.name if area else "",
+            area.pk if area else None, area.name if area else "")
+
+
+@extend_schema(parameters=[PERIOD, DIRECTORATE, SERVICE_AREA,
+                           _param("status", "A status, or exceptions.", FIGURE_STATUSES)],
+               summary="Figures judged for a quarter (a locked quarter: as reported)")
+class FigureList(ReadView):
+    serializer_class = shapes.FigureSerializer
+
+    def allowed(self, user):
+        return access.can_view_performance(user)
+
+    def rows(self, request):
+        user = request.user
+        quarter = params.quarter(request, lambda: kpi_queries.default_quarter(user))
+        directorate = params.directorate(request)
+        area = params.service_area(request, directorate)
+        status = params.choice(request, "status", FIGURE_STATUSES)
+        if quarter is None:
+            return [], list
+        filters = {"service_area": area, "status": status}
+        directorate_id = directorate.pk if directorate else None
+        # The dashboard's own reads: the stored judgements (a locked quarter's as it reported them).
+        found = kpi_queries.stored_scope(user, quarter, directorate_id=directorate_id, filters=filters)
+        rows = found.filtered if found is not None else kpi_queries.scope(
+            user, quarter, directorate_id=directorate_id, filters=filters).filtered
+
+        def shape(page):
+            out = []
+            for r in page:
+                directorate_id, directorate_name, area_id, area_name = _indicator_place(r.indicator)
+                out.append({
+                    "period": quarter.label, "period_label": r.period_label, "locked": quarter.is_locked,
+                    "code": r.indicator.code, "title": r.indicator.title, "directorate_id": directorate_id,
+                    "directorate": directorate_name, "service_area_id": area_id, "service_area": area_name,
+                    "unit": r.unit or r.indicator.unit, "value": r.value, "target": r.target, "previous": r.previous,
+                    "status": _text(r.status), "rule_status": _text(r.rule_status) if r.overridden else None,
+                    "override_reason": r.override_reason if r.overridden else "",
+                    "rag": _text(r.rag) if r.rag else None, "direction": _text(r.direction), "draft": r.is_draft,
+                    "not_submitted": r.not_submitted, "commentary": r.commentary,
+                })
+            return out
+        return rows, shape
+
+
+# --- risks ----------------------------------------------------------------------------------------------
+
+def _named(value) -> str:
+    return getattr(value, "name", "") if value is not None else ""
+
+
+def _band(request) -> str:
+    """``band``: a rating level of any scoring scheme (High, Critical, Not banded ...), in any case."""
+    from risks import scoring
+    from risks.models import ScoringScheme
+
+    if not params.text(request, "band"):
+        return ""
+    names = {level.name for found in ScoringScheme.objects.all() for level in found.scheme.levels}
+    return params.choice(request, "band", sorted(names | {scoring.UNBANDED.name}))
+
+
+@extend_schema(parameters=[
+    PERIOD, LEVEL, REGISTER, DIRECTORATE,
+    _param("band", "A rating level of the scheme (e.g. High)."),
+    _param("outside", "Outside tolerance (target): yes or no.", ["yes", "no"]),
+    _param("appetite", "Outside or inside appetite.", ["outside", "inside"]),
+], summary="The risk register for a quarter, highest rating first (a locked quarter: as reported)")
+class RiskList(ReadView):
+    serializer_class = shapes.RiskSerializer
+
+    def allowed(self, user):
+        return access.can_view_risks(user)
+
+    def rows(self, request):
+        user = request.user
+        quarter = params.quarter(request, lambda: risk_queries.default_quarter(user))
+        level = params.register_level(request)
+        directorate = params.directorate(request)
+        filters = {"directorate": directorate, "band": _band(request),
+                   "outside": params.choice(request, "outside", ["yes", "no"]),
+                   "appetite": params.choice(request, "appetite", ["outside", "inside"])}
+        if quarter is None:
+            return [], list
+        found = risk_queries.stored_register(user, quarter, level=level, filters=filters)
+        rows = found if found is not None else risk_queries.register(user, quarter, level=level,
+                                                                     filters=filters).rows
+        part_b = access.can_view_exempt(user)
+        today = clock.today()
+
+        def shape(page):
+            page = risk_queries.with_review_detail(list(page))
+            ids = [r.risk.pk for r in page]
+            judged = {values[0]: values[1:] for values in RiskJudgement.objects.filter(
+                quarter=quarter, risk_id__in=ids).values_list(
+                "risk_id", "inherent_likelihood", "inherent_impact", "accepted_until", "outside_appetite",
+                "appetite_level")} if ids else {}
+            indicators = risk_queries.key_indicators(ids, quarter) if ids else {}
+            out = []
+            for r in page:
+                risk, review, detail = r.risk, r.review, r.detail
+                exempt = bool(getattr(risk, "exempt", False))
+                withheld = exempt and not part_b
+                inherent_l, inherent_i, accepted_until, outside_appetite, appetite_level = judged.get(
+                    risk.pk, (None, None, None, None, ""))
+                ends = quarter.end if quarter.is_locked else today
+
+                def secret(value, withheld=withheld):
+                    return None if withheld else _text(value)
+                out.append({
+                    "period": quarter.label, "locked": quarter.is_locked, "reference": risk.reference,
+                    "title": risk.title, "register": r.register, "kind": r.kind,
+                    "directorate_id": risk.directorate_id, "directorate": _named(risk.directorate),
+                    "service_area_id": risk.service_area_id, "service_area": _named(risk.service_area),
+                    "exempt": exempt, "detail_withheld": withheld,
+                    "reviewed_in": review.period_label if review is not None else None,
+                    "reviewed_this_quarter": r.reviewed_this_quarter,
+                    "likelihood": review.likelihood if review else None, "impact": review.impact if review else None,
+                    "rating": r.rating, "rating_level": r.level.name if r.level else "",
+                    "tolerance_likelihood": review.tolerance_likelihood if review else None,
+                    "tolerance_impact": review.tolerance_impact if review else None,
+                    "tolerance_rating": r.tolerance_rating,
+                    "tolerance_level": r.tolerance_level.name if r.tolerance_level else "",
+                    "inherent_likelihood": inherent_l, "inherent_impact": inherent_i,
+                    "inherent_rating": inherent_l * inherent_i if inherent_l and inherent_i else None,
+                    "previous_rating": r.previous_rating, "travel": _text(r.travel.value if r.travel else ""),
+                    "outside_tolerance": bool(review is not None and r.outside),
+                    "outside_appetite": outside_appetite, "appetite_level": appetite_level or "",
+                    "accepted_until": accepted_until,
+                    "acceptance_expired": bool(accepted_until and accepted_until < ends),
+                    "scheme": r.scheme.name if r.scheme else "",
+                    "description": secret(getattr(risk, "description", "")),
+                    "causes": secret(getattr(risk, "causes", "")),
+                    "consequences": secret(getattr(risk, "consequences", "")),
+                    "risk_owner": secret(getattr(risk, "risk_owner", "")),
+                    "action_owner": secret(getattr(risk, "action_owner", "")),
+                    "controls": secret(getattr(detail, "controls", "")),
+                    "actions": secret(getattr(detail, "actions", "")),
+                    "key_risk_indicators": [] if withheld else [
+                        {"code": k.code, "title": k.title,
+                         "statuses": [{"period": p, "status": s, "rag": rag} for p, s, rag in k.statuses]}
+                        for k in indicators.get(risk.pk, [])],
+                })
+            return out
+        return rows, shape
+
+
+# --- controls -------------------------------------------------------------------------------------------
+
+@extend_schema(parameters=[PERIOD],
+               summary="Each risk's controls as the quarter shows them (a locked quarter: as reported)")
+class ControlList(ReadView):
+    serializer_class = shapes.ControlSerializer
+
+    def allowed(self, user):
+        return access.can_view_risks(user)
+
+    def rows(self, request):
+        user = request.user
+        quarter = params.quarter(request, lambda: risk_queries.default_quarter(user))
+        if quarter is None:
+            return [], list
+        # The assurance download's reading: an exempt risk's controls left out for those without Part B.
+        data = control_rows(quarter, user)
+        found = [dict(zip(data.headers, (_text(v) for v in row))) for row in data]
+        return found, list
+
+
+# --- internal audit recommendations ---------------------------------------------------------------------
+
+@extend_schema(parameters=[
+    _param("period", "A locked quarter: its list as recorded at its lock (default: as things stand today)."),
+    _param("status", "outstanding, overdue, open, implemented or superseded.", list(audit_actions.STATUS_FILTERS)),
+    _param("priority", "high, medium or low.", list(AuditRecommendation.Priority.values)),
+], summary="Internal audit recommendations and their agreed actions, overdue first")
+class AuditActionList(ReadView):
+    serializer_class = shapes.AuditActionSerializer
+
+    def allowed(self, user):
+        return access.can_view_audit_actions(user)
+
+    def rows(self, request):
+        user = request.user
+        status = params.choice(request, "status", list(audit_actions.STATUS_FILTERS))
+        priority = params.choice(request, "priority", list(AuditRecommendation.Priority.values))
+        quarter = params.quarter(request, lambda: None) if params.text(request, "period") else None
+        today = clock.today()
+        if quarter is not None and quarter.is_locked:
+            found = audit_actions.rows_recorded(audit_actions.recorded(quarter) or [], user, status=status,
+                                                priority=priority)
+            live = False
+        else:
+            found = audit_actions.listing(user, today, status=status, priority=priority)
+            live = True
+
+        def shape(page):
+            rows = audit_actions.rows_of(page, user, today) if live else page
+            return [{
+                "id": r.pk, "source": r.source, "recommendation": r.recommendation, "priority": r.priority,
+                "agreed_action": r.agreed_action, "owner": r.owner, "due": r.due, "revised_due": r.revised_due,
+                "revision_reason": r.revision_reason, "status": r.status, "state": _text(r.state.value),
+                "implemented_on": r.implemented_on, "days_overdue": r.days_overdue,
+                "risks": [{"reference": x.reference, "title": x.title} for x in r.risks],
+            } for r in rows]
+        return found, shape
+
+
+# --- placements -----------------------------------------------------------------------------------------
+
+def _placement_quarter(request) -> ReportingPeriod:
+    def default():
+        found = placement_report.quarters_with_snapshots()
+        return found[-1] if found else ReportingPeriod.objects.latest_quarter()
+    return params.quarter(request, default)
+
+
+class PlacementPages(Pages):
+    """The placements' pages also carry the report's totals for the quarter (the whole council's)."""
+
+    def get_paginated_response_schema(self, schema):
+        out = super().get_paginated_response_schema(schema)
+        number = {"type": "number", "nullable": True}
+        integer = {"type": "integer"}
+        out["properties"]["totals"] = {"type": "object", "properties": {
+            "period": {"type": "string"}, "locked": {"type": "boolean"}, "children": integer,
+            "annual_cost": number, "average_weekly_cost": number, "in_house": integer, "external": integer,
+            "in_house_percent": number, "foster_in_house": integer, "foster_external": integer,
+            "foster_in_house_percent": number, "target_in_house_percent": number,
+        }, "required": list(shapes.PlacementTotalsSerializer().fields)}
+        out["required"] = [*out.get("required", []), "totals"]
+        return out
+
+
+@extend_schema(parameters=[PERIOD],
+               summary="Children in care placement snapshots for a quarter, with the report's totals")
+class PlacementList(ReadView):
+    serializer_class = shapes.PlacementSerializer
+    pagination_class = PlacementPages
+
+    def allowed(self, user):
+        return access.can_view_placements(user)
+
+    def rows(self, request):
+        quarter = _placement_quarter(request)
+        if quarter is None:  # no quarters yet
+            self.totals = {"period": "", "locked": False, "children": 0, "annual_cost": Decimal(0),
+                           "average_weekly_cost": None, "in_house": 0, "external": 0, "in_house_percent": None,
+                           "foster_in_house": 0, "foster_external": 0, "foster_in_house_percent": None,
+                           "target_in_house_percent": Decimal(settings.PLACEMENTS_TARGET_IN_HOUSE)}
+            return [], list
+        as_at = None
+        if quarter.has_record:
+            recorded = placement_report.quarters_as_at(quarter)
+            if recorded and recorded[-1].pk == quarter.pk:
+                as_at = quarter
+        built = placement_report.build([quarter], None, as_at=as_at)
+        found = [{"period": quarter.label, "heading": block.name, "category": row.category.name,
+                  "provision": row.category.provision, "children": row.cells[0].children,
+                  "average_weekly_cost": row.cells[0].weekly_cost, "annual_cost": row.cells[0].annual_cost}
+                 for block in built.headings for row in block.rows]
+        grand, split, foster = built.grand[0], built.splits[0], built.foster_splits[0]
+        self.totals = {
+            "period": quarter.label, "locked": quarter.is_locked, "children": grand.children,
+            "annual_cost": grand.annual_cost, "average_weekly_cost": grand.average_weekly_cost,
+            "in_house": split.in_house, "external": split.external, "in_house_percent": split.in_house_percent,
+            "foster_in_house": foster.in_house, "foster_external": foster.external,
+            "foster_in_house_percent": foster.in_house_percent,
+            "target_in_house_percent": Decimal(settings.PLACEMENTS_TARGET_IN_HOUSE),
+        }
+        return found, list
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        response.data["totals"] = shapes.PlacementTotalsSerializer(self.totals).data
+        return response
+
+
+# --- the schema and its page ----------------------------------------------------------------------------
+
+class SchemaMixin:
+    """The schema and its documentation page: GET only, for signed-in callers (session or token)."""
+
+    http_method_names = ["get", "head"]
+
+    def initial(self, request, *args, **kwargs):
+        if request.method not in SAFE_METHODS:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
