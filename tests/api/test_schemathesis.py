@@ -26,6 +26,21 @@ def _schema():
 schema = _schema()
 
 
+@pytest.fixture(autouse=True)
+def _connection_kept():
+    """Calls go through the WSGI handler, whose request signals close the database connection at the end of
+    each request; on PostgreSQL that would end the test's transaction. Django's test client keeps it open the
+    same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def world(settings, directorate, area_a, area_b, open_quarter, locked_quarter):
     settings.API_THROTTLE_RATE = None  # hundreds of generated calls in a few seconds
