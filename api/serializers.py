@@ -26,6 +26,15 @@ class IndicatorSerializer(serializers.Serializer):
     commitment = serializers.CharField(allow_blank=True)
 
 
+class TargetSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    year = serializers.CharField(help_text="The financial year (2019/20).")
+    period = serializers.CharField(help_text="The quarter the target is for, or the year for an annual target.")
+    annual = serializers.BooleanField(help_text="The target is the year's (an annual or year-end target).")
+    target = number()
+
+
 class FigureSerializer(serializers.Serializer):
     period = serializers.CharField(help_text="The quarter asked for (2019/20 Q1).")
     period_label = serializers.CharField(help_text="The period the figure is for (an annual one: its year).")

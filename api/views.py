@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import F
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
@@ -14,8 +15,10 @@ from rest_framework.pagination import PageNumberPagination
 
 from kpis import queries as kpi_queries
 from kpis import status as kpi_rules
+from kpis.models import Target
 from organisation import access, clock
 from organisation.models import ReportingPeriod
+from organisation.periods import Period
 from placements import report as placement_report
 from risks import audit_actions
 from risks import queries as risk_queries
@@ -109,6 +112,39 @@ class IndicatorList(ReadView):
                 "service_area_id": f.service_area_id, "service_area": f.service_area_name,
                 "commitment": f.commitment_code,
             } for f in (kpi_queries.facts_of(values) for values in page)]
+        return found, shape
+
+
+# --- targets --------------------------------------------------------------------------------------------
+
+@extend_schema(parameters=[PERIOD, DIRECTORATE, SERVICE_AREA],
+               summary="Targets of the quarter's financial year: each quarter's and the year's (blank: baseline)")
+class TargetList(ReadView):
+    serializer_class = shapes.TargetSerializer
+
+    def allowed(self, user):
+        return access.can_view_performance(user)
+
+    def rows(self, request):
+        user = request.user
+        quarter = params.quarter(request, lambda: kpi_queries.default_quarter(user))
+        directorate = params.directorate(request)
+        area = params.service_area(request, directorate)
+        if quarter is None:
+            return [], list
+        found = Target.objects.filter(indicator__in=kpi_queries.indicators_visible_to(user),
+                                      period__year=quarter.year)
+        if directorate is not None:
+            found = found.filter(indicator__service_area__directorate=directorate)
+        if area is not None:
+            found = found.filter(indicator__service_area=area)
+        found = found.order_by("indicator__code", F("period__quarter").asc(nulls_first=True), "pk").values_list(
+            "indicator__code", "indicator__title", "period__year", "period__quarter", "value")
+
+        def shape(page):
+            return [{"code": code, "title": title, "year": Period(year, None).label,
+                     "period": Period(year, q).label, "annual": q is None, "target": value}
+                    for code, title, year, q, value in page]
         return found, shape
 
 

@@ -183,3 +183,14 @@ def test_query_counts_are_flat(directorate, area_a, area_b, open_quarter, locked
 def test_a_council_with_no_quarters_gets_empty_lists(officer, endpoint):
     body = officer.get(f"/api/v1/{endpoint}/").json()
     assert body["count"] == 0 and body["results"] == []
+
+
+def test_targets_are_the_quarters_year_with_baselines_blank(world, officer, directorate, area_b):
+    indicator = world["indicators"][0]
+    Target.objects.create(indicator=indicator, period=ReportingPeriod.for_label("2019/20 Q2"), value=None)
+    body = officer.get("/api/v1/targets/", {"period": "2019-20-Q1"}).json()
+    assert [(r["code"], r["period"], r["annual"], r["target"]) for r in body["results"]] == [
+        ("DPE001", "2019/20", True, 90), ("DPE001", "2019/20 Q2", False, None), ("DPE002", "2019/20", True, 90)]
+    in_b = officer.get("/api/v1/targets/", {"period": "2019-20-Q1", "service_area": area_b.pk}).json()["results"]
+    assert [r["code"] for r in in_b] == ["DPE002"]
+    assert officer.get("/api/v1/targets/", {"period": "2020-21-Q1"}).status_code == 400  # no such quarter
