@@ -11,8 +11,9 @@ WORKDIR /app
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Exactly the lock file's versions, each checked against its hash (make lock writes it from pyproject.toml).
+COPY requirements/prod.txt ./requirements/prod.txt
+RUN pip install --require-hashes -r requirements/prod.txt
 COPY . .
 COPY --from=assets /app/node_modules ./node_modules
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input -v 0

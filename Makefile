@@ -7,14 +7,16 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false}
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.test_settings
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# Installs exactly the lock file's versions, every file checked against its hash (requirements/dev.txt:
+# the app's and the tests' packages; requirements/prod.txt, the app's alone, is what the Dockerfile installs).
+$(VENV)/.installed: requirements/dev.txt $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24.2,<27"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -22,6 +24,15 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 install: $(VENV)/.installed node_modules/.installed
+
+# The lock files, resolved by uv from pyproject.toml's ranges for Python 3.11 on every platform, with hashes.
+# Versions already locked stay unless asked: `make lock UPGRADE="--upgrade-package django"` for one package,
+# `make lock UPGRADE=--upgrade` for all.
+LOCK_ARGS := --generate-hashes --universal --python-version 3.11 --custom-compile-command "make lock" --quiet
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_ARGS) $(UPGRADE) -o requirements/prod.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_ARGS) $(UPGRADE) -o requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
