@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.utils.urls import remove_query_param
 
 from kpis import queries as kpi_queries
 from kpis import status as kpi_rules
@@ -27,6 +28,7 @@ from risks.models import AuditRecommendation
 from risks.models import Judgement as RiskJudgement
 
 from . import params
+from .authentication import QUERY_PARAMETER
 from . import serializers as shapes
 
 SAFE_METHODS = ("GET", "HEAD")
@@ -38,6 +40,15 @@ class Pages(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    # A key sent as ?api_key= is not copied into the links (Power BI pages by number and sends its key itself).
+    def get_next_link(self):
+        link = super().get_next_link()
+        return remove_query_param(link, QUERY_PARAMETER) if link else link
+
+    def get_previous_link(self):
+        link = super().get_previous_link()
+        return remove_query_param(link, QUERY_PARAMETER) if link else link
 
 
 def _param(name: str, description: str, enum=None) -> OpenApiParameter:
