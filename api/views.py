@@ -28,8 +28,8 @@ from risks.models import AuditRecommendation
 from risks.models import Judgement as RiskJudgement
 
 from . import params
-from .authentication import QUERY_PARAMETER
 from . import serializers as shapes
+from .authentication import QUERY_PARAMETER
 
 SAFE_METHODS = ("GET", "HEAD")
 

@@ -1,24 +1,17 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from organisation import accounts
+from organisation import accounts, sso_views
 from organisation import urls as organisation_urls
 from organisation import views as organisation_views
-from organisation.forms import LoginForm
 
 urlpatterns = [
     path("", organisation_views.root, name="root"),
     path("home/", organisation_views.home_page, name="home"),
-    path(
-        "login/",
-        login_not_required(
-            auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in and sign-out, with the council account's single sign-on when OIDC_ISSUER is set.
+    path("login/", sso_views.sign_in, name="login"),
+    path("logout/", sso_views.SignOutView.as_view(), name="logout"),
+    path("oidc/", include(sso_views.patterns)),
     # Your account, password change and reset, and the session-timeout endpoints.
     path("account/", include(accounts.patterns)),
     path("account/", include(accounts.auth_patterns)),

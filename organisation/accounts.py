@@ -29,7 +29,8 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import access, services, typed_work
+from . import access, services, sso, typed_work
+from .sso_views import passwords_used
 
 
 def duration(seconds: int) -> str:
@@ -108,6 +109,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         expired, this is how its owner gets another."""
         wanted = unicodedata.normalize("NFKC", email).casefold()
         users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        if sso.enabled():  # an account linked to a council sign-in has no password here
+            users = users.filter(external_identities__isnull=True)
         return (user for user in users if unicodedata.normalize("NFKC", user.email).casefold() == wanted)
 
 
@@ -161,7 +164,7 @@ def account(request: HttpRequest) -> HttpResponse:
                                                       "off. Chasers for overdue statutory returns are still sent."))
         return redirect("account:index")
     return render(request, "registration/account.html", {
-        "role": access.primary_role(user), "form": form,
+        "role": access.primary_role(user), "form": form, "sso": sso.account_context(user),
         "areas": user.managed_service_areas.select_related("directorate").order_by("name"),
     }, status=400 if form.is_bound else 200)
 
@@ -216,14 +219,17 @@ patterns = (
 
 # Django's own names for Django's own views, as for login and logout: its views, and emails such as the
 # account invitation sent from the admin, reverse them unqualified.
+# With LOCAL_LOGIN=off (and SSO on) each of them says instead that the service uses no passwords.
 auth_patterns = [
-    path("password/", auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+    path("password/", passwords_used(auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm)),
          name="password_change"),
-    path("password/changed/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("reset/", login_not_required(PasswordResetView.as_view()), name="password_reset"),
-    path("reset/sent/", login_not_required(PasswordResetDoneView.as_view()), name="password_reset_done"),
-    path("reset/<uidb64>/<token>/", login_not_required(PasswordResetConfirmView.as_view()),
+    path("password/changed/", passwords_used(auth_views.PasswordChangeDoneView.as_view()),
+         name="password_change_done"),
+    path("reset/", login_not_required(passwords_used(PasswordResetView.as_view())), name="password_reset"),
+    path("reset/sent/", login_not_required(passwords_used(PasswordResetDoneView.as_view())),
+         name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", login_not_required(passwords_used(PasswordResetConfirmView.as_view())),
          name="password_reset_confirm"),
-    path("reset/done/", login_not_required(auth_views.PasswordResetCompleteView.as_view()),
+    path("reset/done/", login_not_required(passwords_used(auth_views.PasswordResetCompleteView.as_view())),
          name="password_reset_complete"),
 ]

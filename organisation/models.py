@@ -367,3 +367,26 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} to {self.user} on {self.sent_on}"
+
+
+class ExternalIdentity(models.Model):
+    """A council sign-in (OpenID Connect) attached to a user: the token's stable subject, never its email.
+
+    Microsoft Entra ID tokens name the person by tenant (`tid`) and object id (`oid`), the same in every app
+    of the tenant; other providers by `iss` and `sub`. Made at the first sign-in, or by the account holder's
+    own linking step (organisation/sso.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(max_length=255, help_text="The token's iss, or for Entra ID its tenant id (tid).")
+    subject = models.CharField(max_length=255, help_text="The token's sub, or for Entra ID its object id (oid).")
+    created = models.DateTimeField(auto_now_add=True)
+    last_sign_in = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "council sign-in"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.subject} at {self.issuer}"

@@ -123,6 +123,11 @@ MATRIX = {
     "password_reset_confirm": ("get", "/account/reset/MQ/not-a-token/", outcome(200, anonymous=200)),
     "password_reset_complete": ("get", "/account/reset/done/", outcome(200, anonymous=200)),
     "account:keep_alive": ("post", "/account/keep-alive/", outcome(204)),
+    # Single sign-on is off here (no OIDC_ISSUER): its start and callback go to the sign-in page, linking is
+    # not found (tests/sso/ with a provider running).
+    "sso:start": ("get", "/oidc/authenticate/", outcome(302)),
+    "sso:callback": ("get", "/oidc/callback/", outcome(302)),
+    "sso:link": ("post", "/oidc/link/", outcome(404)),
     "account:timed_out": ("post", "/account/timed-out/", outcome(302)),
     # The read API (api/): what the pages show each role; not signed in and no token is a 401, not a redirect.
     "api:indicators": ("get", "/api/v1/indicators/", outcome(403, **RISK_READERS, anonymous=401)),

@@ -76,7 +76,9 @@ SERVICE_MODULES = {"kpis/judging.py": "the stored judgements, written by the ser
                    "risks/audit_actions.py": "internal-audit recommendations: its services section is their one "
                                              "write path (the forms, the import and the demo call it)",
                    "risks/controls.py": "controls and acceptances: its writes section is their one write path "
-                                        "(the pages, the import, the lock and the demo call it)"}
+                                        "(the pages, the import, the lock and the demo call it)",
+                   "organisation/sso.py": "council sign-in: the accounts, identities and roles a verified ID token "
+                                          "makes, links and applies (its writes section), each audited"}
 
 
 def _app_modules():

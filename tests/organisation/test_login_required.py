@@ -6,6 +6,8 @@ PUBLIC = {"login", "root"}
 # Forgotten passwords are reset without signing in; the timeout endpoint signs out (tests/organisation/test_accounts.py).
 PUBLIC |= {"password_reset", "password_reset_done", "password_reset_confirm",
            "password_reset_complete", "account:timed_out"}
+# Single sign-on's start and callback are where a browser that is not signed in goes to sign in.
+PUBLIC |= {"sso:start", "sso:callback"}
 ALL_URLS = list(walk())
 
 
@@ -16,7 +18,7 @@ def test_the_walk_finds_the_url_configuration():
 
 # The read API's JSON answers a caller with no session or token 401 (and anything but GET 405), never a
 # sign-in page a program cannot follow; its documentation and tokens pages are pages, as the rest.
-API_JSON = {"api:indicators", "api:figures", "api:risks", "api:controls", "api:audit_actions", "api:placements",
+API_JSON = {"api:indicators", "api:targets", "api:figures", "api:risks", "api:controls", "api:audit_actions", "api:placements",
             "api:schema"}
 
 
