@@ -8,8 +8,10 @@ loudly (ImproperlyConfigured) on a value they cannot read.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -51,6 +53,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def role_map(name: str) -> dict[str, str]:
+    """ "value=Role;value=Role" -> {value: role}, each role one of organisation/roles.py's."""
+    from organisation.roles import ALL_ROLES
+
+    known = {role.casefold(): role for role in ALL_ROLES}
+    out: dict[str, str] = {}
+    for pair in os.environ.get(name, "").split(";"):
+        if not pair.strip():
+            continue
+        value, equals, role = pair.rpartition("=")
+        value, role = value.strip(), known.get(" ".join(role.split()).casefold())
+        if not equals or not value or role is None:
+            raise ImproperlyConfigured(f"{name}: {pair.strip()!r} is not \"claim value=role\" with a role of "
+                                       f"{', '.join(ALL_ROLES)}")
+        if value in out:
+            raise ImproperlyConfigured(f"{name}: {value!r} is mapped twice")
+        out[value] = role
+    return out
+
+
 DEBUG = env_bool("DEBUG", False)
 
 _INSECURE_KEY = "django-insecure-development-key-not-for-production"
@@ -69,6 +91,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The council's name, shown in the header and page titles.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Bristol City Council")
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Performance and risk")
+# The council in DfE's published data (LAIT): its local authority number and its ONS code.
+COUNCIL_LA_NUMBER = os.environ.get("COUNCIL_LA_NUMBER", "801").strip()
+if COUNCIL_LA_NUMBER and not re.fullmatch(r"\d{3}", COUNCIL_LA_NUMBER):
+    raise ImproperlyConfigured(f"COUNCIL_LA_NUMBER must be a DfE local authority number such as 801, "
+                               f"not {COUNCIL_LA_NUMBER!r}")
+COUNCIL_ONS_CODE = os.environ.get("COUNCIL_ONS_CODE", "E06000023").strip().upper()
+if COUNCIL_ONS_CODE and not re.fullmatch(r"[EWSN]\d{8}", COUNCIL_ONS_CODE):
+    raise ImproperlyConfigured(f"COUNCIL_ONS_CODE must be an ONS code such as E06000023, not {COUNCIL_ONS_CODE!r}")
 
 INSTALLED_APPS = [
     "organisation.admin_apps.CouncilAdminConfig",  # django.contrib.admin with the role-based site
@@ -124,7 +154,11 @@ if env_bool("QUERY_COUNT_HEADER", False):
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Refuses passwords where single sign-on replaces them (organisation/sso.py).
+    "organisation.sso.PasswordGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Signs in from the OpenID provider's callback; does nothing unless OIDC_ISSUER is set.
+    "organisation.sso.CouncilOIDCBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -214,6 +248,29 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if e
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on with OpenID Connect (organisation/sso.py; README, "Single sign-on"): on when OIDC_ISSUER is
+# set. The endpoints and keys come from the issuer's discovery document, fetched when first needed.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = " ".join(os.environ.get("OIDC_SCOPES", "").split()) or "openid profile email"
+OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "").strip() or "roles"
+OIDC_AREAS_CLAIM = os.environ.get("OIDC_AREAS_CLAIM", "").strip()
+# "claim value=role" pairs separated by ";", read into {claim value: role}.
+OIDC_ROLE_MAP = role_map("OIDC_ROLE_MAP")
+# Off: no password sign-in or reset (only when SSO is on; README, "Single sign-on").
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+if OIDC_ISSUER:
+    _issuer = urlsplit(OIDC_ISSUER)
+    if not (_issuer.scheme == "https" or (_issuer.scheme == "http" and _issuer.hostname in ("localhost", "127.0.0.1"))):
+        raise ImproperlyConfigured(f"OIDC_ISSUER must be an https:// address, not {OIDC_ISSUER!r}")
+    if not OIDC_CLIENT_ID:
+        raise ImproperlyConfigured("OIDC_CLIENT_ID must be set when OIDC_ISSUER is")
+    if "openid" not in OIDC_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES must include openid, not {OIDC_SCOPES!r}")
+    if not OIDC_ROLE_MAP:
+        raise ImproperlyConfigured("OIDC_ROLE_MAP must map at least one claim value to a role when OIDC_ISSUER is set")
 
 # Sessions live in the database so that several app servers can share them.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -327,6 +384,10 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Forms that end at the provider (linking an account, signing out of it) need its origin in form-action.
+if OIDC_ISSUER:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{urlsplit(OIDC_ISSUER).scheme}://{urlsplit(OIDC_ISSUER).netloc}")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # The read API under /api/v1/ (api/): session or token (header or ?api_key=), GET only, JSON, paged,
@@ -354,9 +415,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Council performance and risk: read API",
-    "DESCRIPTION": "Read-only JSON: indicators, figures, risks, controls, internal audit actions and placements, "
-                   "exactly as the pages show them to the caller. Authenticate with the session, the header "
-                   "Authorization: Token <key>, or the query parameter api_key.",
+    "DESCRIPTION": "Read-only JSON: indicators, targets, figures, risks, controls, internal audit actions and "
+                   "placements, exactly as the pages show them to the caller. Authenticate with the session, the header "
+                   "`Authorization: Token <key>`, or the query parameter `api_key`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

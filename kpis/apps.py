@@ -15,7 +15,8 @@ class KpisConfig(AppConfig):
         for name, label, resource, required, key, description in (
             ("indicators", "Indicators", resources.IndicatorResource,
              ("code", "title", "directorate", "service_area", "polarity", "unit", "frequency"), ("code",),
-             "Codes, titles, owning service, polarity, unit, frequency, accumulation, commitment, tolerance."),
+             "Codes, titles, owning service, polarity, unit, frequency, accumulation, commitment, tolerance, "
+             "benchmark measure."),
             ("targets", "Targets", resources.TargetResource, ("code", "period", "target"), ("code", "period"),
              "A target per quarter, or per financial year; blank means establish a baseline."),
             ("actuals", "Actuals", resources.ActualResource, ("code", "period", "value"), ("code", "period"),
@@ -26,6 +27,23 @@ class KpisConfig(AppConfig):
                 key=key, description=description,
                 export=lambda period, user, resource=resource: resource().export_dataset(period),
             ))
+        from . import lait
+
+        interchange.register(interchange.Kind(
+            name="benchmarks", label="Benchmarks", resource_class=resources.BenchmarkResource,
+            columns=resources.BenchmarkResource.columns, required=resources.BenchmarkResource.columns,
+            key=("code", "year", "comparator"),
+            description="Published comparators per indicator and year: the council's figure, England, statistical "
+                        "neighbours, region and the quartile thresholds its band follows from.",
+            export=lambda period, user: resources.BenchmarkResource().export_dataset(period),
+        ))
+        interchange.register(interchange.Kind(
+            name="lait", label="Benchmarks from DfE's LAIT", resource_class=resources.BenchmarkResource,
+            columns=lait.COLUMNS, required=lait.COLUMNS, reader=lait.read, options=("neighbours",),
+            description="DfE's LAIT long-format data, for the indicators whose benchmark_measure names a measure "
+                        "(the statistical neighbours file: import_data lait FILE --neighbours FILE).",
+            export=lambda period, user: resources.BenchmarkResource().export_dataset(period),
+        ))
         interchange.register(interchange.Kind(
             name="kpi-report", label="Quarterly performance report", resource_class=None,
             columns=resources.KPI_REPORT_COLUMNS, importable=False, export=resources.kpi_report,

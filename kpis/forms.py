@@ -8,8 +8,8 @@ from organisation import clock, parsing
 from organisation.models import ReportingPeriod
 from organisation.parsing import InvalidValue, parse_decimal
 
+from . import benchmarking, validation
 from . import status as rules
-from . import validation
 from .models import Comparator, Indicator
 
 
@@ -87,7 +87,7 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["code", "title", "description", "service_area", "polarity", "unit", "precision", "frequency",
-                  "accumulation", "commitment", "tolerance", "owner", "statutory", "active"]
+                  "accumulation", "commitment", "tolerance", "owner", "statutory", "benchmark_measure", "active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "polarity": forms.RadioSelect,
                    "accumulation": forms.RadioSelect}
         error_messages = {
@@ -139,15 +139,29 @@ class ComparatorForm(forms.ModelForm):
     year = forms.CharField(label="Financial year", help_text="For example 2018/19",
                            error_messages={"required": "Enter the financial year"})
 
+    quartile = forms.TypedChoiceField(
+        label="Band, if the thresholds are not known", required=False, coerce=int, empty_value=None,
+        choices=[("", "Work it out from the thresholds")] + [(n, f"{band}{' (the best quarter)' if n == 1 else ''}")
+                                                             for n, band in benchmarking.QUARTILE_BANDS.items()])
+
     class Meta:
         model = Comparator
-        fields = ["england", "statistical_neighbours", "regional", "quartile"]
+        fields = ["council", "england", "statistical_neighbours", "regional", "q25", "q50", "q75", "quartile"]
+        labels = {"council": "The council's published figure", "england": "England",
+                  "statistical_neighbours": "Statistical neighbours", "regional": "Region"}
 
     def clean_year(self):
         try:
             return parsing.parse_period(self.cleaned_data["year"], clock.today(), quarter=False)
         except InvalidValue as exc:
             raise forms.ValidationError(str(exc)) from None
+
+    def clean(self):
+        data = super().clean()
+        given = [data.get(name) for name in ("q25", "q50", "q75")]
+        if all(v is not None for v in given) and not given[0] <= given[1] <= given[2]:
+            self.add_error("q50", "The thresholds must rise: quartile 25, then 50, then 75")
+        return data
 
 
 class StatusOverrideForm(forms.Form):

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from organisation import parsing
 from organisation.models import ReportingPeriod, ServiceArea
 
+from . import benchmarking
 from . import status as rules
 
 CODE_VALIDATOR = RegexValidator(parsing.CODE, 'The code may use only letters, digits, ".", "-" and "_" (at most 20)')
@@ -102,6 +103,9 @@ class Indicator(IndicatorRules, models.Model):
     )
     statutory = models.BooleanField(
         default=False, help_text="A statutory return: its chaser goes even to someone who turned reminders off.")
+    benchmark_measure = models.CharField(
+        max_length=255, blank=True,
+        help_text="The measure's name in DfE's LAIT data (its Short Desc), for importing published benchmarks.")
     active = models.BooleanField(default=True)
 
     history = HistoricalRecords()
@@ -220,9 +224,20 @@ class Comparator(models.Model):
     england = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     statistical_neighbours = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     regional = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    # The council's own figure as published (LAIT's), and the quartile thresholds across all local
+    # authorities that year: the band follows from them by polarity (kpis/benchmarking.py).
+    council = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True,
+                                  help_text="The council's own figure as published.")
+    q25 = models.DecimalField("Quartile 25", max_digits=14, decimal_places=4, null=True, blank=True,
+                              help_text="The 25th percentile across all local authorities.")
+    q50 = models.DecimalField("Quartile 50", max_digits=14, decimal_places=4, null=True, blank=True,
+                              help_text="The median across all local authorities.")
+    q75 = models.DecimalField("Quartile 75", max_digits=14, decimal_places=4, null=True, blank=True,
+                              help_text="The 75th percentile across all local authorities.")
+    # A band typed by hand where the thresholds are not known; thresholds and the council's figure win.
     quartile = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text="1 is the best-performing quarter of councils.",
+        help_text="1 (band A) is the best-performing quarter of councils.",
     )
 
     class Meta:
@@ -231,6 +246,21 @@ class Comparator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period}"
+
+    @property
+    def thresholds(self) -> benchmarking.Thresholds | None:
+        if self.q25 is None or self.q50 is None or self.q75 is None:
+            return None
+        try:
+            return benchmarking.Thresholds(self.q25, self.q50, self.q75)
+        except ValueError:  # thresholds that do not rise give no band
+            return None
+
+    def band(self, polarity: str | None) -> str | None:
+        """A-D (A the best quarter): from the council's published figure and the thresholds, else as typed."""
+        if self.council is not None and self.thresholds is not None:
+            return benchmarking.band(self.council, self.thresholds, polarity)
+        return benchmarking.QUARTILE_BANDS.get(self.quartile) if self.quartile else None
 
 
 # Polarity and accumulation values are shared with the pure rules.
@@ -275,6 +305,14 @@ class RecordedIndicator(models.Model):
     # the indicator had no figure before that year ("New PI 2019/20").
     year_target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     new_this_year = models.BooleanField(default=False)
+    # The published benchmarks the quarter showed (the latest year up to the quarter's): the council's figure,
+    # England, statistical neighbours, region and the band. benchmark_year is blank when there were none.
+    benchmark_year = models.CharField(max_length=7, blank=True)
+    benchmark_council = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    benchmark_england = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    benchmark_neighbours = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    benchmark_regional = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    benchmark_band = models.CharField(max_length=1, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quarter", "indicator"], name="recorded_indicator_unique")]

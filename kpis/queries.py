@@ -879,3 +879,55 @@ def history_series(indicator: Indicator) -> list[tuple[str, Decimal | None, Deci
                 value = None
         out.append((period.label, value, target, actual))
     return out
+
+
+# --- published benchmarks --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Benchmark:
+    """An indicator's published benchmarks for a year, with the council's band (A the best quarter)."""
+
+    year_label: str
+    council: Decimal | None
+    england: Decimal | None
+    neighbours: Decimal | None
+    regional: Decimal | None
+    band: str  # "" when there is none
+
+
+def live_benchmarks(quarter: ReportingPeriod, polarities: dict[int, str]) -> dict[int, Benchmark]:
+    """Each indicator's benchmarks of the latest year up to the quarter's financial year, as they are now,
+    banded by the given polarity (one query)."""
+    from .models import Comparator
+
+    found: dict[int, Benchmark] = {}
+    comparators = Comparator.objects.filter(indicator_id__in=list(polarities), period__year__lte=quarter.year,
+                                            period__quarter__isnull=True).select_related("period") \
+        .order_by("indicator_id", "-period__year")
+    for c in comparators:
+        if c.indicator_id not in found:
+            found[c.indicator_id] = Benchmark(c.period.label, c.council, c.england, c.statistical_neighbours,
+                                              c.regional, c.band(polarities[c.indicator_id]) or "")
+    return found
+
+
+def recorded_benchmark_fields(benchmark: Benchmark | None) -> dict:
+    """A Benchmark as RecordedIndicator's fields (none: blank)."""
+    if benchmark is None:
+        return {}
+    return {"benchmark_year": benchmark.year_label, "benchmark_council": benchmark.council,
+            "benchmark_england": benchmark.england, "benchmark_neighbours": benchmark.neighbours,
+            "benchmark_regional": benchmark.regional, "benchmark_band": benchmark.band}
+
+
+def benchmarks(quarter: ReportingPeriod, polarities: dict[int, str]) -> dict[int, Benchmark]:
+    """The benchmarks a quarter shows beside its indicators: as its lock recorded them, for a locked quarter
+    (whatever is published or corrected since), else as they are now."""
+    from .models import RecordedIndicator
+
+    if quarter.has_record:
+        recorded = RecordedIndicator.objects.filter(quarter=quarter, indicator_id__in=list(polarities)) \
+            .values_list("indicator_id", "benchmark_year", "benchmark_council", "benchmark_england",
+                         "benchmark_neighbours", "benchmark_regional", "benchmark_band")
+        return {pk: Benchmark(year, *values) for pk, year, *values in recorded if year}
+    return live_benchmarks(quarter, polarities)

@@ -1,4 +1,5 @@
-"""Import/export Resources for indicators, targets and actuals (formats.md), and the kpi-report export.
+"""Import/export Resources for indicators, targets, actuals and benchmarks (formats.md), and the kpi-report
+export.
 
 Each row is checked with kpis/validation.py (the rules the entry form uses) and saved through
 kpis/services.py (the only code that writes indicators, targets and figures).
@@ -21,7 +22,7 @@ from organisation.services import directorate_get_or_create, service_area_get_or
 
 from . import queries, services, validation
 from . import status as rules
-from .models import Actual, Indicator, Target
+from .models import Actual, Comparator, Indicator, Target
 
 POLARITIES = {"higher": "higher", "+": "higher", "lower": "lower", "-": "lower"}
 UNITS = {u: u for u in Indicator.Unit.values}
@@ -87,9 +88,9 @@ def _regex_escape(text: str) -> str:
 
 class IndicatorResource(_Base):
     columns = ("code", "title", "directorate", "service_area", "polarity", "unit", "frequency",
-               "accumulation", "commitment", "tolerance")
+               "accumulation", "commitment", "tolerance", "benchmark_measure")
     compared_fields = ("code", "title", "service_area_id", "polarity", "unit", "frequency", "accumulation",
-                       "commitment_id", "tolerance")
+                       "commitment_id", "tolerance", "benchmark_measure")
     field_labels = {"service_area_id": "service_area", "commitment_id": "commitment"}
 
     class Meta(CouncilResource.Meta):
@@ -159,6 +160,11 @@ class IndicatorResource(_Base):
                     instance.commitment = commitment
             else:
                 instance.commitment = None
+        if self.has("benchmark_measure"):
+            measure = self.cell(row, "benchmark_measure")
+            self.guard(errors, "benchmark_measure", parsing.check_name, measure, limit=parsing.NAME_MAX,
+                       what="benchmark measure")
+            instance.benchmark_measure = measure
 
     def _directorate(self, name):
         directorate, created = directorate_get_or_create(name=name)
@@ -180,7 +186,7 @@ class IndicatorResource(_Base):
         for i in Indicator.objects.select_related("service_area__directorate", "commitment").order_by("code"):
             data.append([i.code, i.title, i.service_area.directorate.name, i.service_area.name, i.polarity, i.unit,
                          i.frequency, i.accumulation, i.commitment.code if i.commitment else "",
-                         i.tolerance if i.tolerance is not None else ""])
+                         i.tolerance if i.tolerance is not None else "", i.benchmark_measure])
         return data
 
 
@@ -371,6 +377,67 @@ class ActualResource(_Base):
         for a in qs:
             data.append([a.indicator.code, a.period.label, number_text(a.value), number_text(a.numerator),
                          number_text(a.denominator), a.commentary])
+        return data
+
+
+# The benchmarks kind's comparators (formats.md) and the Comparator fields they set.
+COMPARATOR_FIELDS = {"council": "council", "england": "england", "statistical neighbours": "statistical_neighbours",
+                     "region": "regional", "quartile 25": "q25", "quartile 50": "q50", "quartile 75": "q75"}
+COMPARATOR_NAMES = {field: "England" if field == "england" else name for name, field in COMPARATOR_FIELDS.items()}
+COMPARATOR_SHOWN = ("council, England, statistical neighbours, region, quartile 25, quartile 50 or quartile 75")
+
+
+class BenchmarkResource(_Base):
+    """One published comparator of an indicator in a year per row; the rows of one indicator and year fill
+    one Comparator, saved through kpis.services.comparator_set (its lock rule: a year whose every quarter is
+    locked keeps the benchmarks it reported, though a blank one may be filled)."""
+
+    columns = ("code", "year", "comparator", "value")
+
+    class Meta(CouncilResource.Meta):
+        model = Comparator
+
+    def find(self, row, errors):
+        indicator = self.guard(errors, "code", self.indicator, self.cell(row, "code"))
+        year = self.guard(errors, "year", self.period, self.cell(row, "year"), quarter=False,
+                          why="benchmarks are for a financial or academic year")
+        name = self.guard(errors, "comparator", parse_choice, self.cell(row, "comparator"),
+                          {k.lower(): v for k, v in COMPARATOR_FIELDS.items()}, allowed=COMPARATOR_SHOWN)
+        self.compared_fields = (name,) if name else ()
+        self.field_labels = {name: "value"} if name else {}
+        self._field = name
+        if indicator is None or year is None or name is None:
+            return Comparator(), True
+        existing = Comparator.objects.filter(indicator=indicator, period=year).first()
+        return (existing, False) if existing else (Comparator(indicator=indicator, period=year), True)
+
+    def apply(self, instance, row, errors):
+        if not self._field:
+            return
+        value = self.guard(errors, "value", parse_decimal, self.cell(row, "value"))
+        stored = getattr(instance, self._field)
+        if instance.pk is not None and stored is not None and value != stored and \
+                services.year_locked(self.year_quarters(instance.period.year)):
+            errors[NON_FIELD_ERRORS] = (
+                f"{instance.period.label} is locked (every quarter of it), so its {COMPARATOR_NAMES[self._field]} "
+                "benchmark stays as reported; ask the performance team to reopen the year's last quarter to "
+                "correct it")
+        setattr(instance, self._field, value)
+
+    def save(self, instance, is_create, row):
+        services.comparator_set(user=self.importing_user(), indicator=instance.indicator, year=instance.period,
+                                values={self._field: getattr(instance, self._field)})
+
+    def export_dataset(self, period=None) -> tablib.Dataset:
+        data = tablib.Dataset(headers=list(self.columns))
+        qs = Comparator.objects.select_related("indicator", "period").order_by("indicator__code", "period__year")
+        if period:
+            qs = qs.filter(period__year=parsing.parse(period).year)
+        for c in qs:
+            for field in COMPARATOR_FIELDS.values():
+                value = getattr(c, field)
+                if value is not None:
+                    data.append([c.indicator.code, c.period.label, COMPARATOR_NAMES[field], number_text(value)])
         return data
 
 

@@ -42,7 +42,7 @@ Action = audit.Action
 FIGURE_FIELDS = ("value", "numerator", "denominator", "commentary")
 DEFINITION_FIELDS = ("polarity", "unit", "precision", "frequency", "accumulation", "tolerance")
 INDICATOR_FIELDS = ("code", "title", "description", "service_area", "polarity", "unit", "precision", "frequency",
-                    "accumulation", "commitment", "tolerance", "owner", "statutory", "active")
+                    "accumulation", "commitment", "tolerance", "owner", "statutory", "benchmark_measure", "active")
 
 
 # --- periods an indicator's figures and targets belong to -------------------------------------
@@ -416,8 +416,8 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
 def store_judgements(quarter: ReportingPeriod, *, corrected: Iterable[int] = ()) -> int:
     """Write the quarter's record (what a locked quarter reads for ever after): every indicator it shows,
     from the figures as signed off, with the targets and definitions in force now, and each indicator as it
-    stands - its code, title, definition, service area and directorate, commitment and the people who entered
-    and signed off its figure (kpis.RecordedIndicator).
+    stands - its code, title, definition, service area and directorate, commitment, the people who entered
+    and signed off its figure and the published benchmarks shown beside it (kpis.RecordedIndicator).
 
     On a re-lock after a reopen an indicator keeps what the earlier lock recorded of it, and stays in the
     record even if it has been retired or moved since, unless its figure was signed off again meanwhile
@@ -444,6 +444,7 @@ def store_judgements(quarter: ReportingPeriod, *, corrected: Iterable[int] = ())
     outturns = queries.last_year_outturns(quarter, fresh)
     year_targets = queries.year_targets(quarter, [f.pk for f in fresh])
     new = queries.new_this_year(quarter, [f.pk for f in fresh])
+    benchmarks = queries.live_benchmarks(quarter, {f.pk: f.polarity for f in fresh})
     rows = queries.judge_quarter(facts, quarter, ids=[f.pk for f in facts], recorded=True, store=False)
     Judgement.objects.filter(quarter=quarter).delete()
     RecordedIndicator.objects.filter(quarter=quarter).exclude(indicator_id__in=list(kept)).delete()
@@ -455,6 +456,7 @@ def store_judgements(quarter: ReportingPeriod, *, corrected: Iterable[int] = ())
         commitment_id=people[f.pk][2], commitment_code=f.commitment_code, commitment_title=f.commitment_title,
         entered_by_name=people[f.pk][0], signed_off_by_name=people[f.pk][1], outturn=outturns.get(f.pk),
         year_target=year_targets.get(f.pk), new_this_year=f.pk in new,
+        **queries.recorded_benchmark_fields(benchmarks.get(f.pk)),
     ) for f in fresh], batch_size=1000)
     records = dict(RecordedIndicator.objects.filter(quarter=quarter).values_list("indicator_id", "pk"))
     judgements = [judging.judgement_of(r, quarter, recorded=True) for r in rows]
@@ -631,7 +633,8 @@ def _check_indicator(indicator: Indicator) -> None:
         errors["code"] = str(exc)
     if not (indicator.title or "").strip():
         errors["title"] = "enter the indicator's title"
-    for name, limit in (("title", parsing.NAME_MAX), ("description", parsing.TEXT_MAX)):
+    for name, limit in (("title", parsing.NAME_MAX), ("description", parsing.TEXT_MAX),
+                        ("benchmark_measure", parsing.NAME_MAX)):
         try:
             check = parsing.check_name if name == "title" else parsing.check_text
             check(getattr(indicator, name) or "", limit=limit, what=name)
@@ -681,7 +684,8 @@ def indicator_save(*, user, indicator: Indicator, reason: str = "", via: str = "
         audit.record(user=user, action=Action.RETIRED if not indicator.active else Action.REINSTATED,
                      object_type="Indicator", object_label=indicator.code, reason=reason)
     # Every other change (title, owning service area, owner...) is in the audit trail too, by any route.
-    other_fields = ("code", "title", "description", "service_area", "commitment", "owner", "statutory")
+    other_fields = ("code", "title", "description", "service_area", "commitment", "owner", "statutory",
+                    "benchmark_measure")
     other = audit.changes(audit.field_values(before, other_fields), audit.field_values(indicator, other_fields))
     if other:
         audit.record(user=user, action=Action.ADMIN_CHANGED if via == "admin" else Action.CHANGED,
@@ -751,7 +755,9 @@ def commitment_delete(*, user, commitment: KeyCommitment) -> None:
     commitment.delete()
 
 
-@transaction.atomic
+BENCHMARK_FIELDS = ("council", "england", "statistical_neighbours", "regional", "q25", "q50", "q75")
+
+
 @transaction.atomic
 def comparator_set(*, user, indicator: Indicator, year: ReportingPeriod, values: dict) -> Comparator:
     """Set an indicator's benchmarks for a financial year. Once every quarter of the year is locked, what
@@ -759,7 +765,7 @@ def comparator_set(*, user, indicator: Indicator, year: ReportingPeriod, values:
     blank may be filled, as comparators are often published after a year is reported."""
     if not year.is_year:
         raise RecordError("Benchmarks are for a financial year such as 2018/19, not a quarter")
-    for name in ("england", "statistical_neighbours", "regional"):
+    for name in BENCHMARK_FIELDS:
         if values.get(name) is not None:
             try:
                 parsing.check_decimal(values[name], max_digits=14, decimal_places=4)

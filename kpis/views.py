@@ -173,14 +173,26 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     # A locked quarter shows the indicator as it reported it; what has changed since is said beside it.
     not_in_quarter = quarter is not None and current is None
     as_reported = _as_reported(indicator, current.indicator) if current and current.indicator_as_reported else []
-    comparators = list(indicator.comparators.select_related("period").order_by("-period__year"))
+    comparators, benchmarks_reported = _benchmarks(indicator, quarter, current)
     history = _history(indicator) if access.can_view_history(request.user) else None
     return render(request, "kpis/indicator.html", {
         "indicator": indicator, "chart": chart, "commentary": commentary, "current": current,
         "quarter": quarter, "comparators": comparators, "history": history, "not_in_quarter": not_in_quarter,
-        "as_reported": as_reported,
+        "as_reported": as_reported, "benchmarks_reported": benchmarks_reported,
         "can_manage": access.can_manage_indicators(request.user), "can_sign_off": access.can_sign_off(request.user),
     })
+
+
+def _benchmarks(indicator: Indicator, quarter, current) -> tuple[list[queries.Benchmark], bool]:
+    """The benchmarks shown: a locked quarter's as its lock recorded them (whatever is published since), else
+    every year's as they are now, newest first. True when they are the record."""
+    if current is not None and current.recorded and quarter is not None and quarter.has_record:
+        polarity = getattr(current.indicator, "polarity", indicator.polarity)
+        found = queries.benchmarks(quarter, {indicator.pk: polarity}).get(indicator.pk)
+        return ([found] if found else []), True
+    return [queries.Benchmark(c.period.label, c.council, c.england, c.statistical_neighbours, c.regional,
+                              c.band(indicator.polarity) or "")
+            for c in indicator.comparators.select_related("period").order_by("-period__year")], False
 
 
 def _tolerance(value) -> str:
@@ -612,8 +624,7 @@ def targets(request: HttpRequest, code: str) -> HttpResponse:
             year = ReportingPeriod.for_value(comparator_form.cleaned_data["year"])
             try:
                 services.comparator_set(user=request.user, indicator=indicator, year=year, values={
-                    k: comparator_form.cleaned_data[k] for k in
-                    ("england", "statistical_neighbours", "regional", "quartile")})
+                    k: comparator_form.cleaned_data[k] for k in (*services.BENCHMARK_FIELDS, "quartile")})
             except ConcurrentEdit:
                 comparator_form.add_error("year", f"Someone else saved benchmarks for {year.label} while you were "
                                                   "entering these: nothing was saved. Check theirs below and "
@@ -626,7 +637,8 @@ def targets(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "kpis/targets.html", {
         "indicator": indicator, "target_form": target_form, "comparator_form": comparator_form,
         "targets": indicator.targets.select_related("period").order_by("-period__year", "-period__quarter"),
-        "comparators": indicator.comparators.select_related("period").order_by("-period__year"),
+        "comparators": [(c, c.band(indicator.polarity)) for c in
+                        indicator.comparators.select_related("period").order_by("-period__year")],
     })
 
 

@@ -106,6 +106,7 @@ def load_data() -> list[str]:
             if report.errors:
                 raise DemoError(f"{filename}: " + "; ".join(report.errors[:5]))
             lines.append(f"{kind}: {report.summary()}")
+        lines += import_benchmarks()
         lines += name_commitments()
         lines += committee_standing_text()
         lines += categorise_risks()
@@ -115,6 +116,25 @@ def load_data() -> list[str]:
         lines.append(f"Demo date: {DEMO_TODAY.day} {DEMO_TODAY:%B %Y} (deadlines and tasks read as on that day; "
                      "DEMO_TODAY=off shows the real date)")
     return lines
+
+
+# DfE LAIT-style long-format data and its statistical neighbours file: the council's, England's and its
+# region's figures as the closure report published them; the other authorities are synthetic, chosen so that
+# the neighbours' mean and the quartile band come out as published (80, band B) when computed.
+DEMO_LAIT = ("lait.csv", "lait-neighbours.csv")
+
+
+def import_benchmarks() -> list[str]:
+    """The published benchmarks, read through the `lait` kind as `import_data lait FILE --neighbours FILE`
+    reads them, before the earlier quarters are locked (their record keeps the benchmarks they showed)."""
+    if "lait" not in interchange.kind_names(importable=True):
+        return []
+    data, neighbours = (DEMO_DIR / name for name in DEMO_LAIT)
+    report = interchange.import_file("lait", data.name, data.read_bytes(), dry_run=False,
+                                     extra={"neighbours": (neighbours.name, neighbours.read_bytes())})
+    if report.errors:
+        raise DemoError(f"{data.name}: " + "; ".join(report.errors[:5]))
+    return [f"benchmarks (LAIT): {report.summary()}"]
 
 
 def name_commitments() -> list[str]:

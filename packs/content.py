@@ -122,6 +122,23 @@ class PiLine:
 
 
 @dataclass
+class BenchmarkLine:
+    """An indicator against its published benchmarks (the closure report's table): the council's published
+    figure for the benchmark year, its figure in this report, its band (A the best quarter), its statistical
+    neighbours and England, as the quarter shows them (a locked quarter: as recorded at its lock)."""
+
+    code: str
+    title: str
+    sign: str
+    year: str  # the benchmarks' year, e.g. 2017/18
+    council: str
+    latest: str  # this report's figure, with its period: "66.0 (2018/19)"
+    band: str  # A-D, or "-" for none
+    neighbours: str
+    england: str
+
+
+@dataclass
 class Performance:
     on_or_above: rules.Share
     improved: rules.Share
@@ -133,6 +150,7 @@ class Performance:
     last_year_label: str
     drafts: int
     commitments: list[tuple[str, str]] = field(default_factory=list)  # the key: (code, title) of those shown
+    benchmarks: list[BenchmarkLine] = field(default_factory=list)
 
 
 @dataclass
@@ -352,7 +370,25 @@ def _performance(quarter: ReportingPeriod, directorate_id: int | None) -> Perfor
         annual=grouped(True), year_label=quarter.value.financial_year.label,
         last_year_label=quarter.value.financial_year.previous().label,
         drafts=sum(1 for r in found.rows if r.is_draft), commitments=commitments,
+        benchmarks=_benchmarks(quarter, found.rows, lines),
     )
+
+
+def _benchmarks(quarter: ReportingPeriod, rows, lines: dict[int, PiLine]) -> list[BenchmarkLine]:
+    published = kpi_queries.benchmarks(quarter, {r.indicator.pk: r.indicator.polarity for r in rows})
+    found = []
+    for r in rows:
+        b = published.get(r.indicator.pk)
+        if b is None:
+            continue
+        line = lines[r.indicator.pk]
+        found.append(BenchmarkLine(
+            code=line.code, title=line.title, sign=line.sign, year=b.year_label,
+            council=format_value(b.council, r) or "n/a",
+            latest=f"{line.value} ({r.period_label})" if line.value != "n/a" else "n/a",
+            band=b.band or "-", neighbours=format_value(b.neighbours, r) or "n/a",
+            england=format_value(b.england, r) or "n/a"))
+    return sorted(found, key=lambda b: natural_key(b.code))
 
 
 def _year_facts(quarter: ReportingPeriod, ids: list[int]) -> tuple[dict[int, Decimal], set[int]]:

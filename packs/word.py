@@ -220,6 +220,15 @@ def _performance(document, content: PackContent) -> None:
                         _shade(cell, RAG_FILL[line.rag])
         _widths(table, [1.4, 1.6, 5.2, 0.7, 1.9, 1.9, 2.1, 3.0, 2.1, 6.8])
     _commitment_key(document, p.commitments)
+    if p.benchmarks:
+        document.add_heading("Benchmarks: against England and our statistical neighbours", level=2)
+        _table(document, ["Code", "Title", "+/-", "Year", meta.council, "This report", "LA quartile",
+                          "Statistical neighbours", "England"],
+               [[b.code, b.title, b.sign, b.year, b.council, b.latest, b.band, b.neighbours, b.england]
+                for b in p.benchmarks], widths=[1.6, 6.5, 0.7, 1.6, 2.2, 2.6, 1.8, 2.6, 2.0])
+        document.add_paragraph("Published figures for the year shown (DfE). LA quartile: the council's quarter of "
+                               "all local authorities, A the best for the measure's polarity.").runs[0].font.size = \
+            Pt(8)
 
 
 def _risks(document, content: PackContent) -> None:

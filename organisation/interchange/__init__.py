@@ -9,7 +9,7 @@
 """
 
 from .importing import ImportReport, RowPreview, confirm_pending, import_file, run_import
-from .reading import ImportFileError, RowError, Table, read_table
+from .reading import ImportFileError, RowError, Table, read_cells, read_table
 from .registry import Kind, get_kind, kind_names, kinds, register
 from .responses import attachment, download_response
 from .writing import CONTENT_TYPES, FORMATS, blank_template, export_dataset, formula_safe, write
@@ -17,5 +17,5 @@ from .writing import CONTENT_TYPES, FORMATS, blank_template, export_dataset, for
 __all__ = [
     "CONTENT_TYPES", "FORMATS", "ImportFileError", "ImportReport", "Kind", "RowError", "RowPreview", "Table",
     "attachment", "blank_template", "confirm_pending", "download_response", "export_dataset", "formula_safe", "get_kind",
-    "import_file", "kind_names", "kinds", "read_table", "register", "run_import", "write",
+    "import_file", "kind_names", "kinds", "read_cells", "read_table", "register", "run_import", "write",
 ]

@@ -161,11 +161,13 @@ def _error_sort_key(message: str, columns: Sequence[str]) -> tuple[int, int, str
     return (int(match.group(1)), position, message)
 
 
-def import_file(kind_name: str, filename: str, content: bytes, *, dry_run: bool, user=None) -> ImportReport:
-    """Read and import a file; file-level problems come back as errors too."""
+def import_file(kind_name: str, filename: str, content: bytes, *, dry_run: bool, user=None,
+                extra: dict[str, tuple[str, bytes]] | None = None) -> ImportReport:
+    """Read and import a file; file-level problems come back as errors too. extra: the further files a
+    kind's own reader takes, by option name."""
     kind = get_kind(kind_name)
     try:
-        table = read_table(kind, filename, content)
+        table = kind.reader(filename, content, extra or {}) if kind.reader else read_table(kind, filename, content)
     except ImportFileError as exc:
         return ImportReport(kind=kind.name, dry_run=dry_run, errors=[str(exc)])
     return run_import(kind, table, dry_run=dry_run, user=user, filename=filename)

@@ -25,6 +25,10 @@ class Kind:
     audit_about: str = ""
     # Other names a file may give a column ({"target_likelihood": "tolerance_likelihood"}): read as that column.
     synonyms: tuple[tuple[str, str], ...] = ()
+    # A file in another body's format, read by the kind's own reader into rows of the Resource's columns:
+    # (filename, content, further files by option name {"neighbours": (filename, content)}) -> Table.
+    reader: Callable[[str, bytes, dict[str, tuple[str, bytes]]], Any] | None = None
+    options: tuple[str, ...] = ()  # the further files its reader takes (import_data --NAME FILE)
 
     def resource(self, **kwargs):
         assert self.resource_class is not None

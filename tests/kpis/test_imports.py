@@ -107,7 +107,7 @@ def test_kpi_report_on_the_demo_data_gives_the_statuses_the_rules_imply(db):
     out = io.StringIO()
     call_command("export_data", "kpi-report", "--period", "2019/20 Q1", stdout=out)
     rows = {line.split(",")[0]: line for line in out.getvalue().splitlines()[1:]}
-    assert len(rows) == Indicator.objects.count() == 38
+    assert len(rows) == Indicator.objects.count() == 39
     assert ",90,Well below target,Red," in rows["DPE007"]
     assert ",54,Below target,Amber," in rows["DPE008a"]
     assert ",6,Well below target,Red," in rows["BCP212"]  # cumulative: a quarter of 24
