@@ -26,6 +26,21 @@ class IndicatorSerializer(serializers.Serializer):
     commitment = serializers.CharField(allow_blank=True)
 
 
+class BenchmarkSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="The quarter asked for.")
+    locked = serializers.BooleanField(help_text="The quarter is locked: the benchmarks as its lock recorded them.")
+    code = serializers.CharField()
+    title = serializers.CharField()
+    polarity = serializers.CharField()
+    year = serializers.CharField(help_text="The year the benchmarks are for: the latest up to the quarter's.")
+    council = number()
+    england = number()
+    statistical_neighbours = number()
+    region = number()
+    band = serializers.CharField(allow_blank=True, help_text="The council's quartile band, A (the best quarter of "
+                                 "local authorities by the indicator's polarity) to D; blank when there is none.")
+
+
 class TargetSerializer(serializers.Serializer):
     code = serializers.CharField()
     title = serializers.CharField()

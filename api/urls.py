@@ -32,6 +32,7 @@ app_name = "api"
 urlpatterns = [
     path("v1/indicators/", api(views.IndicatorList), name="indicators"),
     path("v1/targets/", api(views.TargetList), name="targets"),
+    path("v1/benchmarks/", api(views.BenchmarkList), name="benchmarks"),
     path("v1/figures/", api(views.FigureList), name="figures"),
     path("v1/risks/", api(views.RiskList), name="risks"),
     path("v1/controls/", api(views.ControlList), name="controls"),

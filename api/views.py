@@ -16,7 +16,7 @@ from rest_framework.utils.urls import remove_query_param
 
 from kpis import queries as kpi_queries
 from kpis import status as kpi_rules
-from kpis.models import Target
+from kpis.models import RecordedIndicator, Target
 from organisation import access, clock
 from organisation.models import ReportingPeriod
 from organisation.periods import Period
@@ -157,6 +157,47 @@ class TargetList(ReadView):
                      "period": Period(year, q).label, "annual": q is None, "target": value}
                     for code, title, year, q, value in page]
         return found, shape
+
+
+# --- benchmarks -----------------------------------------------------------------------------------------
+
+@extend_schema(parameters=[PERIOD, DIRECTORATE, SERVICE_AREA],
+               summary="Published benchmarks beside each indicator for a quarter: the latest year up to it, "
+                       "with the council's band (a locked quarter: as its lock recorded them)")
+class BenchmarkList(ReadView):
+    serializer_class = shapes.BenchmarkSerializer
+
+    def allowed(self, user):
+        return access.can_view_performance(user)
+
+    def rows(self, request):
+        user = request.user
+        quarter = params.quarter(request, lambda: kpi_queries.default_quarter(user))
+        directorate = params.directorate(request)
+        area = params.service_area(request, directorate)
+        if quarter is None:
+            return [], list
+        visible = kpi_queries.indicators_visible_to(user)
+        if quarter.has_record:  # the indicators as the lock recorded them: their names and places then
+            found = RecordedIndicator.objects.filter(quarter=quarter, indicator__in=visible)
+            if directorate is not None:
+                found = found.filter(directorate_id=directorate.pk)
+            if area is not None:
+                found = found.filter(service_area_id=area.pk)
+            facts = list(found.order_by("code", "indicator_id").values_list("indicator_id", "code", "title",
+                                                                               "polarity"))
+        else:
+            if directorate is not None:
+                visible = visible.filter(service_area__directorate=directorate)
+            if area is not None:
+                visible = visible.filter(service_area=area)
+            facts = list(visible.order_by("code", "pk").values_list("pk", "code", "title", "polarity"))
+        found = kpi_queries.benchmarks(quarter, {pk: polarity for pk, _, _, polarity in facts})
+        rows = [{"period": quarter.label, "locked": quarter.is_locked, "code": code, "title": title,
+                 "polarity": polarity, "year": b.year_label, "council": b.council, "england": b.england,
+                 "statistical_neighbours": b.neighbours, "region": b.regional, "band": b.band}
+                for pk, code, title, polarity in facts if (b := found.get(pk)) is not None]
+        return rows, list
 
 
 # --- figures --------------------------------------------------------------------------------------------

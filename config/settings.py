@@ -415,7 +415,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Council performance and risk: read API",
-    "DESCRIPTION": "Read-only JSON: indicators, targets, figures, risks, controls, internal audit actions and "
+    "DESCRIPTION": "Read-only JSON: indicators, targets, benchmarks, figures, risks, controls, internal audit actions and "
                    "placements, exactly as the pages show them to the caller. Authenticate with the session, the header "
                    "`Authorization: Token <key>`, or the query parameter `api_key`.",
     "VERSION": "1",

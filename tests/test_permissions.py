@@ -132,6 +132,7 @@ MATRIX = {
     # The read API (api/): what the pages show each role; not signed in and no token is a 401, not a redirect.
     "api:indicators": ("get", "/api/v1/indicators/", outcome(403, **RISK_READERS, anonymous=401)),
     "api:targets": ("get", "/api/v1/targets/", outcome(403, **RISK_READERS, anonymous=401)),
+    "api:benchmarks": ("get", "/api/v1/benchmarks/", outcome(403, **RISK_READERS, anonymous=401)),
     "api:figures": ("get", "/api/v1/figures/", outcome(403, **RISK_READERS, anonymous=401)),
     "api:risks": ("get", "/api/v1/risks/", outcome(403, **RISK_READERS, anonymous=401)),
     "api:controls": ("get", "/api/v1/controls/", outcome(403, **RISK_READERS, anonymous=401)),

@@ -9,7 +9,7 @@ import pytest
 from tests.api.world import SECRET, build
 
 ROLES = ("manager_a", "manager_b", "officer", "executive", "audit", "outsider", "anonymous")
-ENDPOINTS = ("indicators", "targets", "figures", "risks", "controls", "audit-actions", "placements")
+ENDPOINTS = ("indicators", "targets", "benchmarks", "figures", "risks", "controls", "audit-actions", "placements")
 READERS = {"manager_a", "manager_b", "officer", "executive", "audit"}
 
 

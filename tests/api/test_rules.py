@@ -1,11 +1,13 @@
 """GET only; bad filters a 400 naming the parameter; a locked quarter exactly as reported after later changes;
 query counts that do not grow with the council."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kpis.models import Actual, Indicator, Target
+from kpis.models import Actual, Comparator, Indicator, Target
 from organisation import services as organisation_services
 from organisation.models import ReportingPeriod
 from risks.models import Risk
@@ -194,3 +196,19 @@ def test_targets_are_the_quarters_year_with_baselines_blank(world, officer, dire
     in_b = officer.get("/api/v1/targets/", {"period": "2019-20-Q1", "service_area": area_b.pk}).json()["results"]
     assert [r["code"] for r in in_b] == ["DPE002"]
     assert officer.get("/api/v1/targets/", {"period": "2020-21-Q1"}).status_code == 400  # no such quarter
+
+
+def test_benchmarks_for_a_quarter_and_frozen_at_its_lock(world, officer, officer_user, open_quarter):
+    year = ReportingPeriod.for_label("2018/19")
+    indicator = world["indicators"][0]  # higher is better
+    Comparator.objects.create(indicator=indicator, period=year, council=Decimal(72), england=Decimal(64),
+                              statistical_neighbours=Decimal(80), q25=Decimal(50), q50=Decimal(60),
+                              q75=Decimal(75))
+    rows = officer.get("/api/v1/benchmarks/", {"period": "2019-20-Q1"}).json()["results"]
+    assert [(r["code"], r["year"], r["council"], r["england"], r["statistical_neighbours"], r["band"], r["locked"])
+            for r in rows] == [("DPE001", "2018/19", 72, 64, 80, "B", False)]
+    organisation_services.period_lock(user=officer_user, period=open_quarter, sign_off_submitted=True)
+    # Corrected after the lock: the locked quarter keeps what it reported.
+    Comparator.objects.filter(indicator=indicator).update(council=Decimal(76), england=Decimal(70))
+    rows = officer.get("/api/v1/benchmarks/", {"period": "2019-20-Q1"}).json()["results"]
+    assert [(r["council"], r["england"], r["band"], r["locked"]) for r in rows] == [(72, 64, "B", True)]
