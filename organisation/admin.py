@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 
 from . import parsing, roles, services
 from .admin_site import ReadOnlyAdmin, ServiceAdmin
-from .models import AuditEvent, Directorate, ReportingPeriod, ServiceArea
+from .models import AuditEvent, Directorate, ExternalIdentity, ReportingPeriod, ServiceArea
 
 User = get_user_model()
 
@@ -301,3 +301,28 @@ class CouncilUserAdmin(UserAdmin):
                            email_template_name="registration/password_set_email.txt")
                 self.message_user(request, f"{user.get_username()} has been sent a link to set their password.",
                                   messages.INFO)
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(ServiceAdmin):
+    """Council sign-ins attached to accounts: seen here, and deleted (unlinked, audited) when one was linked to
+    the wrong account. They are made only by a sign-in or the account holder's own linking step."""
+
+    list_display = ("user", "subject", "issuer", "created", "last_sign_in")
+    search_fields = ("user__username", "subject")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "issuer", "subject", "created", "last_sign_in")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_service(self, user, obj, form, change):  # pragma: no cover - no add or change form
+        raise PermissionDenied
+
+    def delete_service(self, user, obj):
+        from . import sso
+
+        sso.identity_unlink(user=user, identity=obj)

@@ -294,6 +294,16 @@ def identity_link(*, user, subject: Subject) -> ExternalIdentity:
     return identity
 
 
+def identity_unlink(*, user, identity: ExternalIdentity) -> None:
+    """Take a council sign-in off an account (the admin's delete: a link made to the wrong account), audited.
+    The person's next council sign-in makes a new account unless they link it again."""
+    label = identity.user.get_username()
+    detail = f"council sign-in: linked ({identity.subject} at {identity.issuer}) -> none"
+    identity.delete()
+    audit.record(user=user, action=AuditEvent.Action.ADMIN_DELETED, object_type="User account", object_label=label,
+                 detail=detail, reason="Unlinked in the admin")
+
+
 def user_for_sign_in(*, claims: dict, linking_user=None):
     """The user a verified ID token signs in (made or linked as the rules say), with its access applied."""
     missing = left_out(claims)

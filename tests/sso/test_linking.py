@@ -115,3 +115,22 @@ def test_the_link_button_is_not_shown_once_linked_nor_when_sso_is_off(sso_on, pr
     other.force_login(make_user_for_tests("bob", roles.EXECUTIVE))
     page = other.get("/account/").content.decode()
     assert "Link my council sign-in" not in page and "Council sign-in" not in page
+
+
+def test_an_officer_unlinks_a_council_sign_in_in_the_admin_and_it_is_audited(db, client):
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import make_user
+
+    officer = make_user("officer.unlinks", roles.PERFORMANCE_OFFICER)
+    person = get_user_model().objects.create_user("linked.person")
+    identity = ExternalIdentity.objects.create(user=person, issuer="https://login.example/tenant", subject="abc")
+    client.force_login(officer)
+    assert client.get("/admin/organisation/externalidentity/").status_code == 200
+    assert client.get(f"/admin/organisation/externalidentity/{identity.pk}/change/").status_code == 200
+    response = client.post(f"/admin/organisation/externalidentity/{identity.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not ExternalIdentity.objects.exists()
+    event = AuditEvent.objects.filter(object_label="linked.person").latest("pk")
+    assert event.action == AuditEvent.Action.ADMIN_DELETED and "abc" in event.detail
+    assert client.get("/admin/organisation/externalidentity/add/").status_code == 403
