@@ -27,8 +27,25 @@ class UploadForm(forms.Form):
         error_messages={"required": "Choose a CSV or Excel file to upload", "empty": "The chosen file is empty"},
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    # The further files a kind's reader takes, as optional upload fields: (label, hint).
+    OPTIONS = {"neighbours": ("Statistical neighbours file (optional)",
+                              "DfE's statistical neighbours file (LA Number, SN1 to SN10), to work out the "
+                              "council's neighbours' average. Without it the neighbours' figure is left blank.")}
+
+    def __init__(self, *args, options: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = tuple(name for name in options if name in self.OPTIONS)
+        for name in self.options:
+            label, hint = self.OPTIONS[name]
+            self.fields[name] = forms.FileField(label=label, help_text=hint, required=False,
+                                                error_messages={"empty": "The chosen file is empty"})
+
+    @property
+    def option_fields(self):
+        return [self[name] for name in self.options]
+
+    @staticmethod
+    def _checked(upload):
         name = upload.name.lower()
         if not (name.endswith(".csv") or name.endswith(".xlsx")):
             raise forms.ValidationError("The file must be a CSV (.csv) or Excel (.xlsx) file")
@@ -36,6 +53,24 @@ class UploadForm(forms.Form):
             limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
             raise forms.ValidationError(f"The file must be smaller than {limit} MB")
         return upload
+
+    def clean_file(self):
+        return self._checked(self.cleaned_data["file"])
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.options:
+            if cleaned.get(name):
+                try:
+                    cleaned[name] = self._checked(cleaned[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+    def further_files(self) -> dict[str, tuple[str, bytes]]:
+        """{option: (filename, content)} of the further files chosen."""
+        return {name: (self.cleaned_data[name].name, self.cleaned_data[name].read())
+                for name in self.options if self.cleaned_data.get(name)}
 
 
 class LockForm(forms.Form):

@@ -204,6 +204,10 @@ class PendingImport(models.Model):
     kind = models.CharField(max_length=40)
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
+    # A further file its kind's reader takes (lait: the statistical neighbours file), kept with it.
+    option = models.CharField(max_length=40, blank=True)
+    option_filename = models.CharField(max_length=255, blank=True)
+    option_content = models.BinaryField(default=b"")
     created_at = models.DateTimeField(auto_now_add=True)
     # Set, in the import's transaction, by the one confirm that imported it; a repeat finds it set.
     confirmed_at = models.DateTimeField(null=True, blank=True)

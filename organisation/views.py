@@ -180,16 +180,22 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     if not access.can_import(request.user):
         raise PermissionDenied
     found = _importable_kind(kind)
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    options = found.options
+    form = UploadForm(request.POST, request.FILES, options=options) if request.method == "POST" \
+        else UploadForm(options=options)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
-        report = interchange.import_file(found.name, upload.name, content, dry_run=True, user=request.user)
+        extra = form.further_files()
+        report = interchange.import_file(found.name, upload.name, content, dry_run=True, user=request.user,
+                                         extra=extra)
         pending = None
         if report.ok:
             PendingImport.objects.filter(user=request.user, kind=found.name).delete()
+            option, (option_filename, option_content) = next(iter(extra.items()), ("", ("", b"")))
             pending = PendingImport.objects.create(
-                user=request.user, kind=found.name, filename=upload.name, content=content
+                user=request.user, kind=found.name, filename=upload.name, content=content,
+                option=option, option_filename=option_filename, option_content=option_content,
             )
         return render(
             request,

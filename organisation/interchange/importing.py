@@ -188,11 +188,14 @@ def confirm_pending(*, user, kind_name: str, pending_id: int) -> tuple[ImportRep
     with transaction.atomic():
         mine = PendingImport.objects.filter(pk=pending_id, user=user, kind=kind_name)
         pending = mine.get()
-        claimed = mine.filter(confirmed_at__isnull=True).update(confirmed_at=timezone.now(), content=b"")
+        claimed = mine.filter(confirmed_at__isnull=True).update(confirmed_at=timezone.now(), content=b"",
+                                                                option_content=b"")
         if not claimed:
             raise RecordError("This import has already been confirmed: nothing more was imported. "
                               "Check the import pages or the audit trail")
-        report = import_file(kind_name, pending.filename, bytes(pending.content), dry_run=False, user=user)
+        extra = {pending.option: (pending.option_filename, bytes(pending.option_content))} if pending.option else {}
+        report = import_file(kind_name, pending.filename, bytes(pending.content), dry_run=False, user=user,
+                             extra=extra)
         if not report.ok:
             transaction.set_rollback(True)  # keep the pending file unconfirmed; nothing was saved
     return report, pending.filename

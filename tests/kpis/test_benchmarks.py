@@ -249,3 +249,40 @@ def test_a_locked_quarter_recorded_without_benchmarks_shows_none_published_later
     text = _page_text(executive, "/performance/indicators/CLA01/?period=2018-19-Q4")
     assert "66.0" in text and "Benchmarks" not in text and "64.0" not in text
     assert "2017/18 64.0" in _page_text(executive, "/performance/indicators/CLA01/?period=2019-20-Q1")
+
+
+def test_the_import_page_takes_the_lait_file_with_its_neighbours_file_and_confirms_both(cla, officer, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from organisation.models import PendingImport
+
+    settings.COUNCIL_LA_NUMBER = "801"
+    page = officer.get("/imports/lait/")
+    assert page.status_code == 200 and "Statistical neighbours file (optional)" in page.content.decode()
+    response = officer.post("/imports/lait/", {
+        "file": SimpleUploadedFile("lait.csv", LAIT.encode(), content_type="text/csv"),
+        "neighbours": SimpleUploadedFile("sn.csv", NEIGHBOURS.encode(), content_type="text/csv")})
+    assert response.status_code == 200
+    pending = PendingImport.objects.get()  # kept only from a preview without errors
+    assert (pending.option, pending.option_filename) == ("neighbours", "sn.csv") and not Comparator.objects.exists()
+    done = officer.post(f"/imports/lait/{pending.pk}/confirm/")
+    assert done.status_code == 302
+    c = Comparator.objects.get(indicator=cla)
+    assert (c.council, c.statistical_neighbours) == (69, 70)  # the neighbours' mean: from the second file
+    pending.refresh_from_db()
+    assert pending.confirmed_at is not None and bytes(pending.option_content) == b""
+
+
+def test_the_import_page_refuses_a_neighbours_file_of_the_wrong_type_and_keeps_nothing(cla, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from organisation.models import PendingImport
+
+    response = officer.post("/imports/lait/", {
+        "file": SimpleUploadedFile("lait.csv", LAIT.encode(), content_type="text/csv"),
+        "neighbours": SimpleUploadedFile("sn.pdf", b"%PDF", content_type="application/pdf")})
+    body = response.content.decode()
+    assert response.status_code == 200 and "The file must be a CSV (.csv) or Excel (.xlsx) file" in body
+    assert "govuk-error-summary" in body and not PendingImport.objects.exists()
+    # Kinds without a further file have no such field.
+    assert "Statistical neighbours" not in officer.get("/imports/benchmarks/").content.decode()
