@@ -1,0 +1,1 @@
+"""Transformation programmes: objectives, savings, milestones and budgets."""
