@@ -89,7 +89,7 @@ def test_every_demo_file_has_a_registered_kind_and_loads_into_an_empty_database_
                                                           "placements"]
     counts = (Indicator.objects.count(), Target.objects.count(), Actual.objects.count(), RiskReview.objects.count(),
               PlacementSnapshot.objects.count())
-    assert counts == (39, 37, 65, 3, 72)
+    assert counts == (39, 37, 66, 3, 72)
     trail = AuditEvent.objects.count()
     locked = ReportingPeriod.objects.get(year=2019, quarter=1)
     locked.state = "locked"
