@@ -11,3 +11,5 @@ accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 max_requests = 2000
 max_requests_jitter = 200
+# The access log with every ?api_key= (Power BI's key) redacted: api/access_log.py.
+logger_class = "api.access_log.RedactingLogger"

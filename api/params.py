@@ -14,10 +14,17 @@ def bad(name: str, message: str):
     return ValidationError({name: [message]})
 
 
+# No filter's value is longer (a period, an id, a level or a band's name); a longer one is refused before it is
+# parsed (a run of thousands of digits would overflow int()'s limit: a 500).
+TEXT_MAX = 100
+
+
 def text(request, name: str) -> str:
     value = request.query_params.get(name, "")
     if "\x00" in value:
         raise bad(name, "contains a NUL character")
+    if len(value) > TEXT_MAX:
+        raise bad(name, f"is too long (at most {TEXT_MAX} characters)")
     return value.strip()
 
 
@@ -43,7 +50,8 @@ def _pk(request, name: str) -> int | None:
     raw = text(request, name)
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    # ASCII digits only: "²".isdigit() is true, yet int("²") fails (a 500).
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise bad(name, f'"{raw}" is not an id (a whole number)')
     return int(raw)
 

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db.models import F
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, NotAcceptable, PermissionDenied
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.utils.urls import remove_query_param
 
@@ -24,7 +25,7 @@ from placements import report as placement_report
 from risks import audit_actions
 from risks import queries as risk_queries
 from risks.control_resources import export_rows as control_rows
-from risks.models import AuditRecommendation
+from risks.models import AuditRecommendation, Risk
 from risks.models import Judgement as RiskJudgement
 
 from . import params
@@ -66,12 +67,24 @@ REGISTER = _param("register", "Another name for level.", list(risk_queries.LEVEL
 FIGURE_STATUSES = [s.value for s in kpi_rules.Status] + ["exceptions"]
 
 
+class JsonWhateverAccepted(DefaultContentNegotiation):
+    """An Accept header the API cannot meet (text/html alone, say) gets JSON, not a 406 answered before the
+    caller is even authenticated (an anonymous browser call must read 401, a signed-in one its data)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            return renderers[0], renderers[0].media_type
+
+
 class ReadView(generics.ListAPIView):
     """GET only (anything else 405, before anything is read); signed in or a token (else 401); and
     ``allowed`` says whether the caller's roles open this resource at all (else 403)."""
 
     http_method_names = ["get", "head"]
     pagination_class = Pages
+    content_negotiation_class = JsonWhateverAccepted
 
     def allowed(self, user) -> bool:  # pragma: no cover - each resource says
         raise NotImplementedError
@@ -307,10 +320,14 @@ class RiskList(ReadView):
                 "risk_id", "inherent_likelihood", "inherent_impact", "accepted_until", "outside_appetite",
                 "appetite_level")} if ids else {}
             indicators = risk_queries.key_indicators(ids, quarter) if ids else {}
+            # A locked quarter's rows say whether each risk was exempt then; one made exempt since keeps its
+            # detail to readers of Part B too (as the deep dives and the audit actions read it).
+            exempt_now = set(Risk.objects.filter(pk__in=ids, exempt=True).values_list("pk", flat=True)) if (
+                ids and quarter.is_locked and not part_b) else set()
             out = []
             for r in page:
                 risk, review, detail = r.risk, r.review, r.detail
-                exempt = bool(getattr(risk, "exempt", False))
+                exempt = bool(getattr(risk, "exempt", False)) or risk.pk in exempt_now
                 withheld = exempt and not part_b
                 inherent_l, inherent_i, accepted_until, outside_appetite, appetite_level = judged.get(
                     risk.pk, (None, None, None, None, ""))
@@ -492,6 +509,7 @@ class SchemaMixin:
     """The schema and its documentation page: GET only, for signed-in callers (session or token)."""
 
     http_method_names = ["get", "head"]
+    content_negotiation_class = JsonWhateverAccepted
 
     def initial(self, request, *args, **kwargs):
         if request.method not in SAFE_METHODS:

@@ -150,6 +150,10 @@ def export_rows(quarter: ReportingPeriod, user=None) -> tablib.Dataset:
         rows = [r for r in rows if r.review is not None]  # not on a register when it was locked
     found = control_services.shown([r.risk.pk for r in rows], quarter)
     part_b = user is None or access.can_view_exempt(user)
+    # A locked quarter's rows say whether each risk was exempt then; one made exempt since keeps its controls to
+    # readers of Part B too (as the deep dives and the audit actions read it).
+    exempt_now = set(Risk.objects.filter(pk__in=[r.risk.pk for r in rows], exempt=True).values_list(
+        "pk", flat=True)) if quarter.is_locked and not part_b and rows else set()
     data = tablib.Dataset(headers=list(EXPORT_COLUMNS))
     for r in rows:
         mine = found.get(r.risk.pk, [])
@@ -157,7 +161,7 @@ def export_rows(quarter: ReportingPeriod, user=None) -> tablib.Dataset:
             continue
         rating = r.rating if r.rating is not None else ""
         level = r.level.name if r.level is not None and r.rating is not None else ""
-        if getattr(r.risk, "exempt", False) and not part_b:
+        if (getattr(r.risk, "exempt", False) or r.risk.pk in exempt_now) and not part_b:
             data.append([r.risk.reference, quarter.label] + [""] * (len(COLUMNS) - 2) + ["", rating, level])
             continue
         for c in mine:

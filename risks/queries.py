@@ -637,7 +637,9 @@ class StoredRegister:
     def _slice(self, judged: QuerySet, start: int, stop: int) -> list[RiskRow]:
         """Rows start to stop, highest rating first: their ids sorted in the database, then the page's rows
         read whole (with their risk and review) by id."""
-        ids = list(judged.order_by("-rating", binary("order_key")).values_list("pk", flat=True)[start:stop])
+        # Ties broken by id: CRR9 and CRR09 share a natural key, and without it PostgreSQL may order them
+        # differently from one page's query to the next (one repeated, the other never shown).
+        ids = list(judged.order_by("-rating", binary("order_key"), "pk").values_list("pk", flat=True)[start:stop])
         if not ids:
             return []
         found = Judgement.objects.filter(pk__in=ids)
