@@ -110,6 +110,12 @@ def register(request: HttpRequest) -> HttpResponse:
     audit_overdue = audit_actions.overdue_risk_ids([row.risk.pk for row in page.object_list], quarter, clock.today())
     for row in page.object_list:
         row.audit_overdue = row.risk.pk in audit_overdue
+    # Detail kept to Part B for a risk exempt then or now (one query, for a locked quarter's public rows only).
+    part_b = access.can_view_exempt(request.user)
+    exempt_now = set() if part_b or not quarter.is_locked else set(Risk.objects.filter(
+        pk__in=[row.risk.pk for row in page.object_list], exempt=True).values_list("pk", flat=True))
+    for row in page.object_list:
+        row.withheld = not part_b and (bool(getattr(row.risk, "exempt", False)) or row.risk.pk in exempt_now)
     # Each row's inherent rating and formal acceptance as the quarter judged them (one query).
     judged = {risk_id: rest for risk_id, *rest in Judgement.objects.filter(
         quarter=quarter, risk_id__in=[row.risk.pk for row in page.object_list]).values_list(

@@ -49,6 +49,18 @@ def test_a_risk_made_exempt_after_the_lock_keeps_its_detail_from_those_without_p
     assert controls and all(r["control"] == "" and r["owner"] == "" for r in controls)
 
 
+def test_the_register_page_keeps_the_owner_of_a_risk_made_exempt_after_the_lock_to_part_b(
+        world, manager_a, officer, officer_user, open_quarter):
+    """As the API and the deep dive: the register page of a locked quarter shows "-" for the owner of a risk
+    exempt then or now, to those who may not read Part B."""
+    Risk.objects.filter(reference="CRR9").update(risk_owner="Named owner of CRR9")
+    _lock(officer_user, open_quarter)
+    Risk.objects.filter(reference="CRR9").update(exempt=True)
+    public = manager_a.get("/risks/", {"period": "2019-20-Q1"}).content.decode()
+    assert "CRR9" in public and "Named owner of CRR9" not in public
+    assert "Named owner of CRR9" in officer.get("/risks/", {"period": "2019-20-Q1"}).content.decode()
+
+
 def test_a_risk_exempt_at_the_lock_keeps_its_controls_withheld_after_it_is_made_public(
         world, manager_a, officer_user, open_quarter):
     """The controls read the *live* exempt flag: a risk exempt when the quarter was reported, made public
