@@ -41,7 +41,8 @@ class KpisConfig(AppConfig):
             name="lait", label="Benchmarks from DfE's LAIT", resource_class=resources.BenchmarkResource,
             columns=lait.COLUMNS, required=lait.COLUMNS, reader=lait.read, options=("neighbours",),
             description="DfE's LAIT long-format data, for the indicators whose benchmark_measure names a measure "
-                        "(the statistical neighbours file: import_data lait FILE --neighbours FILE).",
+                        "(with DfE's statistical neighbours file, uploaded beside it or given as "
+                        "import_data lait FILE --neighbours FILE).",
             export=lambda period, user: resources.BenchmarkResource().export_dataset(period),
         ))
         interchange.register(interchange.Kind(
