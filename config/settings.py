@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "kpis",
     "risks",
     "placements",
+    "programmes",
     "packs",
     "rest_framework",
     "drf_spectacular",

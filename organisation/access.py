@@ -276,3 +276,26 @@ def can_view_packs(user) -> bool:
 def can_issue_packs(user) -> bool:
     """Preview and issue committee packs."""
     return is_performance_officer(user)
+
+
+# --- programmes -------------------------------------------------------------------
+
+def can_view_programmes(user) -> bool:
+    """Programme pages, highlight and closure reports: every role (executives and the audit committee
+    read them; owners enter their own programme's assessments and savings)."""
+    return is_performance_officer(user) or is_executive(user) or is_service_manager(user) or is_audit_committee(user)
+
+
+def can_view_programme_entry(user, owning_service_area_id: int | None) -> bool:
+    """The assessment and savings forms of a programme (read-only once its quarter is locked): the
+    performance team, and the managers of the service area that owns the programme."""
+    return is_performance_officer(user) or manages_service_area(user, owning_service_area_id)
+
+
+def can_enter_programme(user, owning_service_area_id: int | None, period: ReportingPeriod | None) -> bool:
+    return _period_open(period) and can_view_programme_entry(user, owning_service_area_id)
+
+
+def can_manage_programmes(user) -> bool:
+    """Set up programmes, objectives, workstreams, benefits, milestones and budgets; sign off assessments."""
+    return is_performance_officer(user)
