@@ -22,6 +22,7 @@ urlpatterns = [
     path("performance/", include("kpis.urls")),
     path("risks/", include("risks.urls")),
     path("placements/", include("placements.urls")),
+    path("programmes/", include("programmes.urls")),
     path("packs/", include("packs.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ NAVIGATION = (
     ("Performance", "kpis:dashboard", access.can_view_performance, "kpis"),
     ("Risks", "risks:register", access.can_view_risks, "risks"),
     ("Placements", "placements:report", access.can_view_placements, "placements"),
+    ("Programmes", "programmes:list", access.can_view_programmes, "programmes"),
     ("Committee packs", "packs:list", access.can_view_packs, "packs"),
     ("Imports", "imports:index", access.can_import, "imports"),
     ("Periods", "periods:list", access.can_manage_periods, "periods"),

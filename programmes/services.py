@@ -106,8 +106,6 @@ def _check(instance) -> None:
                 errors[name] = "a closure cannot come before the mandate"
         if instance.status == Programme.Status.CLOSED and not instance.actual_closure:
             errors["actual_closure"] = "a closed programme has its actual closure date"
-        if instance.actual_closure and instance.actual_closure > clock.today():
-            errors["actual_closure"] = "the actual closure cannot be in the future"
     if isinstance(instance, Milestone):
         if instance.actual and instance.actual > clock.today():
             errors["actual"] = "the actual date cannot be in the future: leave it blank until the milestone is met"
