@@ -97,3 +97,37 @@ def register_level(request) -> str:
     if level and register and level != register:
         raise bad("register", f'"{register}" contradicts level "{level}": give one of them')
     return level or register or "all"
+
+
+def financial_year(request, name: str = "year") -> ReportingPeriod | None:
+    """``year``: a financial year written ``2019/20`` or ``2019-20`` (a year the council has)."""
+    raw = text(request, name)
+    if not raw:
+        return None
+    try:
+        value = period_from_slug(raw) if "/" not in raw else parse_period(raw)
+    except PeriodError as error:
+        raise bad(name, f"{error} (or 2019-20)") from None
+    if not value.is_year:
+        raise bad(name, f'"{raw}" is a quarter: give its financial year, {value.financial_year.label}')
+    found = ReportingPeriod.objects.filter(year=value.year, quarter__isnull=True).first()
+    if found is None:
+        raise bad(name, f"there is no year {value.label}")
+    return found
+
+
+def programme(request):
+    """``programme``: a programme's id or its name (in any case)."""
+    from programmes.models import Programme
+
+    raw = text(request, "programme")
+    if not raw:
+        return None
+    found = None
+    if raw.isascii() and raw.isdigit() and len(raw) <= 12:
+        found = Programme.objects.filter(pk=int(raw)).first()
+    if found is None:
+        found = Programme.objects.filter(name__iexact=raw).order_by("pk").first()
+    if found is None:
+        raise bad("programme", f'there is no programme "{raw}" (give its id or its name)')
+    return found

@@ -6,8 +6,9 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-def number():
-    return serializers.DecimalField(max_digits=None, decimal_places=None, coerce_to_string=False, allow_null=True)
+def number(**extra):
+    return serializers.DecimalField(max_digits=None, decimal_places=None, coerce_to_string=False, allow_null=True,
+                                    **extra)
 
 
 class IndicatorSerializer(serializers.Serializer):
@@ -192,3 +193,64 @@ class PlacementTotalsSerializer(serializers.Serializer):
     foster_external = serializers.IntegerField()
     foster_in_house_percent = number()
     target_in_house_percent = number()
+
+
+class ObjectiveSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    objective = serializers.CharField()
+    assessed_in = serializers.CharField(allow_null=True,
+                                        help_text="The quarter of the assessment shown: the latest in or before the "
+                                                  "period (null: never assessed).")
+    state = serializers.CharField(allow_null=True, help_text="draft, submitted or signed_off.")
+    not_reported = serializers.BooleanField(help_text="The assessment shown is of a locked quarter and was never "
+                                                      "signed off: it reads not reported (rag and assessment null).")
+    rag = serializers.CharField(allow_null=True, help_text="On track, At risk or Off track (null: none).")
+    colour = serializers.CharField(allow_null=True, help_text="The RAG's colour: Green, Amber or Red.")
+    assessment = serializers.CharField(allow_null=True,
+                                       help_text="At closure: Achieved, Achieved in part or Not achieved.")
+
+
+class ProgrammeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    directorate_id = serializers.IntegerField()
+    directorate = serializers.CharField()
+    service_area_id = serializers.IntegerField(allow_null=True)
+    service_area = serializers.CharField(allow_blank=True)
+    sponsor = serializers.CharField(allow_blank=True)
+    senior_responsible_owner = serializers.CharField(allow_blank=True)
+    manager = serializers.CharField(allow_blank=True)
+    mandate_date = serializers.DateField(allow_null=True)
+    planned_closure = serializers.DateField(allow_null=True)
+    approved_closure = serializers.DateField(allow_null=True)
+    actual_closure = serializers.DateField(allow_null=True)
+    status = serializers.CharField(help_text="mandated, running or closed.")
+    period = serializers.CharField(allow_null=True, help_text="The quarter asked for (null: the council has none).")
+    savings_period = serializers.CharField(
+        allow_null=True, help_text="The quarter the savings are as reported in: the programme's newest with savings "
+                                   "reported in or before the period (null: none; the totals are then null).")
+    savings_tolerance = number(help_text="The per cent a forecast may fall short and be At risk (15 unless set).")
+    savings_planned = number(help_text="Pounds: the planned savings of the lines reported in savings_period.")
+    savings_forecast = number(help_text="Pounds: their forecast (a line with no forecast counts its plan).")
+    savings_delivered = number(help_text="Pounds: delivered so far (a line with none entered counts nothing).")
+    savings_at_risk = number(help_text="Pounds: the planned savings of the lines reported At risk or Undeliverable.")
+    objectives = ObjectiveSerializer(many=True)
+
+
+class SavingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    programme_id = serializers.IntegerField()
+    programme = serializers.CharField()
+    directorate_id = serializers.IntegerField()
+    directorate = serializers.CharField()
+    year = serializers.CharField(help_text="The financial year the saving falls in (2019/20).")
+    period = serializers.CharField(help_text="The quarter it was reported in (2019/20 Q1).")
+    locked = serializers.BooleanField(help_text="That quarter is locked.")
+    planned = number(help_text="Pounds.")
+    forecast = number(help_text="Pounds (null: not entered; the rules then read the plan).")
+    delivered = number(help_text="Pounds (null: not entered).")
+    rag = serializers.CharField(help_text="As reported: the RAG entered, else the rules' from the amounts "
+                                          "(Delivered, On track, At risk, Undeliverable).")
+    colour = serializers.CharField(help_text="The RAG's colour: Blue, Green, Amber or Red.")
+    owner = serializers.CharField(allow_blank=True)
+    forum = serializers.CharField(allow_blank=True)

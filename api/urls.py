@@ -38,6 +38,8 @@ urlpatterns = [
     path("v1/controls/", api(views.ControlList), name="controls"),
     path("v1/audit-actions/", api(views.AuditActionList), name="audit_actions"),
     path("v1/placements/", api(views.PlacementList), name="placements"),
+    path("v1/programmes/", api(views.ProgrammeList), name="programmes"),
+    path("v1/savings/", api(views.SavingList), name="savings"),
     path("v1/schema/", api(SchemaView), name="schema"),
     path("v1/docs/", login_required(DocsView.as_view(url_name="api:schema")), name="docs"),
     path("tokens/", token_views.tokens, name="tokens"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Prefetch, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import MethodNotAllowed, NotAcceptable, PermissionDenied
@@ -22,6 +22,8 @@ from organisation import access, clock
 from organisation.models import ReportingPeriod
 from organisation.periods import Period
 from placements import report as placement_report
+from programmes import rules as programme_rules
+from programmes.models import Assessment, Objective, Programme, Saving
 from risks import audit_actions
 from risks import queries as risk_queries
 from risks.control_resources import export_rows as control_rows
@@ -501,6 +503,143 @@ class PlacementList(ReadView):
         response = super().list(request, *args, **kwargs)
         response.data["totals"] = shapes.PlacementTotalsSerializer(self.totals).data
         return response
+
+
+# --- programmes and their savings -----------------------------------------------------------------------
+
+def _up_to(quarter: ReportingPeriod) -> Q:
+    """Rows whose quarter is ``quarter`` or earlier."""
+    return Q(period__year__lt=quarter.year) | Q(period__year=quarter.year, period__quarter__lte=quarter.quarter)
+
+
+def _programme_quarter(request) -> ReportingPeriod | None:
+    def default():
+        return (ReportingPeriod.objects.filter(pk__in=Saving.objects.values("period")).order_by(
+            "-year", "-quarter").first() or ReportingPeriod.objects.latest_quarter())
+    return params.quarter(request, default)
+
+
+def _objective_row(objective: Objective, assessment: Assessment | None) -> dict:
+    """An objective with its assessment shown: a locked quarter's in the words it was reported in, and one
+    never signed off before the lock reads "not reported" (as programmes.services.lock_step records it)."""
+    if assessment is None:
+        return {"number": objective.number, "objective": objective.objective, "assessed_in": None, "state": None,
+                "not_reported": False, "rag": None, "colour": None, "assessment": None}
+    unreported = assessment.period.is_locked and assessment.state != Assessment.State.SIGNED_OFF
+    rag = None if unreported or not assessment.rag else programme_rules.Progress(assessment.rag)
+    closure = None if unreported or not assessment.assessment else programme_rules.Assessment(assessment.assessment)
+    return {"number": assessment.shown_number, "objective": assessment.shown_objective,
+            "assessed_in": assessment.period.label, "state": assessment.state, "not_reported": unreported,
+            "rag": _text(rag) if rag else None, "colour": _text(rag.colour) if rag else None,
+            "assessment": _text(closure) if closure else None}
+
+
+@extend_schema(parameters=[
+    _param("period", "A quarter: 2019/20 Q1 or 2019-20-Q1 (default: the newest quarter with savings reported)."),
+    DIRECTORATE, _param("status", "mandated, running or closed.", list(Programme.Status.values)),
+], summary="Transformation programmes: their savings as reported in the period (each programme's newest quarter "
+           "with savings in or before it) and their objectives with the latest assessment in or before it")
+class ProgrammeList(ReadView):
+    serializer_class = shapes.ProgrammeSerializer
+
+    def allowed(self, user):
+        return access.can_view_programmes(user)
+
+    def rows(self, request):
+        quarter = _programme_quarter(request)
+        directorate = params.directorate(request)
+        status = params.choice(request, "status", list(Programme.Status.values))
+        found = Programme.objects.select_related("directorate", "service_area")
+        if directorate is not None:
+            found = found.filter(directorate=directorate)
+        if status:
+            found = found.filter(status=status)
+        found = found.order_by("name", "pk")
+
+        def shape(page):
+            page = list(page)
+            ids = [p.pk for p in page]
+            savings: dict[int, list[Saving]] = {}
+            objectives: dict[int, list[Objective]] = {}
+            if ids and quarter is not None:
+                for saving in Saving.objects.filter(_up_to(quarter), programme_id__in=ids).select_related(
+                        "year", "period").order_by("programme_id", "period__year", "period__quarter", "year__year"):
+                    savings.setdefault(saving.programme_id, []).append(saving)
+            if ids:
+                assessed = Assessment.objects.select_related("period").order_by("period__year", "period__quarter")
+                assessed = assessed.filter(_up_to(quarter)) if quarter is not None else assessed.none()
+                for objective in Objective.objects.filter(programme_id__in=ids).order_by(
+                        "programme_id", "number", "pk").prefetch_related(Prefetch("assessments", queryset=assessed)):
+                    objectives.setdefault(objective.programme_id, []).append(objective)
+            out = []
+            for p in page:
+                lines = savings.get(p.pk, [])
+                newest = lines[-1].period if lines else None
+                lines = [s for s in lines if s.period_id == newest.pk] if newest else []
+                tolerance = programme_rules.savings_tolerance(p.savings_tolerance)
+                totals = programme_rules.savings_total(s.line() for s in lines) if lines else None
+                at_risk = sum((s.planned for s in lines if s.status(tolerance).at_risk), Decimal(0))
+                out.append({
+                    "id": p.pk, "name": p.name, "directorate_id": p.directorate_id, "directorate": p.directorate.name,
+                    "service_area_id": p.service_area_id, "service_area": _named(p.service_area),
+                    "sponsor": p.sponsor, "senior_responsible_owner": p.senior_responsible_owner,
+                    "manager": p.manager, "mandate_date": p.mandate_date, "planned_closure": p.planned_closure,
+                    "approved_closure": p.approved_closure, "actual_closure": p.actual_closure, "status": p.status,
+                    "period": quarter.label if quarter is not None else None,
+                    "savings_period": newest.label if newest else None, "savings_tolerance": tolerance,
+                    "savings_planned": totals.planned if totals else None,
+                    "savings_forecast": totals.forecast if totals else None,
+                    "savings_delivered": totals.delivered if totals else None,
+                    "savings_at_risk": at_risk if totals else None,
+                    "objectives": [_objective_row(o, (list(o.assessments.all()) or [None])[-1])
+                                   for o in objectives.get(p.pk, [])],
+                })
+            return out
+        return found, shape
+
+
+@extend_schema(parameters=[
+    _param("period", "The quarter the savings were reported in: 2019/20 Q1 or 2019-20-Q1 (default: every quarter)."),
+    _param("programme", "A programme's id or name."),
+    _param("year", "The financial year the savings fall in: 2019/20 or 2019-20."),
+    DIRECTORATE,
+], summary="Programme savings: one row per line (programme, financial year, quarter reported) with the RAG reported")
+class SavingList(ReadView):
+    serializer_class = shapes.SavingSerializer
+
+    def allowed(self, user):
+        return access.can_view_programmes(user)
+
+    def rows(self, request):
+        quarter = params.quarter(request, lambda: None)
+        programme = params.programme(request)
+        year = params.financial_year(request)
+        directorate = params.directorate(request)
+        found = Saving.objects.select_related("programme", "programme__directorate", "year", "period")
+        if quarter is not None:
+            found = found.filter(period=quarter)
+        if programme is not None:
+            found = found.filter(programme=programme)
+        if year is not None:
+            found = found.filter(year=year)
+        if directorate is not None:
+            found = found.filter(programme__directorate=directorate)
+        found = found.order_by("programme__name", "programme_id", "period__year", "period__quarter", "year__year",
+                               "pk")
+
+        def shape(page):
+            out = []
+            for s in page:
+                status = s.status(s.programme.savings_tolerance)
+                out.append({
+                    "id": s.pk, "programme_id": s.programme_id, "programme": s.programme.name,
+                    "directorate_id": s.programme.directorate_id, "directorate": s.programme.directorate.name,
+                    "year": s.year.label, "period": s.period.label, "locked": s.period.is_locked,
+                    "planned": s.planned, "forecast": s.forecast, "delivered": s.delivered,
+                    "rag": _text(status), "colour": _text(status.colour), "owner": s.owner, "forum": s.forum,
+                })
+            return out
+        return found, shape
 
 
 # --- the schema and its page ----------------------------------------------------------------------------

@@ -416,9 +416,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Council performance and risk: read API",
-    "DESCRIPTION": "Read-only JSON: indicators, targets, benchmarks, figures, risks, controls, internal audit actions and "
-                   "placements, exactly as the pages show them to the caller. Authenticate with the session, the header "
-                   "`Authorization: Token <key>`, or the query parameter `api_key`.",
+    "DESCRIPTION": "Read-only JSON: indicators, targets, benchmarks, figures, risks, controls, internal audit actions, "
+                   "placements, programmes and their savings, exactly as the pages show them to the caller. "
+                   "Authenticate with the session, the header `Authorization: Token <key>`, or the query parameter "
+                   "`api_key`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -190,6 +190,9 @@ class Saving(models.Model):
     commentary = models.TextField(blank=True, validators=[TEXT_VALIDATOR])
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # The status as the quarter reported it, written when the quarter locks (a later change of the
+    # programme's tolerance does not rejudge a locked quarter).
+    reported_status = models.CharField(max_length=14, blank=True, choices=STATUS_CHOICES)
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -212,7 +215,9 @@ class Saving(models.Model):
                                 delivered=self.delivered)
 
     def status(self, tolerance=None) -> rules.SavingStatus:
-        """The RAG reported: the one entered, else the rules' from the amounts."""
+        """The RAG reported: as recorded at the lock; else the one entered, else the rules' from the amounts."""
+        if self.reported_status and self.period.has_record:
+            return rules.SavingStatus(self.reported_status)
         if self.rag:
             return rules.SavingStatus(self.rag)
         return self.line().status(tolerance)

@@ -49,8 +49,14 @@ class ObjectiveRow:
         return self.assessment.commentary if self.assessment is not None and self.reported else ""
 
     @property
+    def entered(self) -> bool:
+        """Something was entered (a lock records an objective not assessed as an empty row)."""
+        a = self.assessment
+        return a is not None and bool(a.rag or a.assessment or a.commentary)
+
+    @property
     def state_label(self) -> str:
-        if self.assessment is None:
+        if not self.entered:
             return "Not assessed"
         if not self.reported:
             return "Not reported (not signed off)"
@@ -161,7 +167,8 @@ def programmes_for(user):
 
 def reported_quarters(programme: Programme) -> list[ReportingPeriod]:
     """The quarters in which the programme's objectives were assessed or its savings reported, oldest first."""
-    ids = set(Assessment.objects.filter(objective__programme=programme).values_list("period_id", flat=True))
+    ids = set(Assessment.objects.filter(objective__programme=programme).exclude(rag="", assessment="", commentary="")
+              .values_list("period_id", flat=True))
     ids |= set(Saving.objects.filter(programme=programme).values_list("period_id", flat=True))
     return list(ReportingPeriod.objects.filter(pk__in=ids).order_by("year", "quarter"))
 
@@ -199,6 +206,8 @@ def build(programme: Programme, quarter: ReportingPeriod | None, user, *, today:
     rows = []
     for o in objectives:
         found = o.in_quarter[0] if o.in_quarter else None
+        if locked and found is None:
+            continue  # added after the quarter was locked: not in its report
         reported = found is not None and (not quarter.is_locked or found.state == Assessment.State.SIGNED_OFF)
         words = found if (found is not None and locked and found.reported_objective) else None
         rows.append(ObjectiveRow(

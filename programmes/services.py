@@ -430,12 +430,27 @@ def lock_step(user, quarter: ReportingPeriod, sign_off_submitted: bool) -> str:
         item.reported_measure = item.objective.measure
     Assessment.objects.bulk_update(items, ["reported_number", "reported_objective", "reported_measure"],
                                    batch_size=500)
-    if not items and not signed:
+    # An objective of a programme running in the quarter but not assessed in it is recorded too (as not
+    # assessed), so the quarter's report lists the objectives it had, worded as they were, whatever is
+    # reworded or added afterwards.
+    assessed = {item.objective_id for item in items}
+    running = Objective.objects.exclude(pk__in=assessed).exclude(
+        programme__actual_closure__lt=quarter.start).exclude(programme__mandate_date__gt=quarter.end)
+    Assessment.objects.bulk_create([
+        Assessment(objective=o, period=quarter, reported_number=o.number, reported_objective=o.objective,
+                   reported_measure=o.measure) for o in running], batch_size=500)
+    savings = list(Saving.objects.filter(period=quarter).select_related("programme", "period"))
+    for saving in savings:
+        saving.reported_status = saving.status(saving.programme.savings_tolerance).value
+    Saving.objects.bulk_update(savings, ["reported_status"], batch_size=500)
+    if not items and not signed and not savings:
         return ""
     waiting = sum(1 for i in items if i.state != Assessment.State.SIGNED_OFF)
     line = f"{len(items) - waiting} programme objective assessment{'s' if len(items) - waiting != 1 else ''} recorded"
     if waiting:
-        line += f" ({waiting} not signed off: they read \"not reported\")"
+        line += f" ({waiting} not signed off or not assessed: they read so)"
+    if savings:
+        line += f"; {len(savings)} saving line{'s' if len(savings) != 1 else ''} recorded"
     return line
 
 

@@ -138,8 +138,27 @@ MATRIX = {
     "api:controls": ("get", "/api/v1/controls/", outcome(403, **RISK_READERS, anonymous=401)),
     "api:audit_actions": ("get", "/api/v1/audit-actions/", outcome(403, **RISK_READERS, anonymous=401)),
     "api:placements": ("get", "/api/v1/placements/", outcome(403, **READERS, audit=200, anonymous=401)),
+    "api:programmes": ("get", "/api/v1/programmes/", outcome(403, **READERS, audit=200, anonymous=401)),
+    "api:savings": ("get", "/api/v1/savings/", outcome(403, **READERS, audit=200, anonymous=401)),
     "api:schema": ("get", "/api/v1/schema/", outcome(200, anonymous=401)),
     "api:docs": ("get", "/api/v1/docs/", outcome(200)),
+    # Programmes: every role reads; the owning area's managers and the performance team enter; sign-off and
+    # send-back are the performance team's.
+    "programmes:list": ("get", "/programmes/", outcome(403, **READERS, audit=200)),
+    "programmes:detail": ("get", "/programmes/{programme}/", outcome(403, **READERS, audit=200)),
+    "programmes:closure": ("get", "/programmes/{programme}/closure/", outcome(403, **READERS, audit=200)),
+    "programmes:closure_download": ("get", "/programmes/{programme}/closure.xlsx",
+                                    outcome(403, **READERS, audit=200)),
+    "programmes:highlight": ("get", "/programmes/{programme}/2019-20-Q1/", outcome(403, **READERS, audit=200)),
+    "programmes:highlight_download": ("get", "/programmes/{programme}/2019-20-Q1/highlight.xlsx",
+                                      outcome(403, **READERS, audit=200)),
+    "programmes:assess": ("get", "/programmes/{programme}/2019-20-Q1/assess/",
+                          outcome(403, manager_a=200, officer=200)),
+    "programmes:savings": ("get", "/programmes/{programme}/2019-20-Q1/savings/",
+                           outcome(403, manager_a=200, officer=200)),
+    "programmes:sign_off": ("post", "/programmes/{programme}/2019-20-Q1/sign-off/", OFFICER_POST),
+    "programmes:send_back": ("post", "/programmes/{programme}/2019-20-Q1/send-back/1/",
+                             outcome(403, officer=302)),
     # API tokens: every role holds its own (a token acts as its owner); revoking another's is a 404.
     "api:tokens": ("get", "/api/tokens/", outcome(403, **RISK_READERS)),
     "api:token_revoke": ("post", "/api/tokens/999999/revoke/",
@@ -175,7 +194,12 @@ def data(area_a, area_b, open_quarter, locked_quarter, directorate):
 
     recommendation = AuditRecommendation.objects.create(source="Internal audit 2018/19", recommendation="Check costs")
     recommendation.risks.set([risk])
-    return {"open": open_quarter.pk, "area_a": area_a.pk, "pack": pack.pk, "recommendation": recommendation.pk}
+    from programmes.models import Objective, Programme
+
+    programme = Programme.objects.create(name="Strengthening Families", directorate=directorate, service_area=area_a)
+    Objective.objects.create(programme=programme, number=1, objective="Fewer children in care")
+    return {"open": open_quarter.pk, "area_a": area_a.pk, "pack": pack.pk, "recommendation": recommendation.pk,
+            "programme": programme.pk}
 
 
 @pytest.mark.parametrize("role", ROLES)

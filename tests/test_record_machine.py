@@ -27,6 +27,9 @@ from organisation.models import AuditEvent, Directorate, ReportingPeriod, Servic
 from organisation.records import RecordError
 from placements import services as placement_services
 from placements.models import PlacementCategory, PlacementHeading, PlacementSnapshot
+from programmes import report as programme_report
+from programmes import services as programme_services
+from programmes.models import Assessment, Objective, Programme, Saving
 from risks import queries as risk_queries
 from risks import services as risk_services
 from risks.models import Risk, RiskReview, ScoringScheme
@@ -37,7 +40,10 @@ CODES = ("PCT1", "NUM2", "ANN3")
 VALUES = st.sampled_from([None, Decimal("0"), Decimal("12.5"), Decimal("49.9"), Decimal("50"), Decimal("75.8"),
                           Decimal("90"), Decimal("100")])
 HISTORIES = ("kpis.Actual", "kpis.Target", "kpis.Indicator", "risks.Risk", "risks.RiskReview",
-             "placements.PlacementSnapshot", "placements.PlacementCategory", "placements.PlacementHeading")
+             "placements.PlacementSnapshot", "placements.PlacementCategory", "placements.PlacementHeading",
+             "programmes.Assessment", "programmes.Saving", "programmes.Objective")
+RAGS = st.sampled_from(["", "On track", "At risk", "Off track"])
+MONEY = st.sampled_from([Decimal("0"), Decimal("453228"), Decimal("1642067"), Decimal("2194632.50")])
 
 
 def _csv(text: str) -> bytes:
@@ -73,6 +79,10 @@ class RecordMachine(RuleBasedStateMachine):
             register="corporate"))
         heading = PlacementHeading.objects.create(name="Foster Care", is_foster_care=True)
         self.category = PlacementCategory.objects.create(heading=heading, name="In-house", provision="in_house")
+        self.programme = programme_services.setup_save(user=self.officer, via="test", instance=Programme(
+            name="Strengthening Families", directorate=directorate, service_area=self.area))
+        self.objectives = [programme_services.setup_save(user=self.officer, via="test", instance=Objective(
+            programme=self.programme, number=n, objective=f"Objective {n}", measure="monthly")) for n in (1, 2)]
         self.frozen: dict[str, tuple] = {}  # quarter label -> what it showed when it was locked
         self.before = self._fingerprint()
         self.records_before = self._records()
@@ -99,7 +109,18 @@ class RecordMachine(RuleBasedStateMachine):
                               .values_list("value", "signed_status"))
         stored_reviews = tuple(RiskReview.objects.filter(period=quarter).order_by("pk").values_list(
             "likelihood", "impact", "tolerance_likelihood", "tolerance_impact", "scheme_id", "controls"))
-        return figures, risks, snapshots, stored_figures, stored_annual, stored_reviews
+        programme = Programme.objects.get(pk=self.programme.pk)
+        shown = programme_report.build(programme, quarter, self.officer)
+        objectives = tuple((o.number, o.objective, o.measure, o.rag, o.status, o.commentary, o.reported)
+                           for o in shown.objectives)
+        savings = tuple((s.year, s.planned, s.forecast, s.delivered, s.status) for s in shown.savings)
+        stored_programme = (
+            tuple(Assessment.objects.filter(period=quarter).order_by("pk").values_list(
+                "rag", "assessment", "commentary", "state", "reported_objective")),
+            tuple(Saving.objects.filter(period=quarter).order_by("pk").values_list(
+                "planned", "forecast", "delivered", "rag")))
+        return (figures, risks, snapshots, stored_figures, stored_annual, stored_reviews, objectives, savings,
+                stored_programme)
 
     @staticmethod
     def _fingerprint() -> tuple:
@@ -113,6 +134,9 @@ class RecordMachine(RuleBasedStateMachine):
             tuple(PlacementSnapshot.objects.order_by("pk").values_list("pk", "children", "average_weekly_cost")),
             tuple(ScoringScheme.objects.order_by("pk").values_list("pk", "active")),
             tuple(ReportingPeriod.objects.order_by("pk").values_list("pk", "state")),
+            tuple(Assessment.objects.order_by("pk").values_list("pk", "rag", "commentary", "state")),
+            tuple(Saving.objects.order_by("pk").values_list("pk", "planned", "forecast", "delivered")),
+            tuple(Objective.objects.order_by("pk").values_list("pk", "objective")),
         )
 
     @staticmethod
@@ -220,6 +244,31 @@ class RecordMachine(RuleBasedStateMachine):
     def switch_scheme(self, name):
         self._attempt(lambda: risk_services.scheme_activate(user=self.officer,
                                                             scheme=ScoringScheme.objects.get(name=name)))
+
+    @rule(quarter=st.sampled_from(QUARTERS), number=st.sampled_from([1, 2]), rag=RAGS, submit=st.booleans())
+    def assess_objective(self, quarter, number, rag, submit):
+        objective = self.objectives[number - 1]
+        self._attempt(lambda: programme_services.assessments_save(
+            user=self.officer, programme=self.programme, period=self.quarters[quarter], submit=submit,
+            rows=[programme_services.AssessmentInput(objective, None, rag, "", f"commentary {rag}")]))
+
+    @rule(quarter=st.sampled_from(QUARTERS))
+    def sign_off_assessments(self, quarter):
+        self._attempt(lambda: programme_services.assessments_sign_off(
+            user=self.officer, programme=self.programme, period=self.quarters[quarter]))
+
+    @rule(quarter=st.sampled_from(QUARTERS), planned=MONEY, forecast=MONEY)
+    def enter_savings(self, quarter, planned, forecast):
+        self._attempt(lambda: programme_services.savings_save(
+            user=self.officer, programme=self.programme, period=self.quarters[quarter],
+            rows=[programme_services.SavingInput(year=self.years["2019/20"], version=None, planned=planned,
+                                                 forecast=forecast)]))
+
+    @rule(number=st.sampled_from([1, 2]), words=st.sampled_from(["Reworded", "Children in care reduce"]))
+    def reword_objective(self, number, words):
+        objective = Objective.objects.get(pk=self.objectives[number - 1].pk)
+        objective.objective = words
+        self._attempt(lambda: programme_services.setup_save(user=self.officer, instance=objective, via="test"))
 
     # --- what must hold after every step ----------------------------------------------------------
     @invariant()

@@ -9,7 +9,8 @@ import pytest
 from tests.api.world import SECRET, build
 
 ROLES = ("manager_a", "manager_b", "officer", "executive", "audit", "outsider", "anonymous")
-ENDPOINTS = ("indicators", "targets", "benchmarks", "figures", "risks", "controls", "audit-actions", "placements")
+ENDPOINTS = ("indicators", "targets", "benchmarks", "figures", "risks", "controls", "audit-actions", "placements",
+             "programmes", "savings")
 READERS = {"manager_a", "manager_b", "officer", "executive", "audit"}
 
 

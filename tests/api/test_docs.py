@@ -30,7 +30,7 @@ def test_the_schema_is_openapi_3_with_every_resource(officer):
     assert schema["openapi"].startswith("3.")
     paths = set(schema["paths"])
     assert {f"/api/v1/{name}/" for name in ("indicators", "figures", "risks", "controls", "audit-actions",
-                                            "placements")} <= paths
+                                            "placements", "programmes", "savings")} <= paths
     assert set(schema["components"]["securitySchemes"]) >= {"tokenAuth", "apiKeyQuery", "cookieAuth"}
     for path in paths:
         assert set(schema["paths"][path]) == {"get"}, path

@@ -28,6 +28,12 @@ def poisoned(db):
     Actual.objects.filter(indicator__code="DPE007").update(commentary="+cmd|' /C calc'!A0")
     Risk.objects.filter(reference="CRR9").update(title="@SUM(1+1)", causes="-2+3")
     PlacementCategory.objects.filter(name="Secure").update(name="\tSecure")
+    from programmes.models import Milestone, Objective, Programme, Saving
+
+    Programme.objects.update(sponsor="=HYPERLINK(\"http://x\",\"y\")")
+    Objective.objects.update(timeframe="+cmd|' /C calc'!A0")
+    Saving.objects.update(owner="@SUM(1+1)")
+    Milestone.objects.update(slippage_reason="-2+3")
     from kpis import judging
     from kpis.models import RecordedIndicator
     from placements.models import RecordedCategory
@@ -54,7 +60,7 @@ def unsafe(value) -> bool:
 
 
 @pytest.mark.parametrize("kind", ["indicators", "targets", "actuals", "risks", "placements", "kpi-report",
-                                  "placements-report"])
+                                  "placements-report", "programmes", "objectives", "savings", "milestones"])
 def test_every_export_kind_is_formula_safe(poisoned, kind):
     dataset = interchange.export_dataset(kind, period=PERIOD.get(kind))
     assert len(dataset) > 0
@@ -66,5 +72,6 @@ def test_every_export_kind_is_formula_safe(poisoned, kind):
     assert not [c.value for c in cells if unsafe(c.value) and not (c.quotePrefix and c.data_type == "s")]
     assert all(c.data_type != "f" for c in cells)
     assert not [c.value for c in cells if isinstance(c.value, str) and c.value.startswith("'")]
-    if kind in ("indicators", "kpi-report", "actuals", "risks", "placements", "placements-report"):
+    if kind in ("indicators", "kpi-report", "actuals", "risks", "placements", "placements-report", "programmes",
+                "objectives", "savings", "milestones"):
         assert any(isinstance(c, str) and c.startswith("'") for row in rows for c in row)

@@ -10,16 +10,20 @@ from hypothesis import strategies as st
 from kpis.models import Actual, Indicator, Target
 from organisation import interchange
 from placements.models import PlacementSnapshot
+from programmes.models import Assessment, Milestone, Objective, Programme, Saving
 from risks.models import Risk, RiskReview
 
 cell = st.one_of(
     st.text(max_size=12),
     st.sampled_from(["", "2019/20 Q1", "2019/20", "2019/21", "1", "-0.09", "7", "higher", "threat", "corporate",
-                     "percent", "quarterly", "snapshot", "=1+1", "1e999", "NaN", "Infinity", "\x00", "£5"]),
+                     "percent", "quarterly", "snapshot", "=1+1", "1e999", "NaN", "Infinity", "\x00", "£5",
+                     "running", "closed", "2019-04-01", "Amber", "At risk", "Achieved", "People"]),
 )
 
-KINDS = ["indicators", "targets", "actuals", "risks", "placements"]
-MODELS = [Indicator, Target, Actual, Risk, RiskReview, PlacementSnapshot]
+KINDS = ["indicators", "targets", "actuals", "risks", "placements", "programmes", "objectives", "savings",
+         "milestones"]
+MODELS = [Indicator, Target, Actual, Risk, RiskReview, PlacementSnapshot, Programme, Objective, Assessment, Saving,
+          Milestone]
 
 
 def counts():

@@ -308,3 +308,17 @@ def test_query_counts_do_not_grow_with_the_data(officer, directorate, area_a, op
     for i in range(5):
         _savings(_programme(directorate, area_a, name=f"More {i}", objectives=1), open_quarter)
     assert _queries(officer, reverse("programmes:list")) == few
+
+
+def test_a_locked_quarters_savings_status_stays_when_the_tolerance_changes(officer, programme, open_quarter):
+    from organisation.services import period_lock
+
+    line = Saving.objects.get(period=open_quarter, year__year=2019)
+    services.savings_save(user=None, programme=programme, period=open_quarter, rows=[services.SavingInput(
+        year=line.year, version=None, planned=line.planned, forecast=Decimal("1400000"))])
+    period_lock(user=None, period=open_quarter)
+    programme.savings_tolerance = Decimal("5")
+    services.setup_save(user=None, instance=programme, via="test")
+    locked = report.build(Programme.objects.get(pk=programme.pk), ReportingPeriod.objects.get(pk=open_quarter.pk),
+                          None)
+    assert [s.status.value for s in locked.savings] == ["At risk", "On track"]
