@@ -28,7 +28,7 @@ from organisation.models import PendingImport, ReportingPeriod
 from tests.conftest import client_for, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("organisation", "kpis", "risks", "placements", "packs")
+APPS = ("organisation", "kpis", "risks", "placements", "programmes", "packs")
 WRITES = {"save", "delete", "update", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
 DOMAIN_MODELS = {
     "organisation": {"Directorate", "ServiceArea", "ReportingPeriod", "RecordedOrganisation"},
@@ -37,6 +37,8 @@ DOMAIN_MODELS = {
               "RiskAcceptance", "AuditRecommendation", "AuditRevision"},
     "placements": {"PlacementHeading", "PlacementCategory", "PlacementSnapshot", "RecordedCategory",
                    "RecordedSnapshot"},
+    "programmes": {"Programme", "Workstream", "Objective", "Assessment", "Saving", "Benefit", "Milestone",
+                   "BudgetLine"},
     "packs": {"Committee", "Pack", "CoveringReport"},
 }
 
@@ -60,6 +62,8 @@ ALLOWED = {
     ("kpis/report.py", "book"): "a report written to memory",
     ("risks/committee.py", "book"): "the register download written to memory",
     ("packs/charts.py", "image"): "a chart drawn in memory",
+    ("programmes/documents.py", "document"): "a programme report's Word file written to memory",
+    ("programmes/documents.py", "book"): "a programme report's workbook written to memory",
     ("packs/word.py", "document"): "a Word file written to memory",
     ("packs/models.py", "super()"): "Pack.save, which refuses any save but the first (packs.services issues)",
     ("organisation/records.py", "instance"): "the services' first-save helper (services call it)",
