@@ -24,6 +24,10 @@ DEMO_FILES = (
     ("risks", "risks.csv"),
     ("controls", "controls.csv"),
     ("placements", "placements.csv"),
+    ("programmes", "programmes.csv"),
+    ("objectives", "objectives.csv"),
+    ("savings", "savings.csv"),
+    ("milestones", "milestones.csv"),
 )
 
 # The quarter left open for entry; every earlier quarter is locked.
@@ -66,7 +70,7 @@ def has_data() -> bool:
 
     return ReportingPeriod.objects.exists() or Directorate.objects.exists() or ServiceArea.objects.exists() or any(
         apps.get_model(label).objects.exists()
-        for label in ("kpis.Indicator", "risks.Risk", "placements.PlacementSnapshot")
+        for label in ("kpis.Indicator", "risks.Risk", "placements.PlacementSnapshot", "programmes.Programme")
         if apps.is_installed(label.split(".")[0]))
 
 
@@ -110,6 +114,7 @@ def load_data() -> list[str]:
         lines += name_commitments()
         lines += committee_standing_text()
         lines += categorise_risks()
+        lines += report_programmes()
         lines += report_earlier_quarters()
         services.demo_clock_set(DEMO_TODAY)
         lines += log_audit_recommendations()  # on the demo's day: CRR9's agreed action is overdue on it
@@ -277,6 +282,14 @@ def log_audit_recommendations() -> list[str]:
             audit_actions.recommendation_save(user=None, rec=rec, via="demo")
         logged += 1
     return [f"internal audit recommendations: {logged} logged"] if logged else []
+
+
+def report_programmes() -> list[str]:
+    """The programme's set-up beyond its files (programmes/demo.py), and its assessments reported: the earlier
+    quarters' signed off before they are locked, the open quarter's submitted."""
+    from programmes import demo as programme_demo
+
+    return programme_demo.set_up() + programme_demo.report(ReportingPeriod.for_label(OPEN_QUARTER))
 
 
 def report_earlier_quarters() -> list[str]:

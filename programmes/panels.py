@@ -22,8 +22,7 @@ def _newest_period(programme_ref: str) -> Subquery:
 def savings_summaries() -> list[dict]:
     """One entry per programme shown, in name order, in one query whatever the number of programmes and
     lines: its name, status, the quarter, the lines' total planned, how many financial years they cover, and
-    the planned savings At risk or Undeliverable (the RAG entered, else judged with the programme's
-    tolerance)."""
+    the planned savings At risk or Undeliverable (Saving.status with the programme's tolerance)."""
     lines = list(Saving.objects.filter(programme__status__in=SHOWN)
                  .annotate(newest=_newest_period("programme")).filter(period_id=F("newest"))
                  .select_related("programme", "year", "period")
@@ -35,17 +34,17 @@ def savings_summaries() -> list[dict]:
     for items in by_programme.values():
         programme = items[0].programme
         tolerance = programme.savings_tolerance
-        # A RAG entered is the one reported (Saving.status); the others are judged from their amounts.
-        entered = [s for s in items if s.rag]
-        at_risk = rules.savings_at_risk([s.line() for s in items if not s.rag], tolerance=tolerance) + sum(
-            (s.planned for s in entered if s.status(tolerance).at_risk), rules.ZERO)
+        # Saving.status: the status recorded at the lock, else the RAG entered, else judged from the amounts
+        # with the programme's tolerance (programmes.rules.saving_status).
+        at_risk_lines = [s for s in items if s.status(tolerance).at_risk]
+        at_risk = sum((s.planned for s in at_risk_lines), rules.ZERO)
         planned = rules.savings_total(s.line() for s in items).planned
         out.append({
             "pk": programme.pk, "name": programme.name, "status": programme.get_status_display(),
             "quarter": items[0].period.label, "years": len({s.year_id for s in items}),
             "planned": planned, "planned_text": rules.money_short(planned),
             "at_risk": at_risk, "at_risk_text": rules.money_short(at_risk),
-            "at_risk_lines": sum(1 for s in items if s.status(tolerance).at_risk),
+            "at_risk_lines": len(at_risk_lines),
         })
     return out
 

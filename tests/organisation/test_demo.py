@@ -63,8 +63,10 @@ def test_quarters_before_the_open_one_are_locked_and_their_figures_signed_off(db
     demo.load_data()
     states = {p.label: p.state for p in ReportingPeriod.objects.quarters()}
     assert states["2019/20 Q1"] == "open"
+    # 2018/19 Q2 is the quarter of the programme's October 2018 scrutiny report (demo/objectives.csv).
     assert {label for label, state in states.items() if state == "locked"} == {
-        "2016/17 Q4", "2017/18 Q1", "2017/18 Q2", "2017/18 Q3", "2017/18 Q4", "2018/19 Q1", "2018/19 Q4"}
+        "2016/17 Q4", "2017/18 Q1", "2017/18 Q2", "2017/18 Q3", "2017/18 Q4", "2018/19 Q1", "2018/19 Q2",
+        "2018/19 Q4"}
     # They were reported: signed off, with the record a locked quarter shows.
     reported = Actual.objects.filter(period__year__lt=2019)
     assert set(reported.values_list("state", flat=True)) == {"signed_off"}
