@@ -244,6 +244,9 @@ class PackContent:
     placements: Placements
     snapshot: dict  # what the next pack to this committee compares with
     covering: object = None  # packs.covering.Covering: the covering report the pack opens with
+    # The programmes' highlight reports appended when chosen (programmes.documents.Doc, laid out as plain
+    # words and values), in the order of their names.
+    programmes: list = field(default_factory=list)
 
     def fingerprint(self) -> str:
         """A digest of everything the pack says but its version and issue date: two packs with the same
@@ -254,7 +257,9 @@ class PackContent:
         said = repr((meta.council, meta.committee, meta.report_of, meta.meeting_date, meta.quarter.label,
                      meta.directorate, meta.draft, self.performance, self.risks, self.placements.report,
                      self.placements.latest_label, self.snapshot,
-                     self.covering.as_issued() if self.covering is not None else None))
+                     self.covering.as_issued() if self.covering is not None else None)
+                    # A pack with no programme chosen says what it said before programmes could be chosen.
+                    + ((self.programmes,) if self.programmes else ()))
         return hashlib.sha256(said.encode()).hexdigest()
 
     @property
@@ -267,9 +272,10 @@ class PackContent:
 def build(*, quarter: ReportingPeriod, committee, meeting_date: date, directorate: Directorate | None = None,
           draft: bool = False, previous=None, version: int | None = None,
           issued_at: datetime | None = None, supersedes: tuple[int, datetime] | None = None,
-          superseded=None) -> PackContent:
+          superseded=None, programmes=()) -> PackContent:
     """The pack's contents for a quarter, a committee and a meeting; previous: the last pack issued to the
-    committee (its contents say what changed since), else the previous quarter is compared."""
+    committee (its contents say what changed since), else the previous quarter is compared. programmes: those
+    whose highlight report of the quarter is appended (none unless chosen)."""
     meta = Meta(settings.COUNCIL_NAME, committee.name, committee.report_of, meeting_date, quarter,
                 recorded_directorate_name(quarter, directorate) if directorate else None, draft, version, issued_at,
                 supersedes)
@@ -286,7 +292,20 @@ def build(*, quarter: ReportingPeriod, committee, meeting_date: date, directorat
         meta.supersedes = meta.supersedes or (superseded.version, superseded.issued_at)
         meta.corrections = corrections(superseded.contents or {}, snapshot)
         meta.reopen_reasons = _reopen_reasons(quarter, superseded.issued_at)
-    return PackContent(meta, performance, risks, _placements(quarter), snapshot, report)
+    highlights = _programmes(quarter, programmes)
+    if highlights:  # kept with the issued pack: the programmes it carried
+        snapshot["programmes"] = [doc.programme for doc in highlights]
+    return PackContent(meta, performance, risks, _placements(quarter), snapshot, report, highlights)
+
+
+def _programmes(quarter: ReportingPeriod, programmes) -> list:
+    """Each chosen programme's highlight report of the pack's quarter, as the committee reads it (user None:
+    the risks to delivery on the committee's registers), laid out as the programme's own download is."""
+    from programmes import documents
+    from programmes import report as programme_report
+
+    chosen = sorted({p.pk: p for p in programmes}.values(), key=lambda p: p.name)
+    return [documents.highlight(programme_report.build(p, quarter, None)) for p in chosen]
 
 
 def corrections(before: dict, now: dict) -> list[str]:

@@ -8,6 +8,12 @@ from organisation.records import InvalidWrite
 from .models import Committee
 
 
+def _programmes():
+    from programmes.models import Programme
+
+    return Programme.objects.select_related("directorate").order_by("name")
+
+
 class PackForm(forms.Form):
     quarter = forms.ModelChoiceField(
         queryset=ReportingPeriod.objects.quarters().order_by("-year", "-quarter"), label="Quarter",
@@ -25,10 +31,16 @@ class PackForm(forms.Form):
                                          error_messages={"invalid_choice": "Choose one of the directorates"})
     part = forms.ChoiceField(choices=[("a", "Part A (public)"), ("b", "Part B (not for publication)")],
                              initial="a", label="Part to preview", required=False)
+    programmes = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Programme highlight reports",
+        help_text="Optional: each programme chosen has its highlight report of the quarter appended to Part A.",
+        error_messages={"invalid_choice": "Choose from the programmes listed",
+                        "invalid_pk_value": "Choose from the programmes listed"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarter"].label_from_instance = lambda q: f"{q.label} ({'locked' if q.is_locked else 'open'})"
+        self.fields["programmes"].queryset = _programmes()
 
     def clean(self):
         data = super().clean()

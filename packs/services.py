@@ -49,16 +49,17 @@ def latest_version(*, committee: Committee, quarter: ReportingPeriod, directorat
 
 def build(*, quarter: ReportingPeriod, committee: Committee, meeting_date: date, directorate: Directorate | None,
           draft: bool, version: int | None = None, issued_at=None, supersedes=None,
-          superseded: Pack | None = None) -> content.PackContent:
+          superseded: Pack | None = None, programmes=()) -> content.PackContent:
     """The pack's contents. superseded: the version this one would replace (its cover then gives the
-    corrigendum); a preview of a locked quarter's pack compares with the last version issued."""
+    corrigendum); a preview of a locked quarter's pack compares with the last version issued. programmes: the
+    programmes whose highlight reports are appended (none unless chosen)."""
     if not draft and not quarter.is_locked:
         raise RecordError(f"{quarter.label} is not locked: lock it to issue its pack, or preview a draft")
     if superseded is None and version is None and not draft:
         superseded = latest_version(committee=committee, quarter=quarter, directorate=directorate)
     return content.build(quarter=quarter, committee=committee, meeting_date=meeting_date, directorate=directorate,
                          draft=draft, version=version, issued_at=issued_at, supersedes=supersedes,
-                         superseded=superseded,
+                         superseded=superseded, programmes=programmes,
                          previous=previous_pack(committee=committee, quarter=quarter, directorate=directorate))
 
 
@@ -82,8 +83,9 @@ def check_meeting(meeting_date: date, quarter: ReportingPeriod) -> None:
 
 @transaction.atomic
 def pack_issue(*, user, committee: Committee, quarter: ReportingPeriod, meeting_date: date,
-               directorate: Directorate | None = None) -> Pack:
-    """Issue the pack of a locked quarter to a committee: make its files and keep them as issued."""
+               directorate: Directorate | None = None, programmes=()) -> Pack:
+    """Issue the pack of a locked quarter to a committee: make its files and keep them as issued. programmes:
+    those whose highlight reports are appended (their names are kept in the pack's contents)."""
     # The quarter's row is held until the pack is kept: no reopen while it is made, and a second "Issue" for
     # the same pack waits here, then finds this version and is refused below.
     quarter = ReportingPeriod.objects.select_for_update().get(pk=quarter.pk)
@@ -93,7 +95,8 @@ def pack_issue(*, user, committee: Committee, quarter: ReportingPeriod, meeting_
     now = timezone.now()
     made = build(quarter=quarter, committee=committee, meeting_date=meeting_date, directorate=directorate,
                  draft=False, version=version, issued_at=now,
-                 supersedes=(last.version, last.issued_at) if last else None, superseded=last)
+                 supersedes=(last.version, last.issued_at) if last else None, superseded=last,
+                 programmes=programmes)
     fingerprint = made.fingerprint()
     if last is not None and last.fingerprint == fingerprint:
         raise RecordError(f"Version {last.version} of this pack, issued on {last.issued_at.day} "

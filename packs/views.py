@@ -59,12 +59,13 @@ def _act(request: HttpRequest, form: PackForm) -> HttpResponse | None:
             part = data.get("part") or "a"
             made = services.build(quarter=data["quarter"], committee=data["committee"],
                                   meeting_date=data["meeting_date"], directorate=data["directorate"],
-                                  draft=not data["quarter"].is_locked)
+                                  draft=not data["quarter"].is_locked, programmes=data.get("programmes") or ())
             name = f"{'draft-' if made.meta.draft else 'preview-'}pack-{data['quarter'].slug}-part-{part}"
             return interchange.attachment(services.render(made, part, fmt), fmt, name)
         if action == "issue":
             pack = services.pack_issue(user=request.user, committee=data["committee"], quarter=data["quarter"],
-                                       meeting_date=data["meeting_date"], directorate=data["directorate"])
+                                       meeting_date=data["meeting_date"], directorate=data["directorate"],
+                                       programmes=data.get("programmes") or ())
             messages.success(request, f"Issued: {pack}. Its files are kept exactly as issued.")
             return redirect("packs:list")
     except InvalidWrite as exc:

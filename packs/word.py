@@ -448,6 +448,35 @@ def _placements(document, content: PackContent) -> None:
         document.add_picture(io.BytesIO(charts.png(chart)), width=Cm(17))
 
 
+def _programme(document, content: PackContent, doc, number: int) -> None:
+    """A programme's highlight report of the quarter (programmes.documents.Doc): the same words as its own
+    download, each status in its words with its colour behind them."""
+    fills = RAG_FILL | {"Blue": "D2E2F1"}
+    document.add_heading(f"Appendix A{number}: Programme highlight report: {doc.programme}, "
+                         f"{content.meta.quarter.label}", level=1).paragraph_format.page_break_before = True
+    for label, value in doc.facts.items:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+    for part in doc.sections:
+        document.add_heading(part.heading, level=2)
+        for block in part.blocks:
+            if block.kind == "paragraph":
+                document.add_paragraph().add_run(block.text).bold = block.bold
+            elif block.kind == "facts":
+                for label, value in block.items:
+                    document.add_paragraph(f"{label}: {value}")
+            elif not block.rows:
+                document.add_paragraph(f"{block.title}: {block.empty}")
+            else:
+                rows = block.rows + ([block.totals] if block.totals else [])
+                scale = 26.0 / sum(block.widths)  # the landscape page's text width, in centimetres
+                _table(document, block.headers, [[(c.text,) if c.bold else c.text for c in row] for row in rows],
+                       widths=[w * scale for w in block.widths],
+                       fills=[[fills.get(c.colour) if c.colour else None for c in row] for row in rows])
+
+
 def _prose(document, text: str) -> None:
     from organisation.templatetags.formatting import prose_blocks
 
@@ -526,6 +555,8 @@ def _contents(document, content: PackContent, part: str) -> None:
         items = ["Covering report", "Appendix A1: performance progress report",
                  f"Appendix A2: corporate risk report: heat maps, the register, changes since {content.risks.since}",
                  "Appendix A3: children's placements: finance and activity"]
+        items += [f"Appendix A{number}: programme highlight report: {doc.programme}"
+                  for number, doc in enumerate(content.programmes, start=4)]
     else:
         items = ["Exempt risks: full detail"]
     for number, item in enumerate(items, start=1):
@@ -604,6 +635,8 @@ def render(content: PackContent, part: str) -> bytes:
         document.add_heading(f"Risk register, {meta.quarter.label}", level=2)
         _register(document, content.risks.lines, public=True)
         _placements(document, content)
+        for number, doc in enumerate(content.programmes, start=4):
+            _programme(document, content, doc, number)
     else:
         document.add_heading("Exempt risks: full detail", level=1)
         for number in sorted({line.paragraph for line in content.exempt}):

@@ -23,9 +23,12 @@ class Command(BaseCommand):
                             help="a: public (default); b: not for publication")
         parser.add_argument("--format", choices=("pdf", "docx"), default="pdf")
         parser.add_argument("--draft", action="store_true", help="write the pack of a quarter not yet locked")
+        parser.add_argument("--programme", action="append", default=[], metavar="NAME",
+                            help="append this programme's highlight report of the quarter (repeat for more)")
         parser.add_argument("--output", required=True, help="the file to write")
 
-    def handle(self, *args, period, committee, meeting, directorate, part, format, draft, output, **options):
+    def handle(self, *args, period, committee, meeting, directorate, part, format, draft, output, programme=(),
+               **options):
         try:
             value = parse(period)
         except PeriodError as exc:
@@ -48,6 +51,16 @@ class Command(BaseCommand):
             scope = Directorate.objects.filter(name__iexact=directorate).first()
             if scope is None:
                 raise CommandError(f'No directorate is called "{directorate}"')
+        programmes = []
+        if programme:
+            from programmes.models import Programme
+
+            for name in programme:
+                found = Programme.objects.filter(name__iexact=name.strip()).first()
+                if found is None:
+                    names = ", ".join(Programme.objects.values_list("name", flat=True)) or "none"
+                    raise CommandError(f'No programme is called "{name}"; the programmes are: {names}')
+                programmes.append(found)
         try:
             meeting_date = date.fromisoformat(meeting) if meeting else clock.today()
         except ValueError:
@@ -58,7 +71,7 @@ class Command(BaseCommand):
             raise CommandError(f"--meeting: {exc.errors['meeting_date']}") from None
         try:
             made = services.build(quarter=quarter, committee=chosen, meeting_date=meeting_date, directorate=scope,
-                                  draft=not quarter.is_locked)
+                                  draft=not quarter.is_locked, programmes=programmes)
             data = services.render(made, part, format)
         except RecordError as exc:
             raise CommandError(exc.message) from None
