@@ -269,8 +269,10 @@ def highlight(report: ProgrammeReport) -> Doc:
 def _performance(workstream) -> str:
     lines = [workstream.performance.strip()] if workstream.performance.strip() else []
     for f in workstream.facts:
-        lines.append(f"{f.code} {f.title}: {f.shown_value}{(' ' + f.unit) if f.unit and f.value is not None else ''}"
-                     f" ({f.status}{', ' + f.rag if f.rag else ''})")
+        if f.value is None:
+            lines.append(f"{f.code} {f.title}: {f.shown_value}")
+        else:
+            lines.append(f"{f.code} {f.title}: {f.shown_value} ({f.status}{', ' + f.rag if f.rag else ''})")
     return "\n".join(lines) or "-"
 
 

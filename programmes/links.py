@@ -29,10 +29,18 @@ class IndicatorFact:
 
     @property
     def shown_value(self) -> str:
+        """The value with its unit where it has one to show (61.3%, £420, 12 days); "No data" when none."""
         if self.value is None:
             return "No data"
-        return format(self.value.normalize(), "f") if self.value == self.value.to_integral() else \
+        number = format(self.value.normalize(), "f") if self.value == self.value.to_integral() else \
             format(self.value.quantize(Decimal("0.1")), "f")
+        if self.unit == "percent":
+            return f"{number}%"
+        if self.unit == "currency":
+            return f"£{number}"
+        if self.unit in ("", "number", "score"):
+            return number
+        return f"{number} {self.unit}"
 
 
 @dataclass(frozen=True)
