@@ -591,8 +591,12 @@ class ProgrammeList(ReadView):
                     "savings_forecast": totals.forecast if totals else None,
                     "savings_delivered": totals.delivered if totals else None,
                     "savings_at_risk": at_risk if totals else None,
+                    # A locked quarter's record lists the objectives it had (the lock writes a row for each
+                    # running then): one added since is not in it, as on the highlight report.
                     "objectives": [_objective_row(o, (list(o.assessments.all()) or [None])[-1])
-                                   for o in objectives.get(p.pk, [])],
+                                   for o in objectives.get(p.pk, [])
+                                   if not (quarter is not None and quarter.has_record)
+                                   or any(a.period_id == quarter.pk for a in o.assessments.all())],
                 })
             return out
         return found, shape

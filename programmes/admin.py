@@ -88,6 +88,10 @@ class ObjectiveAdmin(SetupAdmin):
     list_select_related = ("programme",)
     filter_horizontal = ("indicators",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # An objective stays with its programme: its assessments were reported under it.
+        return ("programme",) if obj is not None else ()
+
 
 @admin.register(Benefit)
 class BenefitAdmin(SetupAdmin):

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from organisation import parsing
+from organisation import clock, parsing, periods
 
 from . import rules, services
 from .models import Assessment, Objective
@@ -77,9 +77,12 @@ class NewYearForm(forms.Form):
         if not text:
             return ""
         try:
-            return rules.financial_year(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            label = rules.financial_year(text)
+            year = periods.parse(label)
+            parsing.check_period(year, clock.today())
+        except (ValueError, periods.PeriodError, parsing.InvalidValue) as exc:
+            raise forms.ValidationError(str(exc)[0].upper() + str(exc)[1:]) from None
+        return label
 
 
 class QuestionForm(forms.Form):

@@ -216,6 +216,8 @@ def build(programme: Programme, quarter: ReportingPeriod | None, user, *, today:
             measure=words.reported_measure if words else o.measure,
             timeframe=o.timeframe, assessment=found, reported=reported,
             indicators=[facts[i.pk] for i in o.indicators.all() if i.pk in facts]))
+    if locked:
+        rows.sort(key=lambda r: r.number)  # in the order the quarter reported them
     for w in workstreams:
         w.facts = [facts[i.pk] for i in w.indicators.all() if i.pk in facts]
     savings_quarter, savings = _savings(programme, quarter)

@@ -106,6 +106,11 @@ def _check(instance) -> None:
                 errors[name] = "a closure cannot come before the mandate"
         if instance.status == Programme.Status.CLOSED and not instance.actual_closure:
             errors["actual_closure"] = "a closed programme has its actual closure date"
+    if isinstance(instance, Objective) and instance.pk:
+        before = Objective.objects.filter(pk=instance.pk).values_list("programme_id", flat=True).first()
+        if before is not None and before != instance.programme_id and instance.assessments.exists():
+            errors["programme"] = (f"objective {instance.number} has assessments reported under its programme: "
+                                   "add a new objective to the other programme instead")
     if isinstance(instance, Milestone):
         if instance.actual and instance.actual > clock.today():
             errors["actual"] = "the actual date cannot be in the future: leave it blank until the milestone is met"
