@@ -187,24 +187,48 @@ TEMPLATES = [
 # (the trail is verified with the key that wrote it).
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+# PostgreSQL through psycopg 3. DATABASE_POOL=on gives each app-server process a psycopg connection pool
+# (Django's "pool" option) instead of one persistent connection per thread: DATABASE_POOL_MIN_SIZE connections
+# kept open, at most DATABASE_POOL_MAX_SIZE, a request waiting at most DATABASE_POOL_TIMEOUT seconds for one.
+# Behind PgBouncer in transaction mode, set DB_DISABLE_SERVER_SIDE_CURSORS=on (and leave the pool off: PgBouncer
+# is the pool). See README, "Database connections".
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+DATABASE_POOL_MIN_SIZE = env_int("DATABASE_POOL_MIN_SIZE", 2)
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10)
+DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
+if DATABASE_POOL and not 1 <= DATABASE_POOL_MIN_SIZE <= DATABASE_POOL_MAX_SIZE:
+    raise ImproperlyConfigured("DATABASE_POOL_MIN_SIZE must be at least 1 and at most DATABASE_POOL_MAX_SIZE")
+if DATABASE_POOL and DATABASE_POOL_TIMEOUT < 1:
+    raise ImproperlyConfigured("DATABASE_POOL_TIMEOUT must be a whole number of seconds, at least 1")
+DB_DISABLE_SERVER_SIDE_CURSORS = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        if DATABASE_POOL:
+            raise ImproperlyConfigured("DATABASE_POOL is for PostgreSQL: the database is not PostgreSQL")
+        return config
+    if DATABASE_POOL:
+        # A pooled connection goes back to the pool at the end of each request: no persistent connections.
+        config["CONN_MAX_AGE"] = 0
+        config["CONN_HEALTH_CHECKS"] = False
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": DATABASE_POOL_MIN_SIZE, "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": DATABASE_POOL_TIMEOUT}
+    if DB_DISABLE_SERVER_SIDE_CURSORS:
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return config
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # A PostgreSQL read replica (streaming replication of the primary): the dashboards, registers, reports
 # and their downloads read from it; writes, and a user's reads just after their own write, go to the
 # primary (organisation/routing.py). Migrations run on the primary only.
 READ_REPLICA = None
 if os.environ.get("DATABASE_REPLICA_URL"):
     READ_REPLICA = "replica"
-    DATABASES[READ_REPLICA] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"],
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
+    DATABASES[READ_REPLICA] = _database(os.environ["DATABASE_REPLICA_URL"])
     # Tests never build a database on the replica: it stands for the primary's test database.
     DATABASES[READ_REPLICA]["TEST"] = {"MIRROR": "default"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
