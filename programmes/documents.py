@@ -222,12 +222,14 @@ def _risk_table(report: ProgrammeReport) -> Table:
 # --- the highlight report ------------------------------------------------------------------------------
 
 def _rag_cell(row, locked: bool) -> Cell:
-    if row.rag is None:
+    """The objective's RAG, else its status at closure (a closing quarter's), else its state in words."""
+    shown = row.rag or row.status
+    if shown is None:
         return status(row.state_label, None)
-    words = row.rag.value
+    words = shown.value
     if not locked and row.assessment is not None and row.assessment.state != row.assessment.State.SIGNED_OFF:
         words += f" ({row.assessment.get_state_display().lower()}, not yet signed off)"
-    return Cell(words, colour=row.rag.colour.value)
+    return Cell(words, colour=shown.colour.value)
 
 
 def highlight(report: ProgrammeReport) -> Doc:
@@ -239,12 +241,16 @@ def highlight(report: ProgrammeReport) -> Doc:
     label = q.label if q is not None else ""
     counts = report.rag_counts
     assessed = sum(counts.values())
-    summary = [Paragraph(
-        f"{len(report.objectives)} objective{'s' if len(report.objectives) != 1 else ''}: "
-        + ", ".join(f"{n} {words.lower()}" for words, n in counts.items())
-        + (f", {len(report.objectives) - assessed} not assessed" if len(report.objectives) > assessed else "")
-        + ".")]
-    objectives = Table("Objectives", ["No.", "Objective", "RAG", "Commentary"],
+    closure = report.closure
+    if closure.total and closure.not_assessed < closure.total:
+        summary = [Paragraph(f"At closure: {closure.text}.")]
+    else:
+        summary = [Paragraph(
+            f"{len(report.objectives)} objective{'s' if len(report.objectives) != 1 else ''}: "
+            + ", ".join(f"{n} {words.lower()}" for words, n in counts.items())
+            + (f", {len(report.objectives) - assessed} not assessed" if len(report.objectives) > assessed else "")
+            + ".")]
+    objectives = Table("Objectives", ["No.", "Objective", "RAG or status", "Commentary"],
                        [[number(o.number), text(o.objective), _rag_cell(o, locked), text(o.commentary, "-")]
                         for o in report.objectives], [5, 35, 16, 44], empty="The programme has no objectives.")
     sections = [
