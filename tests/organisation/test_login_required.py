@@ -19,6 +19,7 @@ def test_the_walk_finds_the_url_configuration():
 # The read API's JSON answers a caller with no session or token 401 (and anything but GET 405), never a
 # sign-in page a program cannot follow; its documentation and tokens pages are pages, as the rest.
 API_JSON = {"api:indicators", "api:targets", "api:benchmarks", "api:figures", "api:risks", "api:controls", "api:audit_actions", "api:placements",
+            "api:programmes", "api:savings",
             "api:schema"}
 
 
