@@ -598,9 +598,13 @@ def xlsx(doc: Doc) -> bytes:
                                            horizontal="right" if cell_of is not None and cell_of.numeric else None)
                 header.append(cell)
             sheet.append(header)
+            at = 5  # the header's row (setup's header_row, under titles' four)
             if not table.rows:
                 sheet.append([_xlsx_cell(sheet, table.empty)])
+                at += 1
             for values in table.rows + ([table.totals] if table.totals else []):
+                at += 1
+                _fit_height(sheet, at, values, widths)  # a write-only sheet takes a row's height before it
                 cells = []
                 for value in values:
                     raw = value.value if value.kind != "text" and value.value is not None else (value.text or None)
@@ -619,6 +623,18 @@ def xlsx(doc: Doc) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _fit_height(sheet, row: int, values, widths) -> None:
+    """A row of wrapped text made tall enough to show it (as placements/report_workbook.py does): spreadsheets
+    do not grow a row's height for wrapped text written by a program, so its lines would overlap the next."""
+    needed = 1
+    for value, width in zip(values, widths):
+        text = value.text if value.kind == "text" or value.value is None else ""
+        columns = max(int(width) - 1, 1)
+        needed = max(needed, sum(max(1, -(-len(line) // columns)) for line in (text or "").splitlines() or [""]))
+    if needed > 1:
+        sheet.row_dimensions[row].height = 15 * needed
 
 
 def render(doc: Doc, fmt: str) -> bytes:
